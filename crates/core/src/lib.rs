@@ -1,0 +1,31 @@
+//! Guild's domain: validated types, the rules, and the services every interface calls.
+//!
+//! `core` owns every rule of the product — who may read or change what, limits, validation —
+//! so that the pages, the JSON API and the command line all obey the same code. It knows
+//! nothing of HTTP or SQL: storage is reached through the [`store::Store`] trait and email
+//! through [`mail::Mailer`].
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod accounts;
+pub mod auth;
+pub mod directory;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod model;
+pub mod photo;
+pub mod profiles;
+pub mod ratelimit;
+pub mod settings;
+pub mod store;
+pub mod strength;
+
+mod guild;
+
+pub use error::{CoreError, FieldErrors};
+pub use guild::Guild;
+
+/// Milliseconds since the Unix epoch, UTC: the one representation of time in the store.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,82 @@
+//! The settings services obey: read from `guild.toml`, the environment and flags by the CLI,
+//! with these defaults. Unknown keys are an error, so a typo never silently does nothing.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// The address members reach Guild at; links in emails start with it. `https://` here
+    /// also marks session cookies `Secure`.
+    pub public_url: String,
+    pub registration: Registration,
+    pub limits: Limits,
+    /// Trust the first `X-Forwarded-For` address as the client's (only behind a proxy you run).
+    pub behind_proxy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            public_url: "http://127.0.0.1:8080".into(),
+            registration: Registration::default(),
+            limits: Limits::default(),
+            behind_proxy: false,
+        }
+    }
+}
+
+impl Settings {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Registration {
+    pub mode: RegistrationMode,
+    /// With `mode = "domains"`: the email domains that may sign up, e.g. `["example.com"]`.
+    pub allowed_domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegistrationMode {
+    /// Anyone may sign up.
+    #[default]
+    Open,
+    /// Only with an invitation link made by an admin.
+    InviteOnly,
+    /// Only with an email address at one of `allowed_domains`.
+    Domains,
+}
+
+/// Every limit of the product, one key each (`guild config example` lists them).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub signups_per_ip_per_hour: u32,
+    pub sign_ins_per_ip_per_hour: u32,
+    pub sign_ins_per_account_per_hour: u32,
+    pub password_resets_per_account_per_hour: u32,
+    pub invitations_per_week: u32,
+    pub session_days: u32,
+    pub photo_max_bytes: usize,
+    pub photo_max_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            signups_per_ip_per_hour: 20,
+            sign_ins_per_ip_per_hour: 60,
+            sign_ins_per_account_per_hour: 10,
+            password_resets_per_account_per_hour: 3,
+            invitations_per_week: 100,
+            session_days: 30,
+            photo_max_bytes: 5 * 1024 * 1024,
+            photo_max_pixels: 40_000_000,
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! What the services need from storage. `guild-store` implements it for SQLite and PostgreSQL;
+//! the contract suite in that crate runs the same tests against both.
+//!
+//! Methods that act on a member's own rows take that member's id and must touch only rows that
+//! belong to it (`WHERE id = $1 AND member_id = $2`), so a wrong id from another member finds
+//! nothing rather than someone else's data.
+
+use async_trait::async_trait;
+
+use crate::domain::Visibility;
+use crate::model::*;
+
+/// What a single-use emailed link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailTokenPurpose {
+    /// "Confirm your email" after sign-up.
+    Confirm,
+    /// "Reset your password".
+    Reset,
+}
+
+impl EmailTokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailTokenPurpose::Confirm => "confirm",
+            EmailTokenPurpose::Reset => "reset",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique value (the named field) is already taken.
+    #[error("{0} already taken")]
+    Conflict(&'static str),
+    #[error("storage: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Filters of the member directory. Text filters are folded with [`crate::domain::fold_key`].
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryQuery {
+    /// Prefix of the name, or of any word of it.
+    pub name: Option<String>,
+    /// Exact (folded) company of any position.
+    pub company: Option<String>,
+    /// Prefix of the location.
+    pub location: Option<String>,
+    pub school: Option<String>,
+    pub skill: Option<String>,
+    /// Profiles with these visibilities are listed (the viewer's rights, decided in core).
+    pub visible: Vec<Visibility>,
+    /// The member asking, who always sees their own entry.
+    pub viewer: Option<MemberId>,
+    /// Keyset cursor: strictly after this (sort_key, id).
+    pub after: Option<(String, MemberId)>,
+    pub limit: u32,
+}
+
+/// Everything a seeded demo member brings, written in bulk.
+#[derive(Debug, Clone)]
+pub struct SeedMember {
+    pub member: NewMember,
+    pub headline: Option<String>,
+    pub about: Option<String>,
+    pub location: Option<String>,
+    pub visibility: Visibility,
+    pub positions: Vec<NewPosition>,
+    pub education: Vec<NewEducation>,
+    pub skills: Vec<String>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // members
+    async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;
+    async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>>;
+    async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>>;
+    async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>>;
+    async fn set_password_hash(&self, id: MemberId, hash: &str) -> StoreResult<()>;
+    async fn set_email(&self, id: MemberId, email: &str) -> StoreResult<()>;
+    async fn set_handle(&self, id: MemberId, handle: &str) -> StoreResult<()>;
+    async fn set_role(&self, id: MemberId, role: crate::domain::Role) -> StoreResult<()>;
+    async fn count_members(&self) -> StoreResult<i64>;
+
+    // sessions: only the SHA-256 of the cookie value is stored
+    async fn create_session(&self, hash: &str, member: MemberId, now: i64, expires: i64) -> StoreResult<()>;
+    async fn session_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
+    async fn delete_session(&self, hash: &str) -> StoreResult<()>;
+    async fn delete_member_sessions(&self, member: MemberId) -> StoreResult<()>;
+
+    // personal access tokens
+    async fn create_token(&self, member: MemberId, label: &str, hash: &str, now: i64) -> StoreResult<i64>;
+    async fn list_tokens(&self, member: MemberId) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes one of `member`'s tokens; false when it is not theirs or already revoked.
+    async fn revoke_token(&self, member: MemberId, id: i64, now: i64) -> StoreResult<bool>;
+    async fn token_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
+
+    // password resets and sign-up invitations: single-use, hashed
+    async fn create_email_token(&self, hash: &str, member: MemberId, purpose: EmailTokenPurpose, expires: i64) -> StoreResult<()>;
+    /// Marks the token used and returns its member, if it exists for this purpose, is unused
+    /// and unexpired. A token works once.
+    async fn take_email_token(&self, hash: &str, purpose: EmailTokenPurpose, now: i64) -> StoreResult<Option<MemberId>>;
+    /// Confirms a pending account (its email link was opened).
+    async fn activate_member(&self, id: MemberId) -> StoreResult<()>;
+    async fn create_signup_invite(&self, hash: &str, by: MemberId, now: i64, expires: i64) -> StoreResult<()>;
+    async fn signup_invite_valid(&self, hash: &str, now: i64) -> StoreResult<bool>;
+
+    // profile
+    async fn profile(&self, member: MemberId) -> StoreResult<Profile>;
+    /// Applies the patch and records the events in one transaction.
+    async fn update_profile(&self, member: MemberId, patch: &ProfilePatch, events: &[NewProfileEvent], now: i64) -> StoreResult<Profile>;
+    async fn set_photo(&self, member: MemberId, key: Option<&str>, now: i64) -> StoreResult<()>;
+    async fn positions(&self, member: MemberId) -> StoreResult<Vec<Position>>;
+    async fn add_position(&self, member: MemberId, p: &NewPosition, event: Option<&NewProfileEvent>, now: i64) -> StoreResult<Position>;
+    async fn update_position(&self, member: MemberId, id: i64, p: &NewPosition, now: i64) -> StoreResult<Option<Position>>;
+    async fn delete_position(&self, member: MemberId, id: i64) -> StoreResult<bool>;
+    async fn education(&self, member: MemberId) -> StoreResult<Vec<Education>>;
+    async fn add_education(&self, member: MemberId, e: &NewEducation, event: Option<&NewProfileEvent>, now: i64) -> StoreResult<Education>;
+    async fn delete_education(&self, member: MemberId, id: i64) -> StoreResult<bool>;
+    async fn skills(&self, member: MemberId) -> StoreResult<Vec<String>>;
+    async fn set_skills(&self, member: MemberId, skills: &[String]) -> StoreResult<()>;
+    async fn links(&self, member: MemberId) -> StoreResult<Vec<FeaturedLink>>;
+    async fn add_link(&self, member: MemberId, title: &str, url: &str) -> StoreResult<FeaturedLink>;
+    async fn delete_link(&self, member: MemberId, id: i64) -> StoreResult<bool>;
+    async fn profile_events(&self, member: MemberId, limit: u32) -> StoreResult<Vec<ProfileEvent>>;
+
+    // directory
+    async fn directory(&self, q: &DirectoryQuery) -> StoreResult<Vec<MemberCard>>;
+
+    /// Writes seeded members with their profiles in one transaction (demo generation).
+    async fn seed_members(&self, members: &[SeedMember]) -> StoreResult<()>;
+}

@@ -1,0 +1,132 @@
+//! The SQL store: Guild's source of truth, on SQLite (default) or PostgreSQL, chosen by URL.
+//!
+//! One [`SqlStore`] implements [`guild_core::store::Store`] for both backends. Queries are
+//! written once in portable SQL with `$n` placeholders (numbered in order of first use, which
+//! SQLite also accepts); [`with_pool!`] runs the same code against whichever pool is open.
+//! Dialect differences (auto-increment ids) stay in the per-backend migrations, which a test
+//! keeps 1:1.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use guild_core::store::StoreError;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+mod directory;
+mod impl_store;
+mod rows;
+
+pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// Runs `$body` with `$p` bound to the open pool, whichever backend it is. The body is
+/// compiled once per backend, so it must be portable SQL.
+macro_rules! with_pool {
+    ($self:expr, |$p:ident| $body:expr) => {
+        match &$self.pool {
+            $crate::Pool::Sqlite($p) => $body,
+            $crate::Pool::Pg($p) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pub pool: Pool,
+}
+
+impl SqlStore {
+    /// Opens (creating a SQLite file if needed) the database at `url`.
+    pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Pg(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(backend)?,
+            )
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(backend)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            Pool::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(opts).await.map_err(backend)?)
+        } else {
+            return Err(StoreError::Backend(format!(
+                "unsupported database URL {url:?}: use sqlite://FILE or postgres://…"
+            )));
+        };
+        Ok(SqlStore { pool })
+    }
+
+    /// Applies the migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await.map_err(backend),
+            Pool::Pg(p) => POSTGRES_MIGRATIONS.run(p).await.map_err(backend),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Pg(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, |p| p.close().await)
+    }
+}
+
+pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+/// Maps a database error, naming the field of a unique-constraint violation.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            let text = format!("{} {}", d.message(), d.constraint().unwrap_or(""));
+            for field in ["email", "handle", "token_hash", "name_key"] {
+                if text.contains(field) {
+                    return StoreError::Conflict(match field {
+                        "name_key" => "skill",
+                        "token_hash" => "token",
+                        f => f,
+                    });
+                }
+            }
+            return StoreError::Conflict("value");
+        }
+    }
+    if let sqlx::Error::RowNotFound = e {
+        return StoreError::NotFound;
+    }
+    StoreError::Backend(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The two migration folders must hold the same steps, so both backends have one schema.
+    #[test]
+    fn migrations_are_one_to_one() {
+        let names = |m: &sqlx::migrate::Migrator| m.iter().map(|m| (m.version, m.description.to_string())).collect::<Vec<_>>();
+        assert_eq!(names(&super::SQLITE_MIGRATIONS), names(&super::POSTGRES_MIGRATIONS));
+        assert!(!super::SQLITE_MIGRATIONS.iter().next().is_none());
+    }
+}

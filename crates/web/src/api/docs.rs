@@ -1,0 +1,44 @@
+//! The OpenAPI document (`/api/v1/openapi.json`) and Swagger UI (`/api/docs`), served from
+//! files compiled into the binary, so the docs work with no network.
+
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::{accounts, members, profile};
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Guild API", description = "Everything a member can do in Guild's pages. Errors are `{\"error\":{\"code\",\"message\",\"fields\"?,\"retry_after\"?}}`; lists are `{\"items\",\"next_cursor\"}`; ids are strings; times RFC 3339 UTC."),
+    paths(
+        accounts::signup, accounts::create_token, accounts::list_tokens, accounts::revoke_token,
+        accounts::change_password, accounts::change_email,
+        profile::get_me, profile::update_profile, profile::change_handle,
+        profile::add_position, profile::update_position, profile::delete_position,
+        profile::add_education, profile::delete_education, profile::set_skills,
+        profile::add_link, profile::delete_link, profile::upload_photo, profile::remove_photo, profile::list_events,
+        members::list_members, members::get_member,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "accounts"), (name = "profile"), (name = "members"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal access token (`gld_…`).")).build()),
+        );
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+}

@@ -1,0 +1,58 @@
+//! `/members`: the directory and one member's profile.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use guild_core::directory::DirectoryFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::profile::{member_of, ProfileJson};
+use super::{ListJson, MemberJson};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::CurrentViewer;
+use crate::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryParams {
+    /// Name, or the start of any word of it.
+    pub q: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    pub school: Option<String>,
+    pub skill: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+}
+
+/// The member directory, filtered, in name order, keyset-paginated.
+#[utoipa::path(get, path = "/api/v1/members", tag = "members", params(DirectoryParams),
+    responses((status = 200, body = ListJson<MemberJson>), (status = 422)))]
+pub async fn list_members(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: Result<Query<DirectoryParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<ListJson<MemberJson>>> {
+    let Query(p) = q.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let f = DirectoryFilter { q: p.q, company: p.company, location: p.location, school: p.school, skill: p.skill, cursor: p.cursor, limit: p.limit };
+    let page = state.directory(&v, &f).await?;
+    Ok(Json(ListJson { items: page.items.iter().map(MemberJson::from).collect(), next_cursor: page.next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberResponse {
+    pub member: MemberJson,
+    pub profile: ProfileJson,
+    /// 1, 2 or 3 — or null (not yet connected, or out of network).
+    pub degree: Option<u8>,
+    pub mutual_count: u32,
+}
+
+/// One member's profile, as the asker may see it.
+#[utoipa::path(get, path = "/api/v1/members/{handle}", tag = "members", params(("handle" = String, Path)),
+    responses((status = 200, body = MemberResponse), (status = 401, description = "members-only profile"), (status = 403, description = "connections-only profile"), (status = 404)))]
+pub async fn get_member(state: State<AppState>, CurrentViewer(v): CurrentViewer, Path(handle): Path<String>) -> ApiResult<Json<MemberResponse>> {
+    let view = state.view_profile(&v, &handle).await?;
+    Ok(Json(MemberResponse { member: member_of(&view), profile: (&view).into(), degree: None, mutual_count: 0 }))
+}

@@ -1,0 +1,88 @@
+//! The JSON API under `/api/v1`: the same services as the pages, for scripts and clients.
+//! Every route is listed in the OpenAPI document ([`docs`]).
+
+use axum::routing::{delete, get, patch, post, put};
+use axum::Router;
+use guild_core::model::{Member, MemberCard};
+use guild_core::profiles::photo_url;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+
+pub mod accounts;
+pub mod docs;
+pub mod members;
+pub mod profile;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/signup", post(accounts::signup))
+        .route("/auth/tokens", post(accounts::create_token).get(accounts::list_tokens))
+        .route("/auth/tokens/{id}", delete(accounts::revoke_token))
+        .route("/me", get(profile::get_me))
+        .route("/me/profile", patch(profile::update_profile))
+        .route("/me/handle", put(profile::change_handle))
+        .route("/me/password", post(accounts::change_password))
+        .route("/me/email", put(accounts::change_email))
+        .route("/me/positions", post(profile::add_position))
+        .route("/me/positions/{id}", put(profile::update_position).delete(profile::delete_position))
+        .route("/me/education", post(profile::add_education))
+        .route("/me/education/{id}", delete(profile::delete_education))
+        .route("/me/skills", put(profile::set_skills))
+        .route("/me/links", post(profile::add_link))
+        .route("/me/links/{id}", delete(profile::delete_link))
+        .route("/me/photo", post(profile::upload_photo).delete(profile::remove_photo).layer(profile::photo_body_limit()))
+        .route("/me/events", get(profile::list_events))
+        .route("/members", get(members::list_members))
+        .route("/members/{handle}", get(members::get_member))
+}
+
+/// A member as every list and object shows them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberJson {
+    /// Ids are strings.
+    pub id: String,
+    pub handle: String,
+    pub name: String,
+    pub headline: Option<String>,
+    /// The 400 px photo, if any.
+    pub photo_url: Option<String>,
+}
+
+impl MemberJson {
+    pub fn new(m: &Member, headline: Option<String>, photo_key: Option<&str>) -> Self {
+        MemberJson {
+            id: m.id.to_string(),
+            handle: m.handle.clone(),
+            name: m.name.clone(),
+            headline,
+            photo_url: photo_key.map(|k| photo_url(k, guild_core::photo::LARGE)),
+        }
+    }
+}
+
+impl From<&MemberCard> for MemberJson {
+    fn from(c: &MemberCard) -> Self {
+        MemberJson {
+            id: c.id.to_string(),
+            handle: c.handle.clone(),
+            name: c.name.clone(),
+            headline: c.headline.clone(),
+            photo_url: c.photo_key.as_deref().map(|k| photo_url(k, guild_core::photo::LARGE)),
+        }
+    }
+}
+
+/// `{"items":[…],"next_cursor":…}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListJson<T: ToSchema> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,120 @@
+//! Extractors: who is asking ([`CurrentViewer`]), from where ([`ClientIp`]), and a JSON body
+//! whose rejections use the API's error shape ([`ApiJson`]).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use guild_core::auth::Viewer;
+use guild_core::CoreError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "guild_session";
+
+/// The value of a named cookie, if the request has it.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure behind HTTPS.
+pub fn session_cookie(token: &str, secure: bool, max_age_days: u32) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        u64::from(max_age_days) * 86_400,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts.headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// The member asking, from `Authorization: Bearer <token>` or the session cookie; anonymous
+/// when neither is present. A bearer token that is wrong or revoked is refused with 401 rather
+/// than treated as anonymous, so a script learns its token no longer works.
+pub struct CurrentViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for CurrentViewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer(parts) {
+            return match state.token_viewer(token).await? {
+                Some(v) => Ok(CurrentViewer(v)),
+                None => Err(CoreError::Unauthenticated("This access token is not valid or was revoked.".into()).into()),
+            };
+        }
+        match cookie(parts, SESSION_COOKIE) {
+            Some(t) if !t.is_empty() => Ok(CurrentViewer(state.session_viewer(t).await?)),
+            _ => Ok(CurrentViewer(Viewer::Anonymous)),
+        }
+    }
+}
+
+/// The raw session cookie value (to end that session on sign-out or rotate it on sign-in).
+pub struct SessionToken(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(SessionToken(cookie(parts, SESSION_COOKIE).filter(|t| !t.is_empty()).map(str::to_string)))
+    }
+}
+
+/// The client's address: the socket peer, or — only with `behind_proxy` — the first
+/// `X-Forwarded-For` entry. Used as the key of per-IP limits.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.settings.behind_proxy {
+            if let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && s.len() <= 64)
+            {
+                return Ok(ClientIp(ip.to_string()));
+            }
+        }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+/// A JSON body; malformed JSON, a wrong type or an unknown field is a 400 in the API's error
+/// shape (request types use `#[serde(deny_unknown_fields)]`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(ApiError::BadRequest(rej.body_text())),
+        }
+    }
+}

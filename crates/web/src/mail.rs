@@ -1,0 +1,84 @@
+//! [`LettreMailer`]: email through an SMTP server, or — when none is configured — as `.eml`
+//! files in `<data-dir>/outbox`, so nothing is lost and a demo can read its "sent" mail.
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use guild_core::mail::{Mailer, OutgoingEmail};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+
+/// The `[smtp]` table of the configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    /// `starttls` (default), `tls` (implicit, port 465) or `none` (a local relay only).
+    #[serde(default = "default_security")]
+    pub security: String,
+}
+
+fn default_port() -> u16 {
+    587
+}
+fn default_security() -> String {
+    "starttls".into()
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+pub struct LettreMailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl LettreMailer {
+    /// Writes `.eml` files into `outbox` (created if missing).
+    pub fn outbox(outbox: PathBuf, from: &str) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&outbox)?;
+        Ok(LettreMailer { from: from.parse()?, transport: Transport::Files(AsyncFileTransport::new(outbox)) })
+    }
+
+    pub fn smtp(s: &SmtpSettings, from: &str) -> anyhow::Result<Self> {
+        let builder = match s.security.as_str() {
+            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)?,
+            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?,
+            "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+            other => anyhow::bail!("smtp.security must be starttls, tls or none, not {other:?}"),
+        };
+        let mut builder = builder.port(s.port);
+        if let (Some(u), Some(p)) = (&s.username, &s.password) {
+            builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
+        }
+        Ok(LettreMailer { from: from.parse()?, transport: Transport::Smtp(builder.build()) })
+    }
+}
+
+#[async_trait]
+impl Mailer for LettreMailer {
+    async fn send(&self, email: OutgoingEmail) -> Result<(), String> {
+        let to: Mailbox = email.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(email.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body)
+            .map_err(|e| e.to_string())?;
+        match &self.transport {
+            Transport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Files(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The one list of routes: pages, the JSON API, its documentation, static files and media.
+
+use axum::extract::{DefaultBodyLimit, Path};
+use axum::http::{header, StatusCode, Uri};
+use axum::middleware::from_fn;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::services::ServeDir;
+
+use crate::{api, html, security, AppState};
+
+/// Request bodies are small unless a route says otherwise (photo uploads do).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let media = ServeDir::new(state.media_dir.clone());
+    Router::new()
+        .merge(html::router())
+        .nest("/api/v1", api::router())
+        .merge(api::docs::router())
+        .route("/static/{file}", get(static_file))
+        .nest_service("/media", media)
+        .fallback(fallback)
+        .layer(from_fn(security::csrf))
+        .layer(from_fn(security::headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// The stylesheet and script are compiled in, so the binary runs from any directory.
+async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, mime) = match file.as_str() {
+        "app.css" => (include_str!("../static/app.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_str!("../static/app.js"), "text/javascript; charset=utf-8"),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+async fn fallback(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError::Core(guild_core::CoreError::NotFound).into_response()
+    } else {
+        crate::error::render_error(None, StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address. It may have moved, or never existed.")
+    }
+}

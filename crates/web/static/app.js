@@ -1,0 +1,1 @@
+// Guild pages: small progressive enhancements only; every page works without it.
