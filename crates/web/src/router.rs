@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use tower_http::services::ServeDir;
 
+use crate::extract::CurrentViewer;
 use crate::{api, html, security, AppState};
 
 /// Request bodies are small unless a route says otherwise (photo uploads do).
@@ -38,10 +39,15 @@ async fn static_file(Path(file): Path<String>) -> Response {
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
-async fn fallback(uri: Uri) -> Response {
+async fn fallback(uri: Uri, viewer: Result<CurrentViewer, crate::error::ApiError>) -> Response {
     if uri.path().starts_with("/api/") {
-        crate::error::ApiError::Core(guild_core::CoreError::NotFound).into_response()
-    } else {
-        crate::error::render_error(None, StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address. It may have moved, or never existed.")
+        return crate::error::ApiError::Core(guild_core::CoreError::NotFound).into_response();
     }
+    let viewer = viewer.ok().and_then(|CurrentViewer(v)| v.member().cloned());
+    crate::error::render_error(
+        viewer.as_ref(),
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is nothing at this address. It may have moved, or never existed.",
+    )
 }
