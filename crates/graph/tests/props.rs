@@ -1,0 +1,248 @@
+//! Every answer of the engine checked against a plain BFS over a plain adjacency set, on random
+//! graphs, after random updates and compactions, and while a writer runs concurrently.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use guild_graph::{Graph, Node, Snapshot, SuggestOptions};
+use proptest::prelude::*;
+
+type Adj = Vec<BTreeSet<Node>>;
+
+fn adj_of(snap: &Snapshot) -> Adj {
+    (0..snap.node_count())
+        .map(|n| snap.neighbours(n).iter().copied().collect())
+        .collect()
+}
+
+fn bfs(adj: &Adj, a: Node) -> HashMap<Node, u32> {
+    let mut dist = HashMap::from([(a, 0)]);
+    let mut q = VecDeque::from([a]);
+    while let Some(x) = q.pop_front() {
+        let d = dist[&x];
+        for &y in &adj[x as usize] {
+            if !dist.contains_key(&y) {
+                dist.insert(y, d + 1);
+                q.push_back(y);
+            }
+        }
+    }
+    dist
+}
+
+/// Checks every query of `snap` against BFS on `adj`.
+fn check(snap: &Snapshot, adj: &Adj) {
+    let n = adj.len() as Node;
+    for a in 0..n {
+        assert_eq!(
+            snap.neighbours(a).iter().copied().collect::<BTreeSet<_>>(),
+            adj[a as usize],
+            "neighbours of {a}"
+        );
+        let dist = bfs(adj, a);
+        let mut counts = [0u64; 4];
+        for (&b, &d) in &dist {
+            if (1..=3).contains(&d) {
+                counts[d as usize] += 1;
+            }
+            let _ = b;
+        }
+        let nc = snap.network_counts(a);
+        assert_eq!(
+            (nc.first, nc.second, nc.third),
+            (counts[1], counts[2], counts[3]),
+            "counts of {a}"
+        );
+        for b in 0..n {
+            let d = dist.get(&b).copied();
+            let want = d.filter(|&d| (1..=3).contains(&d)).map(|d| d as u8);
+            assert_eq!(
+                snap.degree(a, b),
+                if a == b { None } else { want },
+                "degree {a}->{b}"
+            );
+            let mutual = adj[a as usize].intersection(&adj[b as usize]).count();
+            assert_eq!(snap.mutual_count(a, b), if a == b { 0 } else { mutual });
+            match snap.path(a, b) {
+                Some(p) => {
+                    assert_eq!(p.len() as u32 - 1, d.unwrap(), "path length {a}->{b}");
+                    assert_eq!((p[0], p[p.len() - 1]), (a, b));
+                    assert!(
+                        p.windows(2).all(|w| adj[w[0] as usize].contains(&w[1])),
+                        "path uses edges"
+                    );
+                }
+                None => assert!(
+                    d.is_none_or(|d| d > 3),
+                    "path {a}->{b} missing at distance {d:?}"
+                ),
+            }
+        }
+        // suggestions: exactly the 2nd-degree members, scored by Adamic-Adar
+        let sugg = snap.suggestions(
+            a,
+            SuggestOptions {
+                limit: usize::MAX,
+                hub_cap: usize::MAX,
+            },
+            |_| false,
+        );
+        let second: BTreeSet<Node> = dist
+            .iter()
+            .filter(|(_, &d)| d == 2)
+            .map(|(&b, _)| b)
+            .collect();
+        assert_eq!(sugg.iter().map(|s| s.node).collect::<BTreeSet<_>>(), second);
+        for s in &sugg {
+            let aa: f32 = adj[a as usize]
+                .intersection(&adj[s.node as usize])
+                .map(|&w| 1.0 / (adj[w as usize].len() as f32).ln())
+                .sum();
+            assert!((aa - s.score).abs() < 1e-4, "score of {} for {a}", s.node);
+        }
+        assert!(
+            sugg.windows(2).all(|w| w[0].score >= w[1].score),
+            "best first"
+        );
+        let excluded = snap.suggestions(a, SuggestOptions::default(), |c| c % 2 == 0);
+        assert!(excluded.iter().all(|s| s.node % 2 == 1));
+    }
+}
+
+fn graph_strategy() -> impl Strategy<Value = (u32, Vec<(Node, Node)>)> {
+    (2u32..24).prop_flat_map(|n| {
+        (
+            Just(n),
+            prop::collection::vec((0..n, 0..n), 0..(n as usize * 3)),
+        )
+    })
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Connect(Node, Node),
+    Disconnect(Node, Node),
+    Compact,
+}
+
+fn ops(n: u32) -> impl Strategy<Value = Vec<Op>> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => (0..n, 0..n).prop_map(|(a, b)| Op::Connect(a, b)),
+            2 => (0..n, 0..n).prop_map(|(a, b)| Op::Disconnect(a, b)),
+            1 => Just(Op::Compact),
+        ],
+        0..60,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn answers_match_bfs((n, edges) in graph_strategy()) {
+        let g = Graph::from_edges(n, &edges);
+        let mut adj: Adj = vec![BTreeSet::new(); n as usize];
+        for &(a, b) in &edges {
+            if a != b {
+                adj[a as usize].insert(b);
+                adj[b as usize].insert(a);
+            }
+        }
+        let snap = g.snapshot();
+        prop_assert_eq!(snap.edge_count(), adj.iter().map(|s| s.len() as u64).sum::<u64>() / 2);
+        check(&snap, &adj);
+    }
+
+    #[test]
+    fn answers_match_bfs_after_updates_and_compactions(((n, edges), seq) in graph_strategy().prop_flat_map(|(n, e)| (Just((n, e)), ops(n)))) {
+        let g = Graph::from_edges(n, &edges);
+        let mut adj = adj_of(&g.snapshot());
+        for op in seq {
+            match op {
+                Op::Connect(a, b) => {
+                    let fresh = a != b && !adj[a as usize].contains(&b);
+                    prop_assert_eq!(g.connect(a, b), fresh);
+                    if a != b { adj[a as usize].insert(b); adj[b as usize].insert(a); }
+                }
+                Op::Disconnect(a, b) => {
+                    let had = adj[a as usize].contains(&b);
+                    prop_assert_eq!(g.disconnect(a, b), had);
+                    adj[a as usize].remove(&b); adj[b as usize].remove(&a);
+                }
+                Op::Compact => { g.compact(); prop_assert_eq!(g.delta_len(), 0); }
+            }
+        }
+        let snap = g.snapshot();
+        prop_assert_eq!(snap.edge_count(), adj.iter().map(|s| s.len() as u64).sum::<u64>() / 2);
+        check(&snap, &adj);
+    }
+}
+
+/// Readers run while a writer connects, disconnects and compacts. Every snapshot a reader takes
+/// must be symmetric and answer consistently with its own lists; at the end, the graph equals
+/// the writer's reference.
+#[test]
+fn readers_see_consistent_snapshots_under_concurrent_writes() {
+    let n = 60u32;
+    let g = Graph::from_edges(n, &[(0, 1), (1, 2), (2, 3)]);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|r| {
+            let (g, stop) = (g.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut checked = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) || checked < 20 {
+                    let snap = g.snapshot();
+                    let adj = adj_of(&snap);
+                    for a in 0..n {
+                        for &b in &adj[a as usize] {
+                            assert!(
+                                adj[b as usize].contains(&a),
+                                "half an edge {a}-{b} seen by reader {r}"
+                            );
+                        }
+                    }
+                    let a = (checked * 7 + r) % n;
+                    let dist = bfs(&adj, a);
+                    for b in 0..n {
+                        let want = dist
+                            .get(&b)
+                            .copied()
+                            .filter(|&d| (1..=3).contains(&d))
+                            .map(|d| d as u8);
+                        assert_eq!(snap.degree(a, b), if a == b { None } else { want });
+                    }
+                    checked += 1;
+                }
+                checked
+            })
+        })
+        .collect();
+    let mut adj: Adj = adj_of(&g.snapshot());
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..4000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let (a, b) = ((x % n as u64) as Node, ((x >> 20) % n as u64) as Node);
+        if x % 3 == 0 {
+            g.disconnect(a, b);
+            adj[a as usize].remove(&b);
+            adj[b as usize].remove(&a);
+        } else if a != b {
+            g.connect(a, b);
+            adj[a as usize].insert(b);
+            adj[b as usize].insert(a);
+        }
+        if i % 500 == 0 {
+            let g2 = g.clone();
+            std::thread::spawn(move || g2.compact()).join().unwrap();
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        assert!(r.join().unwrap() >= 20);
+    }
+    g.compact();
+    check(&g.snapshot(), &adj);
+}
