@@ -34,9 +34,13 @@ pub fn hash_password(password: &str) -> Result<String, CoreError> {
 
 /// Constant-time check; a malformed stored hash counts as a mismatch.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
     // Verify with the parameters recorded in the hash itself, so old hashes keep working.
-    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
 }
 
 /// A hash to verify against when the account does not exist, so that a sign-in for an unknown
@@ -50,7 +54,10 @@ pub fn dummy_hash() -> &'static str {
 pub fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// What the store keeps of a secret.
@@ -81,7 +88,8 @@ impl Viewer {
     }
     /// The signed-in member, or the error for "sign in first".
     pub fn require(&self) -> Result<&Member, CoreError> {
-        self.member().ok_or_else(|| CoreError::Unauthenticated("Please sign in.".into()))
+        self.member()
+            .ok_or_else(|| CoreError::Unauthenticated("Please sign in.".into()))
     }
 }
 
@@ -101,14 +109,18 @@ pub fn may_see(viewer: &Viewer, owner: MemberId, vis: Visibility) -> bool {
 
 /// The visibilities of other members' profiles this viewer may see (for list queries).
 pub fn visible_levels(viewer: &Viewer) -> Vec<Visibility> {
-    [Visibility::Public, Visibility::Members, Visibility::Connections]
-        .into_iter()
-        .filter(|v| match v {
-            Visibility::Public => true,
-            Visibility::Members => viewer.member().is_some(),
-            Visibility::Connections => false,
-        })
-        .collect()
+    [
+        Visibility::Public,
+        Visibility::Members,
+        Visibility::Connections,
+    ]
+    .into_iter()
+    .filter(|v| match v {
+        Visibility::Public => true,
+        Visibility::Members => viewer.member().is_some(),
+        Visibility::Connections => false,
+    })
+    .collect()
 }
 
 pub fn require_admin(viewer: &Viewer) -> Result<&Member, CoreError> {
@@ -116,7 +128,9 @@ pub fn require_admin(viewer: &Viewer) -> Result<&Member, CoreError> {
     if m.is_admin() {
         Ok(m)
     } else {
-        Err(CoreError::Forbidden("Only administrators can do this.".into()))
+        Err(CoreError::Forbidden(
+            "Only administrators can do this.".into(),
+        ))
     }
 }
 

@@ -32,7 +32,9 @@ pub const MAX_LIMIT: u32 = 100;
 
 fn filter(raw: &Option<String>, label: &str) -> CoreResult<Option<String>> {
     match raw.as_deref().map(fold_key).filter(|s| !s.is_empty()) {
-        Some(s) if s.chars().count() > 100 => Err(CoreError::invalid(label, "Use at most 100 characters.")),
+        Some(s) if s.chars().count() > 100 => {
+            Err(CoreError::invalid(label, "Use at most 100 characters."))
+        }
         other => Ok(other),
     }
 }
@@ -43,17 +45,26 @@ fn encode_cursor(key: &str, id: i64) -> String {
 
 fn decode_cursor(c: &str) -> CoreResult<(String, i64)> {
     let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c.trim()).map_err(|_| bad())?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c.trim())
+        .map_err(|_| bad())?;
     let s = String::from_utf8(raw).map_err(|_| bad())?;
     let (id, key) = s.split_once(':').ok_or_else(bad)?;
     Ok((key.to_string(), id.parse().map_err(|_| bad())?))
 }
 
 impl Guild {
-    pub async fn directory(&self, viewer: &Viewer, f: &DirectoryFilter) -> CoreResult<Page<MemberCard>> {
+    pub async fn directory(
+        &self,
+        viewer: &Viewer,
+        f: &DirectoryFilter,
+    ) -> CoreResult<Page<MemberCard>> {
         let limit = f.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(CoreError::invalid("limit", format!("The limit is between 1 and {MAX_LIMIT}.")));
+            return Err(CoreError::invalid(
+                "limit",
+                format!("The limit is between 1 and {MAX_LIMIT}."),
+            ));
         }
         let after = match f.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(c) => Some(decode_cursor(c)?),
@@ -88,8 +99,13 @@ mod tests {
     #[test]
     fn cursor_round_trip_and_junk() {
         let c = encode_cursor("ann: de vries", 42);
-        assert_eq!(decode_cursor(&c).unwrap(), ("ann: de vries".to_string(), 42));
+        assert_eq!(
+            decode_cursor(&c).unwrap(),
+            ("ann: de vries".to_string(), 42)
+        );
         assert!(decode_cursor("%%%").is_err());
-        assert!(decode_cursor(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("x")).is_err());
+        assert!(
+            decode_cursor(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("x")).is_err()
+        );
     }
 }

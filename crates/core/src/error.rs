@@ -19,7 +19,9 @@ impl FieldErrors {
     }
     /// Records the first problem found for a field; later ones for the same field are dropped.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -18,7 +18,18 @@ pub struct Guild {
 }
 
 impl Guild {
-    pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, settings: Settings, media_dir: PathBuf) -> Self {
-        Guild { store, mailer, settings, media_dir, limiter: RateLimiter::new() }
+    pub fn new(
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        settings: Settings,
+        media_dir: PathBuf,
+    ) -> Self {
+        Guild {
+            store,
+            mailer,
+            settings,
+            media_dir,
+            limiter: RateLimiter::new(),
+        }
     }
 }

@@ -9,6 +9,7 @@ pub const LARGE: u32 = 400;
 pub const SMALL: u32 = 100;
 
 /// The two sizes served, both JPEG.
+#[derive(Debug)]
 pub struct PhotoSet {
     pub large: Vec<u8>,
     pub small: Vec<u8>,
@@ -26,12 +27,20 @@ pub fn process(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<PhotoS
             max_bytes / 1_048_576
         ));
     }
-    let format = image::guess_format(bytes)
-        .map_err(|_| "This file is not an image Guild can read. Use JPEG, PNG or WebP.".to_string())?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
+    let format = image::guess_format(bytes).map_err(|_| {
+        "This file is not an image Guild can read. Use JPEG, PNG or WebP.".to_string()
+    })?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
         return Err(format!(
             "{} images are not accepted. Use JPEG, PNG or WebP.",
-            format.extensions_str().first().map(|s| s.to_uppercase()).unwrap_or_default()
+            format
+                .extensions_str()
+                .first()
+                .map(|s| s.to_uppercase())
+                .unwrap_or_default()
         ));
     }
     let corrupt = || "The image could not be read; it may be damaged.".to_string();
@@ -54,7 +63,10 @@ pub fn process(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<PhotoS
     limits.max_alloc = Some(max_pixels.saturating_mul(8));
     reader.limits(limits);
     let img = reader.decode().map_err(|_| corrupt())?;
-    Ok(PhotoSet { large: square_jpeg(&img, LARGE)?, small: square_jpeg(&img, SMALL)? })
+    Ok(PhotoSet {
+        large: square_jpeg(&img, LARGE)?,
+        small: square_jpeg(&img, SMALL)?,
+    })
 }
 
 fn square_jpeg(img: &DynamicImage, size: u32) -> Result<Vec<u8>, String> {
@@ -81,7 +93,9 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(w, h, image::Rgba([200, 30, 30, 255]));
         let mut out = Vec::new();
-        DynamicImage::ImageRgba8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        DynamicImage::ImageRgba8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
         out
     }
 
@@ -99,9 +113,15 @@ mod tests {
     fn refuses_what_it_should() {
         assert!(process(b"", 100, 100).unwrap_err().contains("Choose"));
         assert!(process(b"GIF89a......", 1000, 100).is_err());
-        assert!(process(b"%PDF-1.4 hello", 1000, 100).unwrap_err().contains("not an image"));
-        assert!(process(&png(100, 100), 10, 100_000).unwrap_err().contains("limit"));
-        assert!(process(&png(300, 300), 5 << 20, 50_000).unwrap_err().contains("megapixels"));
+        assert!(process(b"%PDF-1.4 hello", 1000, 100)
+            .unwrap_err()
+            .contains("not an image"));
+        assert!(process(&png(100, 100), 10, 100_000)
+            .unwrap_err()
+            .contains("limit"));
+        assert!(process(&png(300, 300), 5 << 20, 50_000)
+            .unwrap_err()
+            .contains("megapixels"));
         let mut broken = png(50, 50);
         broken.truncate(60);
         assert!(process(&broken, 5 << 20, 40_000_000).is_err());

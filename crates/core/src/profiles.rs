@@ -72,7 +72,12 @@ pub struct EducationInput {
     pub end_year: Option<String>,
 }
 
-fn opt<T>(errs: &mut FieldErrors, field: &str, raw: Option<&str>, f: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+fn opt<T>(
+    errs: &mut FieldErrors,
+    field: &str,
+    raw: Option<&str>,
+    f: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
     raw.and_then(|r| errs.take(field, f(r)))
 }
 
@@ -97,8 +102,14 @@ impl PositionInput {
             None => Some(None),
             Some(s) => e.take("end", YearMonth::parse(s)).map(Some),
         };
-        let description = opt(&mut e, "description", self.description.as_deref(), |r| domain::optional_text(r, "Description", 2000)).flatten();
-        let location = opt(&mut e, "location", self.location.as_deref(), |r| domain::optional_line(r, "Location", 100)).flatten();
+        let description = opt(&mut e, "description", self.description.as_deref(), |r| {
+            domain::optional_text(r, "Description", 2000)
+        })
+        .flatten();
+        let location = opt(&mut e, "location", self.location.as_deref(), |r| {
+            domain::optional_line(r, "Location", 100)
+        })
+        .flatten();
         if let (Some(s), Some(Some(end))) = (start, end) {
             if end < s {
                 e.add("end", "The end month comes after the start month.");
@@ -111,7 +122,14 @@ impl PositionInput {
         }
         e.into_result()?;
         match (company, title, start, end) {
-            (Some(company), Some(title), Some(start), Some(end)) => Ok(NewPosition { company, title, description, location, start, end }),
+            (Some(company), Some(title), Some(start), Some(end)) => Ok(NewPosition {
+                company,
+                title,
+                description,
+                location,
+                start,
+                end,
+            }),
             _ => Err(CoreError::Internal("validated fields missing".into())),
         }
     }
@@ -121,18 +139,37 @@ impl EducationInput {
     fn validate(&self) -> CoreResult<NewEducation> {
         let mut e = FieldErrors::new();
         let school = e.take("school", domain::line(&self.school, "School", 1, 150));
-        let degree = opt(&mut e, "degree", self.degree.as_deref(), |r| domain::optional_line(r, "Degree", 100)).flatten();
-        let field = opt(&mut e, "field", self.field.as_deref(), |r| domain::optional_line(r, "Field of study", 100)).flatten();
-        let start_year = opt(&mut e, "start_year", self.start_year.as_deref(), |r| year(r, "Start year")).flatten();
-        let end_year = opt(&mut e, "end_year", self.end_year.as_deref(), |r| year(r, "End year")).flatten();
+        let degree = opt(&mut e, "degree", self.degree.as_deref(), |r| {
+            domain::optional_line(r, "Degree", 100)
+        })
+        .flatten();
+        let field = opt(&mut e, "field", self.field.as_deref(), |r| {
+            domain::optional_line(r, "Field of study", 100)
+        })
+        .flatten();
+        let start_year = opt(&mut e, "start_year", self.start_year.as_deref(), |r| {
+            year(r, "Start year")
+        })
+        .flatten();
+        let end_year = opt(&mut e, "end_year", self.end_year.as_deref(), |r| {
+            year(r, "End year")
+        })
+        .flatten();
         if let (Some(s), Some(en)) = (start_year, end_year) {
             if en < s {
                 e.add("end_year", "The end year comes after the start year.");
             }
         }
         e.into_result()?;
-        let school = school.ok_or_else(|| CoreError::Internal("validated fields missing".into()))?;
-        Ok(NewEducation { school, degree, field, start_year, end_year })
+        let school =
+            school.ok_or_else(|| CoreError::Internal("validated fields missing".into()))?;
+        Ok(NewEducation {
+            school,
+            degree,
+            field,
+            start_year,
+            end_year,
+        })
     }
 }
 
@@ -141,7 +178,11 @@ impl Guild {
         if handle.len() > 64 {
             return Err(CoreError::NotFound);
         }
-        match self.store.member_by_handle(&handle.to_ascii_lowercase()).await? {
+        match self
+            .store
+            .member_by_handle(&handle.to_ascii_lowercase())
+            .await?
+        {
             Some(m) if m.active => Ok(m),
             _ => Err(CoreError::NotFound),
         }
@@ -153,16 +194,25 @@ impl Guild {
         let profile = self.store.profile(member.id).await?;
         if !auth::may_see(viewer, member.id, profile.visibility) {
             return Err(match (viewer, profile.visibility) {
-                (Viewer::Anonymous, Visibility::Members) => {
-                    CoreError::Unauthenticated(format!("{} shares their profile with signed-in members. Please sign in.", member.name))
-                }
-                _ => CoreError::Forbidden(format!("{} shares their profile with their connections only.", member.name)),
+                (Viewer::Anonymous, Visibility::Members) => CoreError::Unauthenticated(format!(
+                    "{} shares their profile with signed-in members. Please sign in.",
+                    member.name
+                )),
+                _ => CoreError::Forbidden(format!(
+                    "{} shares their profile with their connections only.",
+                    member.name
+                )),
             });
         }
         self.assemble(viewer, member, profile).await
     }
 
-    async fn assemble(&self, viewer: &Viewer, member: Member, mut profile: Profile) -> CoreResult<ProfileView> {
+    async fn assemble(
+        &self,
+        viewer: &Viewer,
+        member: Member,
+        mut profile: Profile,
+    ) -> CoreResult<ProfileView> {
         let id = member.id;
         let positions = self.store.positions(id).await?;
         let education = self.store.education(id).await?;
@@ -180,14 +230,26 @@ impl Guild {
                 has_photo: profile.photo_key.is_some(),
                 has_headline: profile.headline.is_some(),
                 has_location: profile.location.is_some(),
-                current_position_with_description: positions.iter().any(|p| p.is_current() && p.description.is_some()),
+                current_position_with_description: positions
+                    .iter()
+                    .any(|p| p.is_current() && p.description.is_some()),
                 past_positions: positions.iter().filter(|p| !p.is_current()).count(),
                 education: education.len(),
                 skills: skills.len(),
                 connections: 0, // connections arrive with the network; until then 0
             })
         });
-        Ok(ProfileView { member, profile, positions, education, skills, links, contact_visible, is_self, strength })
+        Ok(ProfileView {
+            member,
+            profile,
+            positions,
+            education,
+            skills,
+            links,
+            contact_visible,
+            is_self,
+            strength,
+        })
     }
 
     /// The signed-in member's own profile, everything included.
@@ -197,22 +259,55 @@ impl Guild {
         self.assemble(viewer, me, profile).await
     }
 
-    pub async fn update_profile(&self, viewer: &Viewer, input: ProfileInput) -> CoreResult<ProfileView> {
+    pub async fn update_profile(
+        &self,
+        viewer: &Viewer,
+        input: ProfileInput,
+    ) -> CoreResult<ProfileView> {
         let me = viewer.require()?;
         let mut e = FieldErrors::new();
         let patch = ProfilePatch {
             name: opt(&mut e, "name", input.name.as_deref(), domain::display_name),
-            headline: opt(&mut e, "headline", input.headline.as_deref(), |r| domain::optional_line(r, "Headline", 220)),
-            about: opt(&mut e, "about", input.about.as_deref(), |r| domain::optional_text(r, "About", 2600)),
-            location: opt(&mut e, "location", input.location.as_deref(), |r| domain::optional_line(r, "Location", 100)),
-            visibility: opt(&mut e, "visibility", input.visibility.as_deref(), Visibility::parse),
-            contact_visibility: opt(&mut e, "contact_visibility", input.contact_visibility.as_deref(), Visibility::parse),
-            contact_email: opt(&mut e, "contact_email", input.contact_email.as_deref(), |r| {
-                if r.trim().is_empty() { Ok(None) } else { domain::Email::parse(r).map(|e| Some(e.as_str().to_string())) }
+            headline: opt(&mut e, "headline", input.headline.as_deref(), |r| {
+                domain::optional_line(r, "Headline", 220)
             }),
+            about: opt(&mut e, "about", input.about.as_deref(), |r| {
+                domain::optional_text(r, "About", 2600)
+            }),
+            location: opt(&mut e, "location", input.location.as_deref(), |r| {
+                domain::optional_line(r, "Location", 100)
+            }),
+            visibility: opt(
+                &mut e,
+                "visibility",
+                input.visibility.as_deref(),
+                Visibility::parse,
+            ),
+            contact_visibility: opt(
+                &mut e,
+                "contact_visibility",
+                input.contact_visibility.as_deref(),
+                Visibility::parse,
+            ),
+            contact_email: opt(
+                &mut e,
+                "contact_email",
+                input.contact_email.as_deref(),
+                |r| {
+                    if r.trim().is_empty() {
+                        Ok(None)
+                    } else {
+                        domain::Email::parse(r).map(|e| Some(e.as_str().to_string()))
+                    }
+                },
+            ),
             phone: opt(&mut e, "phone", input.phone.as_deref(), domain::phone),
             website: opt(&mut e, "website", input.website.as_deref(), |r| {
-                if r.trim().is_empty() { Ok(None) } else { domain::web_url(r, "Website").map(Some) }
+                if r.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    domain::web_url(r, "Website").map(Some)
+                }
             }),
         };
         e.into_result()?;
@@ -220,25 +315,42 @@ impl Guild {
         let mut events = Vec::new();
         if let Some(Some(h)) = &patch.headline {
             if before.headline.as_deref() != Some(h.as_str()) {
-                events.push(NewProfileEvent { kind: ProfileEventKind::NewHeadline, detail: json!({ "headline": h }) });
+                events.push(NewProfileEvent {
+                    kind: ProfileEventKind::NewHeadline,
+                    detail: json!({ "headline": h }),
+                });
             }
         }
-        self.store.update_profile(me.id, &patch, &events, now_ms()).await?;
+        self.store
+            .update_profile(me.id, &patch, &events, now_ms())
+            .await?;
         self.my_profile(&self.refreshed(me.id).await?).await
     }
 
     async fn refreshed(&self, id: MemberId) -> CoreResult<Viewer> {
-        Ok(Viewer::Member(self.store.member_by_id(id).await?.ok_or(CoreError::NotFound)?))
+        Ok(Viewer::Member(
+            self.store
+                .member_by_id(id)
+                .await?
+                .ok_or(CoreError::NotFound)?,
+        ))
     }
 
     pub async fn change_handle(&self, viewer: &Viewer, raw: &str) -> CoreResult<Member> {
         let me = viewer.require()?;
         let handle = Handle::parse(raw).map_err(|m| CoreError::invalid("handle", m))?;
         self.store.set_handle(me.id, handle.as_str()).await?;
-        self.store.member_by_id(me.id).await?.ok_or(CoreError::NotFound)
+        self.store
+            .member_by_id(me.id)
+            .await?
+            .ok_or(CoreError::NotFound)
     }
 
-    pub async fn add_position(&self, viewer: &Viewer, input: PositionInput) -> CoreResult<Position> {
+    pub async fn add_position(
+        &self,
+        viewer: &Viewer,
+        input: PositionInput,
+    ) -> CoreResult<Position> {
         let me = viewer.require()?;
         let p = input.validate()?;
         // A current position is news to one's network; adding old history is not.
@@ -246,41 +358,73 @@ impl Guild {
             kind: ProfileEventKind::NewPosition,
             detail: json!({ "company": p.company, "title": p.title }),
         });
-        Ok(self.store.add_position(me.id, &p, event.as_ref(), now_ms()).await?)
+        Ok(self
+            .store
+            .add_position(me.id, &p, event.as_ref(), now_ms())
+            .await?)
     }
 
-    pub async fn update_position(&self, viewer: &Viewer, id: i64, input: PositionInput) -> CoreResult<Position> {
+    pub async fn update_position(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        input: PositionInput,
+    ) -> CoreResult<Position> {
         let me = viewer.require()?;
         let p = input.validate()?;
-        self.store.update_position(me.id, id, &p, now_ms()).await?.ok_or(CoreError::NotFound)
+        self.store
+            .update_position(me.id, id, &p, now_ms())
+            .await?
+            .ok_or(CoreError::NotFound)
     }
 
     pub async fn delete_position(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
         let me = viewer.require()?;
-        self.store.delete_position(me.id, id).await?.then_some(()).ok_or(CoreError::NotFound)
+        self.store
+            .delete_position(me.id, id)
+            .await?
+            .then_some(())
+            .ok_or(CoreError::NotFound)
     }
 
-    pub async fn add_education(&self, viewer: &Viewer, input: EducationInput) -> CoreResult<Education> {
+    pub async fn add_education(
+        &self,
+        viewer: &Viewer,
+        input: EducationInput,
+    ) -> CoreResult<Education> {
         let me = viewer.require()?;
         let ed = input.validate()?;
         let this_year = YearMonth::now().year;
-        let event = ed.end_year.is_none_or(|y| y >= this_year).then(|| NewProfileEvent {
-            kind: ProfileEventKind::NewSchool,
-            detail: json!({ "school": ed.school, "degree": ed.degree }),
-        });
-        Ok(self.store.add_education(me.id, &ed, event.as_ref(), now_ms()).await?)
+        let event = ed
+            .end_year
+            .is_none_or(|y| y >= this_year)
+            .then(|| NewProfileEvent {
+                kind: ProfileEventKind::NewSchool,
+                detail: json!({ "school": ed.school, "degree": ed.degree }),
+            });
+        Ok(self
+            .store
+            .add_education(me.id, &ed, event.as_ref(), now_ms())
+            .await?)
     }
 
     pub async fn delete_education(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
         let me = viewer.require()?;
-        self.store.delete_education(me.id, id).await?.then_some(()).ok_or(CoreError::NotFound)
+        self.store
+            .delete_education(me.id, id)
+            .await?
+            .then_some(())
+            .ok_or(CoreError::NotFound)
     }
 
     /// Replaces the skill list: at most 50, each unique ignoring case.
     pub async fn set_skills(&self, viewer: &Viewer, raw: &[String]) -> CoreResult<Vec<String>> {
         let me = viewer.require()?;
         if raw.len() > MAX_SKILLS * 2 {
-            return Err(CoreError::invalid("skills", format!("List at most {MAX_SKILLS} skills.")));
+            return Err(CoreError::invalid(
+                "skills",
+                format!("List at most {MAX_SKILLS} skills."),
+            ));
         }
         let mut skills: Vec<String> = Vec::new();
         let mut keys = std::collections::HashSet::new();
@@ -288,20 +432,35 @@ impl Guild {
             if s.trim().is_empty() {
                 continue;
             }
-            let s = domain::line(s, "A skill", 1, 80).map_err(|m| CoreError::invalid("skills", m))?;
+            let s =
+                domain::line(s, "A skill", 1, 80).map_err(|m| CoreError::invalid("skills", m))?;
             if !keys.insert(domain::fold_key(&s)) {
-                return Err(CoreError::invalid("skills", format!("“{s}” is listed twice.")));
+                return Err(CoreError::invalid(
+                    "skills",
+                    format!("“{s}” is listed twice."),
+                ));
             }
             skills.push(s);
         }
         if skills.len() > MAX_SKILLS {
-            return Err(CoreError::invalid("skills", format!("List at most {MAX_SKILLS} skills (you gave {}).", skills.len())));
+            return Err(CoreError::invalid(
+                "skills",
+                format!(
+                    "List at most {MAX_SKILLS} skills (you gave {}).",
+                    skills.len()
+                ),
+            ));
         }
         self.store.set_skills(me.id, &skills).await?;
         Ok(skills)
     }
 
-    pub async fn add_link(&self, viewer: &Viewer, title: &str, url: &str) -> CoreResult<FeaturedLink> {
+    pub async fn add_link(
+        &self,
+        viewer: &Viewer,
+        title: &str,
+        url: &str,
+    ) -> CoreResult<FeaturedLink> {
         let me = viewer.require()?;
         let mut e = FieldErrors::new();
         let title = e.take("link_title", domain::line(title, "Title", 1, 100));
@@ -310,13 +469,19 @@ impl Guild {
             e.add("link_url", format!("Feature at most {MAX_LINKS} links."));
         }
         e.into_result()?;
-        let (Some(title), Some(url)) = (title, url) else { return Err(CoreError::Internal("validated fields missing".into())) };
+        let (Some(title), Some(url)) = (title, url) else {
+            return Err(CoreError::Internal("validated fields missing".into()));
+        };
         Ok(self.store.add_link(me.id, &title, &url).await?)
     }
 
     pub async fn delete_link(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
         let me = viewer.require()?;
-        self.store.delete_link(me.id, id).await?.then_some(()).ok_or(CoreError::NotFound)
+        self.store
+            .delete_link(me.id, id)
+            .await?
+            .then_some(())
+            .ok_or(CoreError::NotFound)
     }
 
     /// Checks and re-encodes an uploaded photo, stores both sizes, and sets it on the profile.
@@ -324,16 +489,26 @@ impl Guild {
         let me = viewer.require()?;
         let limits = self.settings.limits.clone();
         // Decoding up to 40 megapixels is CPU work: keep it off the async workers.
-        let set = tokio::task::spawn_blocking(move || photo::process(&bytes, limits.photo_max_bytes, limits.photo_max_pixels))
-            .await
-            .map_err(|e| CoreError::Internal(format!("photo task: {e}")))?
-            .map_err(|m| CoreError::invalid("photo", m))?;
-        let key = auth::new_secret("").chars().filter(char::is_ascii_alphanumeric).take(24).collect::<String>();
+        let set = tokio::task::spawn_blocking(move || {
+            photo::process(&bytes, limits.photo_max_bytes, limits.photo_max_pixels)
+        })
+        .await
+        .map_err(|e| CoreError::Internal(format!("photo task: {e}")))?
+        .map_err(|m| CoreError::invalid("photo", m))?;
+        let key = auth::new_secret("")
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(24)
+            .collect::<String>();
         let dir = self.media_dir.join("photos");
         let io = |e: std::io::Error| CoreError::Internal(format!("writing photo: {e}"));
         tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-        tokio::fs::write(dir.join(format!("{key}-{}.jpg", photo::LARGE)), &set.large).await.map_err(io)?;
-        tokio::fs::write(dir.join(format!("{key}-{}.jpg", photo::SMALL)), &set.small).await.map_err(io)?;
+        tokio::fs::write(dir.join(format!("{key}-{}.jpg", photo::LARGE)), &set.large)
+            .await
+            .map_err(io)?;
+        tokio::fs::write(dir.join(format!("{key}-{}.jpg", photo::SMALL)), &set.small)
+            .await
+            .map_err(io)?;
         let old = self.store.profile(me.id).await?.photo_key;
         self.store.set_photo(me.id, Some(&key), now_ms()).await?;
         if let Some(old) = old {
@@ -354,7 +529,10 @@ impl Guild {
 
     async fn remove_photo_files(&self, key: &str) {
         for size in [photo::LARGE, photo::SMALL] {
-            let path = self.media_dir.join("photos").join(format!("{key}-{size}.jpg"));
+            let path = self
+                .media_dir
+                .join("photos")
+                .join(format!("{key}-{size}.jpg"));
             if let Err(e) = tokio::fs::remove_file(&path).await {
                 tracing::warn!(?path, "could not remove old photo: {e}");
             }
@@ -362,8 +540,15 @@ impl Guild {
     }
 
     /// The viewer's own profile events, newest first.
-    pub async fn my_profile_events(&self, viewer: &Viewer, limit: u32) -> CoreResult<Vec<ProfileEvent>> {
-        Ok(self.store.profile_events(viewer.require()?.id, limit.min(100)).await?)
+    pub async fn my_profile_events(
+        &self,
+        viewer: &Viewer,
+        limit: u32,
+    ) -> CoreResult<Vec<ProfileEvent>> {
+        Ok(self
+            .store
+            .profile_events(viewer.require()?.id, limit.min(100))
+            .await?)
     }
 }
 

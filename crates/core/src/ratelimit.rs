@@ -67,7 +67,10 @@ mod tests {
         }
         assert_eq!(rl.hit("ip:1", 3, hour, 5_000), Err(1_000 + hour));
         assert!(rl.hit("ip:2", 3, hour, 5_000).is_ok(), "keys are separate");
-        assert!(rl.hit("ip:1", 3, hour, 1_000 + hour + 1).is_ok(), "window slides");
+        assert!(
+            rl.hit("ip:1", 3, hour, 1_000 + hour + 1).is_ok(),
+            "window slides"
+        );
         rl.clear("ip:1");
         assert!(rl.hit("ip:1", 1, hour, 2).is_ok());
     }

@@ -88,44 +88,98 @@ pub trait Store: Send + Sync + 'static {
     async fn count_members(&self) -> StoreResult<i64>;
 
     // sessions: only the SHA-256 of the cookie value is stored
-    async fn create_session(&self, hash: &str, member: MemberId, now: i64, expires: i64) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        hash: &str,
+        member: MemberId,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()>;
     async fn session_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
     async fn delete_session(&self, hash: &str) -> StoreResult<()>;
     async fn delete_member_sessions(&self, member: MemberId) -> StoreResult<()>;
 
     // personal access tokens
-    async fn create_token(&self, member: MemberId, label: &str, hash: &str, now: i64) -> StoreResult<i64>;
+    async fn create_token(
+        &self,
+        member: MemberId,
+        label: &str,
+        hash: &str,
+        now: i64,
+    ) -> StoreResult<i64>;
     async fn list_tokens(&self, member: MemberId) -> StoreResult<Vec<ApiToken>>;
     /// Revokes one of `member`'s tokens; false when it is not theirs or already revoked.
     async fn revoke_token(&self, member: MemberId, id: i64, now: i64) -> StoreResult<bool>;
     async fn token_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
 
     // password resets and sign-up invitations: single-use, hashed
-    async fn create_email_token(&self, hash: &str, member: MemberId, purpose: EmailTokenPurpose, expires: i64) -> StoreResult<()>;
+    async fn create_email_token(
+        &self,
+        hash: &str,
+        member: MemberId,
+        purpose: EmailTokenPurpose,
+        expires: i64,
+    ) -> StoreResult<()>;
     /// Marks the token used and returns its member, if it exists for this purpose, is unused
     /// and unexpired. A token works once.
-    async fn take_email_token(&self, hash: &str, purpose: EmailTokenPurpose, now: i64) -> StoreResult<Option<MemberId>>;
+    async fn take_email_token(
+        &self,
+        hash: &str,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> StoreResult<Option<MemberId>>;
     /// Confirms a pending account (its email link was opened).
     async fn activate_member(&self, id: MemberId) -> StoreResult<()>;
-    async fn create_signup_invite(&self, hash: &str, by: MemberId, now: i64, expires: i64) -> StoreResult<()>;
+    async fn create_signup_invite(
+        &self,
+        hash: &str,
+        by: MemberId,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()>;
     async fn signup_invite_valid(&self, hash: &str, now: i64) -> StoreResult<bool>;
 
     // profile
     async fn profile(&self, member: MemberId) -> StoreResult<Profile>;
     /// Applies the patch and records the events in one transaction.
-    async fn update_profile(&self, member: MemberId, patch: &ProfilePatch, events: &[NewProfileEvent], now: i64) -> StoreResult<Profile>;
+    async fn update_profile(
+        &self,
+        member: MemberId,
+        patch: &ProfilePatch,
+        events: &[NewProfileEvent],
+        now: i64,
+    ) -> StoreResult<Profile>;
     async fn set_photo(&self, member: MemberId, key: Option<&str>, now: i64) -> StoreResult<()>;
     async fn positions(&self, member: MemberId) -> StoreResult<Vec<Position>>;
-    async fn add_position(&self, member: MemberId, p: &NewPosition, event: Option<&NewProfileEvent>, now: i64) -> StoreResult<Position>;
-    async fn update_position(&self, member: MemberId, id: i64, p: &NewPosition, now: i64) -> StoreResult<Option<Position>>;
+    async fn add_position(
+        &self,
+        member: MemberId,
+        p: &NewPosition,
+        event: Option<&NewProfileEvent>,
+        now: i64,
+    ) -> StoreResult<Position>;
+    async fn update_position(
+        &self,
+        member: MemberId,
+        id: i64,
+        p: &NewPosition,
+        now: i64,
+    ) -> StoreResult<Option<Position>>;
     async fn delete_position(&self, member: MemberId, id: i64) -> StoreResult<bool>;
     async fn education(&self, member: MemberId) -> StoreResult<Vec<Education>>;
-    async fn add_education(&self, member: MemberId, e: &NewEducation, event: Option<&NewProfileEvent>, now: i64) -> StoreResult<Education>;
+    async fn add_education(
+        &self,
+        member: MemberId,
+        e: &NewEducation,
+        event: Option<&NewProfileEvent>,
+        now: i64,
+    ) -> StoreResult<Education>;
     async fn delete_education(&self, member: MemberId, id: i64) -> StoreResult<bool>;
     async fn skills(&self, member: MemberId) -> StoreResult<Vec<String>>;
     async fn set_skills(&self, member: MemberId, skills: &[String]) -> StoreResult<()>;
     async fn links(&self, member: MemberId) -> StoreResult<Vec<FeaturedLink>>;
-    async fn add_link(&self, member: MemberId, title: &str, url: &str) -> StoreResult<FeaturedLink>;
+    async fn add_link(&self, member: MemberId, title: &str, url: &str)
+        -> StoreResult<FeaturedLink>;
     async fn delete_link(&self, member: MemberId, id: i64) -> StoreResult<bool>;
     async fn profile_events(&self, member: MemberId, limit: u32) -> StoreResult<Vec<ProfileEvent>>;
 

@@ -37,11 +37,23 @@ pub fn strength(i: &StrengthInput) -> Strength {
         (i.has_photo, "photo", "Add a profile photo"),
         (i.has_headline, "headline", "Write a headline"),
         (i.has_location, "location", "Add your location"),
-        (i.current_position_with_description, "position", "Add your current position with a description"),
-        (i.past_positions >= 2, "past_positions", "Add two past positions"),
+        (
+            i.current_position_with_description,
+            "position",
+            "Add your current position with a description",
+        ),
+        (
+            i.past_positions >= 2,
+            "past_positions",
+            "Add two past positions",
+        ),
         (i.education >= 1, "education", "Add your education"),
         (i.skills >= 3, "skills", "Add at least three skills"),
-        (i.connections >= 50, "connections", "Grow your network to 50 connections"),
+        (
+            i.connections >= 50,
+            "connections",
+            "Grow your network to 50 connections",
+        ),
     ];
     let done = steps.iter().filter(|s| s.0).count();
     let next = steps.iter().find(|s| !s.0);
@@ -70,7 +82,10 @@ mod tests {
     fn levels_rise_and_always_name_the_next_step() {
         let mut i = StrengthInput::default();
         let s = strength(&i);
-        assert_eq!((s.level, s.done, s.next_key), ("Beginner", 0, Some("photo")));
+        assert_eq!(
+            (s.level, s.done, s.next_key),
+            ("Beginner", 0, Some("photo"))
+        );
         i.has_photo = true;
         i.has_headline = true;
         i.has_location = true;

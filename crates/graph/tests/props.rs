@@ -1,6 +1,8 @@
 //! Every answer of the engine checked against a plain BFS over a plain adjacency set, on random
 //! graphs, after random updates and compactions, and while a writer runs concurrently.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use guild_graph::{Graph, Node, Snapshot, SuggestOptions};
@@ -20,8 +22,8 @@ fn bfs(adj: &Adj, a: Node) -> HashMap<Node, u32> {
     while let Some(x) = q.pop_front() {
         let d = dist[&x];
         for &y in &adj[x as usize] {
-            if !dist.contains_key(&y) {
-                dist.insert(y, d + 1);
+            if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(y) {
+                e.insert(d + 1);
                 q.push_back(y);
             }
         }
@@ -225,7 +227,7 @@ fn readers_see_consistent_snapshots_under_concurrent_writes() {
         x ^= x >> 7;
         x ^= x << 17;
         let (a, b) = ((x % n as u64) as Node, ((x >> 20) % n as u64) as Node);
-        if x % 3 == 0 {
+        if x.is_multiple_of(3) {
             g.disconnect(a, b);
             adj[a as usize].remove(&b);
             adj[b as usize].remove(&a);

@@ -14,7 +14,9 @@ enum Bind {
 
 /// Escapes `%`, `_` and `\` so member input matches literally in `LIKE … ESCAPE '\'`.
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Builds the SQL and its bind values. Every filter is backed by an index (see the
@@ -33,7 +35,11 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
          FROM members m JOIN profiles p ON p.member_id = m.id WHERE m.active = TRUE",
     );
     // Visibility levels come from core's enum, never from input, so they are inlined.
-    let levels: Vec<String> = q.visible.iter().map(|v| format!("'{}'", v.as_str())).collect();
+    let levels: Vec<String> = q
+        .visible
+        .iter()
+        .map(|v| format!("'{}'", v.as_str()))
+        .collect();
     let viewer_clause = match q.viewer {
         Some(id) => format!(" OR m.id = {}", next(Bind::Int(id), &mut binds)),
         None => String::new(),
@@ -41,20 +47,28 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
     if levels.is_empty() {
         sql.push_str(&format!(" AND (1 = 0{viewer_clause})"));
     } else {
-        sql.push_str(&format!(" AND (p.visibility IN ({}){viewer_clause})", levels.join(", ")));
+        sql.push_str(&format!(
+            " AND (p.visibility IN ({}){viewer_clause})",
+            levels.join(", ")
+        ));
     }
     if let Some(name) = &q.name {
         let prefix = like_escape(&fold_key(name));
         let a = next(Bind::Text(format!("{prefix}%")), &mut binds);
         let b = next(Bind::Text(format!("% {prefix}%")), &mut binds);
-        sql.push_str(&format!(" AND (m.name_key LIKE {a} ESCAPE '\\' OR m.name_key LIKE {b} ESCAPE '\\')"));
+        sql.push_str(&format!(
+            " AND (m.name_key LIKE {a} ESCAPE '\\' OR m.name_key LIKE {b} ESCAPE '\\')"
+        ));
     }
     if let Some(c) = &q.company {
         let c = next(Bind::Text(fold_key(c)), &mut binds);
         sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM positions x WHERE x.company_key = {c} AND x.member_id = m.id)"));
     }
     if let Some(l) = &q.location {
-        let l = next(Bind::Text(format!("{}%", like_escape(&fold_key(l)))), &mut binds);
+        let l = next(
+            Bind::Text(format!("{}%", like_escape(&fold_key(l)))),
+            &mut binds,
+        );
         sql.push_str(&format!(" AND p.location_key LIKE {l} ESCAPE '\\'"));
     }
     if let Some(s) = &q.school {
@@ -63,19 +77,26 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
     }
     if let Some(s) = &q.skill {
         let s = next(Bind::Text(fold_key(s)), &mut binds);
-        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM skills k WHERE k.name_key = {s} AND k.member_id = m.id)"));
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM skills k WHERE k.name_key = {s} AND k.member_id = m.id)"
+        ));
     }
     if let Some((key, id)) = &q.after {
         let k = next(Bind::Text(key.clone()), &mut binds);
         let i = next(Bind::Int(*id), &mut binds);
-        sql.push_str(&format!(" AND (m.name_key > {k} OR (m.name_key = {k} AND m.id > {i}))"));
+        sql.push_str(&format!(
+            " AND (m.name_key > {k} OR (m.name_key = {k} AND m.id > {i}))"
+        ));
     }
     let l = next(Bind::Int(i64::from(q.limit)), &mut binds);
     sql.push_str(&format!(" ORDER BY m.name_key, m.id LIMIT {l}"));
     (sql, binds)
 }
 
-pub(crate) async fn directory(store: &SqlStore, q: &DirectoryQuery) -> StoreResult<Vec<MemberCard>> {
+pub(crate) async fn directory(
+    store: &SqlStore,
+    q: &DirectoryQuery,
+) -> StoreResult<Vec<MemberCard>> {
     let (sql, binds) = build(q);
     let rows = with_pool!(store, |p| {
         let mut query = sqlx::query_as::<_, CardRow>(&sql);
@@ -193,7 +214,12 @@ mod tests {
         let (sql, binds) = build(&q);
         let mut last = 0;
         for (i, _) in sql.match_indices('$') {
-            let n: usize = sql[i + 1..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap();
+            let n: usize = sql[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap();
             assert!(n <= last + 1, "placeholder ${n} out of order in {sql}");
             last = last.max(n);
         }

@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use guild_core::domain::{fold_key, Role};
 use guild_core::model::*;
-use guild_core::store::{DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError, StoreResult};
+use guild_core::store::{
+    DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError, StoreResult,
+};
 
 use crate::rows::*;
 use crate::{db_err, with_pool, SqlStore};
@@ -63,52 +65,88 @@ impl Store for SqlStore {
 
     async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>> {
         let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE id = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql).bind(id).fetch_optional(p).await)
-            .map(|r| r.map(Member::from))
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)
+        .map(|r| r.map(Member::from))
+        .map_err(db_err)
     }
 
     async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>> {
         let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE handle = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql).bind(handle).fetch_optional(p).await)
-            .map(|r| r.map(Member::from))
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
+            .bind(handle)
+            .fetch_optional(p)
+            .await)
+        .map(|r| r.map(Member::from))
+        .map_err(db_err)
     }
 
     async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>> {
         let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE email = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql).bind(email).fetch_optional(p).await)
-            .map(|r| r.map(Member::from))
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
+            .bind(email)
+            .fetch_optional(p)
+            .await)
+        .map(|r| r.map(Member::from))
+        .map_err(db_err)
     }
 
     async fn set_password_hash(&self, id: MemberId, hash: &str) -> StoreResult<()> {
-        self.exec("UPDATE members SET password_hash = $1 WHERE id = $2", hash, id).await
+        self.exec(
+            "UPDATE members SET password_hash = $1 WHERE id = $2",
+            hash,
+            id,
+        )
+        .await
     }
 
     async fn set_email(&self, id: MemberId, email: &str) -> StoreResult<()> {
-        self.exec("UPDATE members SET email = $1 WHERE id = $2", email, id).await
+        self.exec("UPDATE members SET email = $1 WHERE id = $2", email, id)
+            .await
     }
 
     async fn set_handle(&self, id: MemberId, handle: &str) -> StoreResult<()> {
-        self.exec("UPDATE members SET handle = $1 WHERE id = $2", handle, id).await
+        self.exec("UPDATE members SET handle = $1 WHERE id = $2", handle, id)
+            .await
     }
 
     async fn set_role(&self, id: MemberId, role: Role) -> StoreResult<()> {
-        self.exec("UPDATE members SET role = $1 WHERE id = $2", role.as_str(), id).await
+        self.exec(
+            "UPDATE members SET role = $1 WHERE id = $2",
+            role.as_str(),
+            id,
+        )
+        .await
     }
 
     async fn count_members(&self) -> StoreResult<i64> {
-        with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM members").fetch_one(p).await).map_err(db_err)
+        with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM members")
+            .fetch_one(p)
+            .await)
+        .map_err(db_err)
     }
 
     async fn activate_member(&self, id: MemberId) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query("UPDATE members SET active = TRUE WHERE id = $1").bind(id).execute(p).await.map(|r| r.rows_affected()))
-            .map(|_| ())
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE members SET active = TRUE WHERE id = $1"
+        )
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
     }
 
-    async fn create_session(&self, hash: &str, member: MemberId, now: i64, expires: i64) -> StoreResult<()> {
+    async fn create_session(
+        &self,
+        hash: &str,
+        member: MemberId,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()> {
         with_pool!(self, |p| sqlx::query("INSERT INTO sessions (token_hash, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(hash)
             .bind(member)
@@ -125,24 +163,46 @@ impl Store for SqlStore {
             "SELECT {MEMBER_COLS_M} FROM sessions s JOIN members m ON m.id = s.member_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2"
         );
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql).bind(hash).bind(now).fetch_optional(p).await)
-            .map(|r| r.map(Member::from))
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
+            .bind(hash)
+            .bind(now)
+            .fetch_optional(p)
+            .await)
+        .map(|r| r.map(Member::from))
+        .map_err(db_err)
     }
 
     async fn delete_session(&self, hash: &str) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash).execute(p).await.map(|r| r.rows_affected()))
-            .map(|_| ())
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query(
+            "DELETE FROM sessions WHERE token_hash = $1"
+        )
+        .bind(hash)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
     }
 
     async fn delete_member_sessions(&self, member: MemberId) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE member_id = $1").bind(member).execute(p).await.map(|r| r.rows_affected()))
-            .map(|_| ())
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query(
+            "DELETE FROM sessions WHERE member_id = $1"
+        )
+        .bind(member)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
     }
 
-    async fn create_token(&self, member: MemberId, label: &str, hash: &str, now: i64) -> StoreResult<i64> {
+    async fn create_token(
+        &self,
+        member: MemberId,
+        label: &str,
+        hash: &str,
+        now: i64,
+    ) -> StoreResult<i64> {
         with_pool!(self, |p| sqlx::query_scalar(
             "INSERT INTO api_tokens (member_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
         )
@@ -166,7 +226,12 @@ impl Store for SqlStore {
         .map_err(db_err)?;
         Ok(rows
             .into_iter()
-            .map(|r| ApiToken { id: r.id, label: r.label, created_at: r.created_at, last_used_at: r.last_used_at })
+            .map(|r| ApiToken {
+                id: r.id,
+                label: r.label,
+                created_at: r.created_at,
+                last_used_at: r.last_used_at,
+            })
             .collect())
     }
 
@@ -188,8 +253,11 @@ impl Store for SqlStore {
             "SELECT {MEMBER_COLS_M} FROM api_tokens t JOIN members m ON m.id = t.member_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         );
-        let member = with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql).bind(hash).fetch_optional(p).await)
-            .map_err(db_err)?;
+        let member = with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
+            .bind(hash)
+            .fetch_optional(p)
+            .await)
+        .map_err(db_err)?;
         if member.is_some() {
             // Last use shown in settings; a minute's precision is plenty, so skip most writes.
             with_pool!(self, |p| sqlx::query(
@@ -205,7 +273,13 @@ impl Store for SqlStore {
         Ok(member.map(Member::from))
     }
 
-    async fn create_email_token(&self, hash: &str, member: MemberId, purpose: EmailTokenPurpose, expires: i64) -> StoreResult<()> {
+    async fn create_email_token(
+        &self,
+        hash: &str,
+        member: MemberId,
+        purpose: EmailTokenPurpose,
+        expires: i64,
+    ) -> StoreResult<()> {
         with_pool!(self, |p| sqlx::query("INSERT INTO email_tokens (token_hash, member_id, purpose, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(hash)
             .bind(member)
@@ -217,7 +291,12 @@ impl Store for SqlStore {
         .map_err(db_err)
     }
 
-    async fn take_email_token(&self, hash: &str, purpose: EmailTokenPurpose, now: i64) -> StoreResult<Option<MemberId>> {
+    async fn take_email_token(
+        &self,
+        hash: &str,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> StoreResult<Option<MemberId>> {
         // One statement marks it used and returns it, so two clicks cannot both succeed.
         with_pool!(self, |p| sqlx::query_scalar(
             "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
@@ -232,7 +311,13 @@ impl Store for SqlStore {
         .map_err(db_err)
     }
 
-    async fn create_signup_invite(&self, hash: &str, by: MemberId, now: i64, expires: i64) -> StoreResult<()> {
+    async fn create_signup_invite(
+        &self,
+        hash: &str,
+        by: MemberId,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()> {
         with_pool!(self, |p| sqlx::query("INSERT INTO signup_invites (token_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(hash)
             .bind(by)
@@ -258,12 +343,21 @@ impl Store for SqlStore {
 
     async fn profile(&self, member: MemberId) -> StoreResult<Profile> {
         let sql = format!("SELECT {PROFILE_COLS} FROM profiles WHERE member_id = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, ProfileRow>(&sql).bind(member).fetch_one(p).await)
-            .map(Profile::from)
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, ProfileRow>(&sql)
+            .bind(member)
+            .fetch_one(p)
+            .await)
+        .map(Profile::from)
+        .map_err(db_err)
     }
 
-    async fn update_profile(&self, member: MemberId, patch: &ProfilePatch, events: &[NewProfileEvent], now: i64) -> StoreResult<Profile> {
+    async fn update_profile(
+        &self,
+        member: MemberId,
+        patch: &ProfilePatch,
+        events: &[NewProfileEvent],
+        now: i64,
+    ) -> StoreResult<Profile> {
         // COALESCE keeps a column when its flag says "leave alone"; the flag is bound as 0/1.
         let keep = |o: bool| if o { 0i64 } else { 1i64 };
         let text = |o: &Option<Option<String>>| o.clone().flatten();
@@ -326,12 +420,15 @@ impl Store for SqlStore {
     }
 
     async fn set_photo(&self, member: MemberId, key: Option<&str>, now: i64) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query("UPDATE profiles SET photo_key = $1, updated_at = $2 WHERE member_id = $3")
-            .bind(key)
-            .bind(now)
-            .bind(member)
-            .execute(p)
-            .await.map(|r| r.rows_affected()))
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE profiles SET photo_key = $1, updated_at = $2 WHERE member_id = $3"
+        )
+        .bind(key)
+        .bind(now)
+        .bind(member)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
         .map(|_| ())
         .map_err(db_err)
     }
@@ -342,12 +439,21 @@ impl Store for SqlStore {
             "SELECT {POSITION_COLS} FROM positions WHERE member_id = $1 \
              ORDER BY CASE WHEN end_month IS NULL THEN 0 ELSE 1 END, start_month DESC, id DESC"
         );
-        with_pool!(self, |p| sqlx::query_as::<_, PositionRow>(&sql).bind(member).fetch_all(p).await)
-            .map(|v| v.into_iter().map(Position::from).collect())
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, PositionRow>(&sql)
+            .bind(member)
+            .fetch_all(p)
+            .await)
+        .map(|v| v.into_iter().map(Position::from).collect())
+        .map_err(db_err)
     }
 
-    async fn add_position(&self, member: MemberId, pos: &NewPosition, event: Option<&NewProfileEvent>, now: i64) -> StoreResult<Position> {
+    async fn add_position(
+        &self,
+        member: MemberId,
+        pos: &NewPosition,
+        event: Option<&NewProfileEvent>,
+        now: i64,
+    ) -> StoreResult<Position> {
         let sql = format!(
             "INSERT INTO positions (member_id, company, company_key, title, description, location, start_month, end_month) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {POSITION_COLS}"
@@ -381,7 +487,13 @@ impl Store for SqlStore {
         })
     }
 
-    async fn update_position(&self, member: MemberId, id: i64, pos: &NewPosition, _now: i64) -> StoreResult<Option<Position>> {
+    async fn update_position(
+        &self,
+        member: MemberId,
+        id: i64,
+        pos: &NewPosition,
+        _now: i64,
+    ) -> StoreResult<Option<Position>> {
         let sql = format!(
             "UPDATE positions SET company = $1, company_key = $2, title = $3, description = $4, location = $5, \
              start_month = $6, end_month = $7 WHERE id = $8 AND member_id = $9 RETURNING {POSITION_COLS}"
@@ -411,12 +523,21 @@ impl Store for SqlStore {
             "SELECT {EDUCATION_COLS} FROM education WHERE member_id = $1 \
              ORDER BY COALESCE(end_year, 9999) DESC, COALESCE(start_year, 0) DESC, id DESC"
         );
-        with_pool!(self, |p| sqlx::query_as::<_, EducationRow>(&sql).bind(member).fetch_all(p).await)
-            .map(|v| v.into_iter().map(Education::from).collect())
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query_as::<_, EducationRow>(&sql)
+            .bind(member)
+            .fetch_all(p)
+            .await)
+        .map(|v| v.into_iter().map(Education::from).collect())
+        .map_err(db_err)
     }
 
-    async fn add_education(&self, member: MemberId, e: &NewEducation, event: Option<&NewProfileEvent>, now: i64) -> StoreResult<Education> {
+    async fn add_education(
+        &self,
+        member: MemberId,
+        e: &NewEducation,
+        event: Option<&NewProfileEvent>,
+        now: i64,
+    ) -> StoreResult<Education> {
         let sql = format!(
             "INSERT INTO education (member_id, school, school_key, degree, field, start_year, end_year) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {EDUCATION_COLS}"
@@ -454,17 +575,23 @@ impl Store for SqlStore {
     }
 
     async fn skills(&self, member: MemberId) -> StoreResult<Vec<String>> {
-        with_pool!(self, |p| sqlx::query_scalar("SELECT name FROM skills WHERE member_id = $1 ORDER BY position")
-            .bind(member)
-            .fetch_all(p)
-            .await)
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT name FROM skills WHERE member_id = $1 ORDER BY position"
+        )
+        .bind(member)
+        .fetch_all(p)
+        .await)
         .map_err(db_err)
     }
 
     async fn set_skills(&self, member: MemberId, skills: &[String]) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            sqlx::query("DELETE FROM skills WHERE member_id = $1").bind(member).execute(&mut *tx).await.map_err(db_err)?;
+            sqlx::query("DELETE FROM skills WHERE member_id = $1")
+                .bind(member)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
             for (i, s) in skills.iter().enumerate() {
                 sqlx::query("INSERT INTO skills (member_id, position, name, name_key) VALUES ($1, $2, $3, $4)")
                     .bind(member)
@@ -480,15 +607,30 @@ impl Store for SqlStore {
     }
 
     async fn links(&self, member: MemberId) -> StoreResult<Vec<FeaturedLink>> {
-        with_pool!(self, |p| sqlx::query_as::<_, LinkRow>("SELECT id, title, url FROM featured_links WHERE member_id = $1 ORDER BY id")
-            .bind(member)
-            .fetch_all(p)
-            .await)
-        .map(|v| v.into_iter().map(|r| FeaturedLink { id: r.id, title: r.title, url: r.url }).collect())
+        with_pool!(self, |p| sqlx::query_as::<_, LinkRow>(
+            "SELECT id, title, url FROM featured_links WHERE member_id = $1 ORDER BY id"
+        )
+        .bind(member)
+        .fetch_all(p)
+        .await)
+        .map(|v| {
+            v.into_iter()
+                .map(|r| FeaturedLink {
+                    id: r.id,
+                    title: r.title,
+                    url: r.url,
+                })
+                .collect()
+        })
         .map_err(db_err)
     }
 
-    async fn add_link(&self, member: MemberId, title: &str, url: &str) -> StoreResult<FeaturedLink> {
+    async fn add_link(
+        &self,
+        member: MemberId,
+        title: &str,
+        url: &str,
+    ) -> StoreResult<FeaturedLink> {
         with_pool!(self, |p| sqlx::query_as::<_, LinkRow>(
             "INSERT INTO featured_links (member_id, title, url) VALUES ($1, $2, $3) RETURNING id, title, url"
         )
@@ -539,17 +681,32 @@ impl Store for SqlStore {
 
 impl SqlStore {
     async fn exec(&self, sql: &str, value: &str, id: i64) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query(sql).bind(value).bind(id).execute(p).await.map(|r| r.rows_affected()))
-            .map(|_| ())
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query(sql)
+            .bind(value)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
     }
 
     /// Deletes row `id` of `table` only if it belongs to `member`. `table` is one of ours,
     /// never input.
-    async fn delete_owned(&self, table: &'static str, member: MemberId, id: i64) -> StoreResult<bool> {
+    async fn delete_owned(
+        &self,
+        table: &'static str,
+        member: MemberId,
+        id: i64,
+    ) -> StoreResult<bool> {
         let sql = format!("DELETE FROM {table} WHERE id = $1 AND member_id = $2");
-        with_pool!(self, |p| sqlx::query(&sql).bind(id).bind(member).execute(p).await.map(|r| r.rows_affected()))
-            .map(|n| n == 1)
-            .map_err(db_err)
+        with_pool!(self, |p| sqlx::query(&sql)
+            .bind(id)
+            .bind(member)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map(|n| n == 1)
+        .map_err(db_err)
     }
 }

@@ -12,14 +12,17 @@ use std::time::Duration;
 
 use guild_core::store::StoreError;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 mod directory;
 mod impl_store;
 mod rows;
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
-pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("../../migrations/postgres");
 
 #[derive(Clone, Debug)]
 pub enum Pool {
@@ -64,7 +67,13 @@ impl SqlStore {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            Pool::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(opts).await.map_err(backend)?)
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await
+                    .map_err(backend)?,
+            )
         } else {
             return Err(StoreError::Backend(format!(
                 "unsupported database URL {url:?}: use sqlite://FILE or postgres://…"
@@ -125,8 +134,15 @@ mod tests {
     /// The two migration folders must hold the same steps, so both backends have one schema.
     #[test]
     fn migrations_are_one_to_one() {
-        let names = |m: &sqlx::migrate::Migrator| m.iter().map(|m| (m.version, m.description.to_string())).collect::<Vec<_>>();
-        assert_eq!(names(&super::SQLITE_MIGRATIONS), names(&super::POSTGRES_MIGRATIONS));
-        assert!(!super::SQLITE_MIGRATIONS.iter().next().is_none());
+        let names = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&super::SQLITE_MIGRATIONS),
+            names(&super::POSTGRES_MIGRATIONS)
+        );
+        assert!(super::SQLITE_MIGRATIONS.iter().next().is_some());
     }
 }

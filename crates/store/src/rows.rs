@@ -56,7 +56,8 @@ impl From<ProfileRow> for Profile {
             location: r.location,
             photo_key: r.photo_key,
             visibility: Visibility::parse(&r.visibility).unwrap_or(Visibility::Connections),
-            contact_visibility: Visibility::parse(&r.contact_visibility).unwrap_or(Visibility::Connections),
+            contact_visibility: Visibility::parse(&r.contact_visibility)
+                .unwrap_or(Visibility::Connections),
             contact_email: r.contact_email,
             phone: r.phone,
             website: r.website,
@@ -106,7 +107,14 @@ pub struct EducationRow {
 
 impl From<EducationRow> for Education {
     fn from(r: EducationRow) -> Education {
-        Education { id: r.id, school: r.school, degree: r.degree, field: r.field, start_year: r.start_year, end_year: r.end_year }
+        Education {
+            id: r.id,
+            school: r.school,
+            degree: r.degree,
+            field: r.field,
+            start_year: r.start_year,
+            end_year: r.end_year,
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! The store contract: the same tests against SQLite and, with `TEST_DATABASE_URL`, against a
 //! real PostgreSQL (the test script runs this file both ways).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use guild_core::domain::{Role, Visibility, YearMonth};
 use guild_core::model::*;
 use guild_core::store::{DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError};
@@ -37,12 +39,25 @@ async fn members_are_unique_by_email_and_handle() {
     assert!(ann.id > 0);
     let mut dup = new_member("ann2");
     dup.email = "ann@example.com".into();
-    assert!(matches!(s.create_member(&dup, None).await, Err(StoreError::Conflict("email"))));
+    assert!(matches!(
+        s.create_member(&dup, None).await,
+        Err(StoreError::Conflict("email"))
+    ));
     let mut dup = new_member("ann");
     dup.email = "other@example.com".into();
-    assert!(matches!(s.create_member(&dup, None).await, Err(StoreError::Conflict("handle"))));
+    assert!(matches!(
+        s.create_member(&dup, None).await,
+        Err(StoreError::Conflict("handle"))
+    ));
     assert_eq!(s.member_by_handle("ann").await.unwrap().unwrap().id, ann.id);
-    assert_eq!(s.member_by_email("ann@example.com").await.unwrap().unwrap().id, ann.id);
+    assert_eq!(
+        s.member_by_email("ann@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ann.id
+    );
     assert!(s.member_by_id(ann.id + 1000).await.unwrap().is_none());
     assert_eq!(s.count_members().await.unwrap(), 1);
     // a new member gets an empty public profile
@@ -57,8 +72,14 @@ async fn sessions_expire_and_are_revoked() {
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
     s.create_session("h1", ann.id, 100, 200).await.unwrap();
     s.create_session("h2", ann.id, 100, 200).await.unwrap();
-    assert_eq!(s.session_member("h1", 150).await.unwrap().unwrap().id, ann.id);
-    assert!(s.session_member("h1", 200).await.unwrap().is_none(), "expired");
+    assert_eq!(
+        s.session_member("h1", 150).await.unwrap().unwrap().id,
+        ann.id
+    );
+    assert!(
+        s.session_member("h1", 200).await.unwrap().is_none(),
+        "expired"
+    );
     s.delete_session("h1").await.unwrap();
     assert!(s.session_member("h1", 150).await.unwrap().is_none());
     s.delete_member_sessions(ann.id).await.unwrap();
@@ -73,13 +94,22 @@ async fn tokens_belong_to_their_member() {
     let bo = s.create_member(&new_member("bo"), None).await.unwrap();
     let id = s.create_token(ann.id, "laptop", "th", 10).await.unwrap();
     assert_eq!(s.token_member("th", 11).await.unwrap().unwrap().id, ann.id);
-    assert_eq!(s.list_tokens(ann.id).await.unwrap()[0].last_used_at, Some(11));
+    assert_eq!(
+        s.list_tokens(ann.id).await.unwrap()[0].last_used_at,
+        Some(11)
+    );
     assert!(s.list_tokens(bo.id).await.unwrap().is_empty());
-    assert!(!s.revoke_token(bo.id, id, 12).await.unwrap(), "bo cannot revoke ann's token");
+    assert!(
+        !s.revoke_token(bo.id, id, 12).await.unwrap(),
+        "bo cannot revoke ann's token"
+    );
     assert!(s.token_member("th", 13).await.unwrap().is_some());
     assert!(s.revoke_token(ann.id, id, 14).await.unwrap());
     assert!(s.token_member("th", 15).await.unwrap().is_none());
-    assert!(!s.revoke_token(ann.id, id, 16).await.unwrap(), "already revoked");
+    assert!(
+        !s.revoke_token(ann.id, id, 16).await.unwrap(),
+        "already revoked"
+    );
 }
 
 #[tokio::test]
@@ -87,20 +117,52 @@ async fn email_tokens_work_once_for_their_purpose() {
     let app = TestApp::new().await;
     let s = &app.store;
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
-    s.create_email_token("r", ann.id, EmailTokenPurpose::Reset, 1000).await.unwrap();
-    assert_eq!(s.take_email_token("r", EmailTokenPurpose::Confirm, 10).await.unwrap(), None, "wrong purpose");
-    assert_eq!(s.take_email_token("r", EmailTokenPurpose::Reset, 10).await.unwrap(), Some(ann.id));
-    assert_eq!(s.take_email_token("r", EmailTokenPurpose::Reset, 11).await.unwrap(), None, "used");
-    s.create_email_token("old", ann.id, EmailTokenPurpose::Reset, 1000).await.unwrap();
-    assert_eq!(s.take_email_token("old", EmailTokenPurpose::Reset, 1000).await.unwrap(), None, "expired");
+    s.create_email_token("r", ann.id, EmailTokenPurpose::Reset, 1000)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.take_email_token("r", EmailTokenPurpose::Confirm, 10)
+            .await
+            .unwrap(),
+        None,
+        "wrong purpose"
+    );
+    assert_eq!(
+        s.take_email_token("r", EmailTokenPurpose::Reset, 10)
+            .await
+            .unwrap(),
+        Some(ann.id)
+    );
+    assert_eq!(
+        s.take_email_token("r", EmailTokenPurpose::Reset, 11)
+            .await
+            .unwrap(),
+        None,
+        "used"
+    );
+    s.create_email_token("old", ann.id, EmailTokenPurpose::Reset, 1000)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.take_email_token("old", EmailTokenPurpose::Reset, 1000)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
 }
 
 #[tokio::test]
 async fn signup_invites_are_single_use() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let admin = s.create_member(&new_member("root-admin"), None).await.unwrap();
-    s.create_signup_invite("inv", admin.id, 0, i64::MAX).await.unwrap();
+    let admin = s
+        .create_member(&new_member("root-admin"), None)
+        .await
+        .unwrap();
+    s.create_signup_invite("inv", admin.id, 0, i64::MAX)
+        .await
+        .unwrap();
     assert!(s.signup_invite_valid("inv", 1).await.unwrap());
     let mut m = new_member("ann");
     m.created_at = 5;
@@ -108,8 +170,14 @@ async fn signup_invites_are_single_use() {
     assert!(!s.signup_invite_valid("inv", 6).await.unwrap());
     let mut m = new_member("bo");
     m.created_at = 7;
-    assert!(matches!(s.create_member(&m, Some("inv")).await, Err(StoreError::Conflict("invite"))));
-    assert!(s.member_by_handle("bo").await.unwrap().is_none(), "nothing half-written");
+    assert!(matches!(
+        s.create_member(&m, Some("inv")).await,
+        Err(StoreError::Conflict("invite"))
+    ));
+    assert!(
+        s.member_by_handle("bo").await.unwrap().is_none(),
+        "nothing half-written"
+    );
 }
 
 #[tokio::test]
@@ -124,15 +192,46 @@ async fn profile_patch_sets_clears_and_records_events_atomically() {
         name: Some("Ann de Vries".into()),
         ..Default::default()
     };
-    let ev = NewProfileEvent { kind: ProfileEventKind::NewHeadline, detail: serde_json::json!({"headline": "Data engineer"}) };
+    let ev = NewProfileEvent {
+        kind: ProfileEventKind::NewHeadline,
+        detail: serde_json::json!({"headline": "Data engineer"}),
+    };
     let p = s.update_profile(ann.id, &patch, &[ev], 50).await.unwrap();
     assert_eq!(p.headline.as_deref(), Some("Data engineer"));
     assert_eq!(p.visibility, Visibility::Members);
-    assert_eq!(s.member_by_id(ann.id).await.unwrap().unwrap().name, "Ann de Vries");
+    assert_eq!(
+        s.member_by_id(ann.id).await.unwrap().unwrap().name,
+        "Ann de Vries"
+    );
     // leave alone vs clear
-    let p = s.update_profile(ann.id, &ProfilePatch { about: Some(Some("Hi".into())), ..Default::default() }, &[], 60).await.unwrap();
-    assert_eq!((p.headline.as_deref(), p.about.as_deref()), (Some("Data engineer"), Some("Hi")));
-    let p = s.update_profile(ann.id, &ProfilePatch { headline: Some(None), ..Default::default() }, &[], 70).await.unwrap();
+    let p = s
+        .update_profile(
+            ann.id,
+            &ProfilePatch {
+                about: Some(Some("Hi".into())),
+                ..Default::default()
+            },
+            &[],
+            60,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (p.headline.as_deref(), p.about.as_deref()),
+        (Some("Data engineer"), Some("Hi"))
+    );
+    let p = s
+        .update_profile(
+            ann.id,
+            &ProfilePatch {
+                headline: Some(None),
+                ..Default::default()
+            },
+            &[],
+            70,
+        )
+        .await
+        .unwrap();
     assert_eq!(p.headline, None);
     let events = s.profile_events(ann.id, 10).await.unwrap();
     assert_eq!(events.len(), 1);
@@ -146,24 +245,51 @@ async fn positions_education_links_are_owned() {
     let s = &app.store;
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
     let bo = s.create_member(&new_member("bo"), None).await.unwrap();
-    let old = s.add_position(ann.id, &pos("Initech", "2015-01", Some("2018-06")), None, 1).await.unwrap();
-    let cur = s.add_position(ann.id, &pos("Acme", "2019-03", None), None, 2).await.unwrap();
+    let old = s
+        .add_position(ann.id, &pos("Initech", "2015-01", Some("2018-06")), None, 1)
+        .await
+        .unwrap();
+    let cur = s
+        .add_position(ann.id, &pos("Acme", "2019-03", None), None, 2)
+        .await
+        .unwrap();
     let list = s.positions(ann.id).await.unwrap();
-    assert_eq!(list.iter().map(|p| p.id).collect::<Vec<_>>(), vec![cur.id, old.id], "current first");
+    assert_eq!(
+        list.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![cur.id, old.id],
+        "current first"
+    );
     assert_eq!(list[1].end.unwrap().to_string(), "2018-06");
-    assert!(s.update_position(bo.id, cur.id, &pos("Evil", "2019-03", None), 3).await.unwrap().is_none());
+    assert!(s
+        .update_position(bo.id, cur.id, &pos("Evil", "2019-03", None), 3)
+        .await
+        .unwrap()
+        .is_none());
     assert!(!s.delete_position(bo.id, cur.id).await.unwrap());
     assert_eq!(s.positions(ann.id).await.unwrap()[0].company, "Acme");
-    let upd = s.update_position(ann.id, cur.id, &pos("Acme Corp", "2019-03", None), 4).await.unwrap().unwrap();
+    let upd = s
+        .update_position(ann.id, cur.id, &pos("Acme Corp", "2019-03", None), 4)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(upd.company, "Acme Corp");
     assert!(s.delete_position(ann.id, old.id).await.unwrap());
 
-    let e = NewEducation { school: "Utrecht University".into(), degree: Some("MSc".into()), field: None, start_year: Some(2010), end_year: Some(2012) };
+    let e = NewEducation {
+        school: "Utrecht University".into(),
+        degree: Some("MSc".into()),
+        field: None,
+        start_year: Some(2010),
+        end_year: Some(2012),
+    };
     let ed = s.add_education(ann.id, &e, None, 5).await.unwrap();
     assert!(!s.delete_education(bo.id, ed.id).await.unwrap());
     assert_eq!(s.education(ann.id).await.unwrap()[0].start_year, Some(2010));
 
-    let l = s.add_link(ann.id, "Blog", "https://ann.example").await.unwrap();
+    let l = s
+        .add_link(ann.id, "Blog", "https://ann.example")
+        .await
+        .unwrap();
     assert!(!s.delete_link(bo.id, l.id).await.unwrap());
     assert!(s.delete_link(ann.id, l.id).await.unwrap());
 }
@@ -173,26 +299,53 @@ async fn skills_keep_order_and_are_unique_ignoring_case() {
     let app = TestApp::new().await;
     let s = &app.store;
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
-    s.set_skills(ann.id, &["Rust".into(), "SQL".into(), "Go".into()]).await.unwrap();
+    s.set_skills(ann.id, &["Rust".into(), "SQL".into(), "Go".into()])
+        .await
+        .unwrap();
     assert_eq!(s.skills(ann.id).await.unwrap(), vec!["Rust", "SQL", "Go"]);
-    assert!(matches!(s.set_skills(ann.id, &["Rust".into(), "rust".into()]).await, Err(StoreError::Conflict(_))));
-    assert_eq!(s.skills(ann.id).await.unwrap(), vec!["Rust", "SQL", "Go"], "a failed replace changes nothing");
+    assert!(matches!(
+        s.set_skills(ann.id, &["Rust".into(), "rust".into()]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        s.skills(ann.id).await.unwrap(),
+        vec!["Rust", "SQL", "Go"],
+        "a failed replace changes nothing"
+    );
 }
 
 async fn seed(s: &dyn Store, n: usize) {
     let mut all = Vec::new();
     for i in 0..n {
         let mut m = new_member(&format!("member-{i:03}"));
-        m.name = format!("{} {}", ["Ann", "Bo", "Cy", "Dee"][i % 4], ["Smith", "de Vries", "Okafor"][i % 3]);
+        m.name = format!(
+            "{} {}",
+            ["Ann", "Bo", "Cy", "Dee"][i % 4],
+            ["Smith", "de Vries", "Okafor"][i % 3]
+        );
         all.push(SeedMember {
             member: m,
             headline: Some(format!("Person {i}")),
             about: None,
             location: Some(["Utrecht, Netherlands", "Lagos, Nigeria"][i % 2].into()),
-            visibility: [Visibility::Public, Visibility::Members, Visibility::Connections][i % 3],
+            visibility: [
+                Visibility::Public,
+                Visibility::Members,
+                Visibility::Connections,
+            ][i % 3],
             positions: vec![pos(["Acme", "Initech"][i % 2], "2020-01", None)],
-            education: vec![NewEducation { school: "Utrecht University".into(), degree: None, field: None, start_year: None, end_year: None }],
-            skills: if i % 5 == 0 { vec!["Rust".into()] } else { vec![] },
+            education: vec![NewEducation {
+                school: "Utrecht University".into(),
+                degree: None,
+                field: None,
+                start_year: None,
+                end_year: None,
+            }],
+            skills: if i % 5 == 0 {
+                vec!["Rust".into()]
+            } else {
+                vec![]
+            },
         });
     }
     s.seed_members(&all).await.unwrap();
@@ -205,35 +358,82 @@ async fn directory_filters_visibility_and_keyset_pages() {
     seed(s, 60).await;
     let everyone = [Visibility::Public, Visibility::Members];
     let q = |f: &dyn Fn(&mut DirectoryQuery)| {
-        let mut q = DirectoryQuery { visible: everyone.to_vec(), limit: 100, ..Default::default() };
+        let mut q = DirectoryQuery {
+            visible: everyone.to_vec(),
+            limit: 100,
+            ..Default::default()
+        };
         f(&mut q);
         q
     };
     // 60 members, a third connections-only
     assert_eq!(s.directory(&q(&|_| {})).await.unwrap().len(), 40);
-    let public_only = DirectoryQuery { visible: vec![Visibility::Public], limit: 100, ..Default::default() };
+    let public_only = DirectoryQuery {
+        visible: vec![Visibility::Public],
+        limit: 100,
+        ..Default::default()
+    };
     assert_eq!(s.directory(&public_only).await.unwrap().len(), 20);
     // filters
-    let acme = s.directory(&q(&|q| q.company = Some("acme".into()))).await.unwrap();
-    assert!(!acme.is_empty() && acme.iter().all(|c| c.current_company.as_deref() == Some("Acme")));
-    let devries = s.directory(&q(&|q| q.name = Some("de vr".into()))).await.unwrap();
+    let acme = s
+        .directory(&q(&|q| q.company = Some("acme".into())))
+        .await
+        .unwrap();
+    assert!(
+        !acme.is_empty()
+            && acme
+                .iter()
+                .all(|c| c.current_company.as_deref() == Some("Acme"))
+    );
+    let devries = s
+        .directory(&q(&|q| q.name = Some("de vr".into())))
+        .await
+        .unwrap();
     assert!(!devries.is_empty() && devries.iter().all(|c| c.name.contains("de Vries")));
-    let lagos = s.directory(&q(&|q| q.location = Some("Lagos".into()))).await.unwrap();
-    assert!(!lagos.is_empty() && lagos.iter().all(|c| c.location.as_deref() == Some("Lagos, Nigeria")));
-    let rust = s.directory(&q(&|q| q.skill = Some("RUST".into()))).await.unwrap();
-    assert_eq!(rust.len(), 8, "every 5th member has Rust; 2 of those 12 are connections-only");
-    assert_eq!(s.directory(&q(&|q| q.school = Some("utrecht university".into()))).await.unwrap().len(), 40);
-    assert!(s.directory(&q(&|q| q.name = Some("%".into()))).await.unwrap().is_empty(), "% is literal");
+    let lagos = s
+        .directory(&q(&|q| q.location = Some("Lagos".into())))
+        .await
+        .unwrap();
+    assert!(
+        !lagos.is_empty()
+            && lagos
+                .iter()
+                .all(|c| c.location.as_deref() == Some("Lagos, Nigeria"))
+    );
+    let rust = s
+        .directory(&q(&|q| q.skill = Some("RUST".into())))
+        .await
+        .unwrap();
+    assert_eq!(
+        rust.len(),
+        8,
+        "every 5th member has Rust; 2 of those 12 are connections-only"
+    );
+    assert_eq!(
+        s.directory(&q(&|q| q.school = Some("utrecht university".into())))
+            .await
+            .unwrap()
+            .len(),
+        40
+    );
+    assert!(
+        s.directory(&q(&|q| q.name = Some("%".into())))
+            .await
+            .unwrap()
+            .is_empty(),
+        "% is literal"
+    );
     // keyset pages: disjoint, ordered, complete
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = s.directory(&q(&|q| {
-            q.limit = 7;
-            q.after = after.clone();
-        }))
-        .await
-        .unwrap();
+        let page = s
+            .directory(&q(&|q| {
+                q.limit = 7;
+                q.after = after.clone();
+            }))
+            .await
+            .unwrap();
         if page.is_empty() {
             break;
         }

@@ -1,0 +1,11 @@
+//! Integration tests through the router (no socket): every API route and page, including the
+//! failures and another member's attempts. Runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_accounts;
+mod api_members;
+mod api_profile;
+mod security;
+mod pages;
