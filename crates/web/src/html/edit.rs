@@ -1,0 +1,516 @@
+//! `/me/edit` and the forms on it: profile details, photo, positions, education, skills and
+//! featured links. Each form posts to its own URL; success goes back to its section (303),
+//! failure shows the whole page again with the messages beside that form's fields.
+
+use askama::Template;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use guild_core::auth::Viewer;
+use guild_core::model::{Education, FeaturedLink, Position};
+use guild_core::profiles::{photo_url, EducationInput, PositionInput, ProfileInput, ProfileView};
+use guild_core::CoreError;
+use serde::{Deserialize, Serialize};
+
+use super::form::{bad_form, refuse, Form, PageForm};
+use super::{fail, initials, path_id, render, see_other, Layout, Meter};
+use crate::api::profile::{photo_body_limit, photo_bytes};
+use crate::error::PageResult;
+use crate::extract::CurrentViewer;
+use crate::AppState;
+
+const EDIT: &str = "/me/edit";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me/edit", get(show_edit))
+        .route("/me/profile", post(update_profile))
+        .route("/me/photo", post(upload_photo).layer(photo_body_limit()))
+        .route("/me/photo/delete", post(remove_photo))
+        .route("/me/positions", post(add_position))
+        .route("/me/positions/{id}", post(update_position))
+        .route("/me/positions/{id}/delete", post(delete_position))
+        .route("/me/education", post(add_education))
+        .route("/me/education/{id}/delete", post(delete_education))
+        .route("/me/skills", post(set_skills))
+        .route("/me/links", post(add_link))
+        .route("/me/links/{id}/delete", post(delete_link))
+}
+
+// ---- the forms, as posted ----
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct ProfileForm {
+    name: String,
+    headline: String,
+    about: String,
+    location: String,
+    visibility: String,
+    contact_visibility: String,
+    contact_email: String,
+    phone: String,
+    website: String,
+}
+
+const PROFILE_FIELDS: &[&str] = &[
+    "name",
+    "headline",
+    "about",
+    "location",
+    "visibility",
+    "contact_visibility",
+    "contact_email",
+    "phone",
+    "website",
+];
+
+impl ProfileForm {
+    /// Every field is sent, so an emptied field is cleared.
+    fn input(&self) -> ProfileInput {
+        ProfileInput {
+            name: Some(self.name.clone()),
+            headline: Some(self.headline.clone()),
+            about: Some(self.about.clone()),
+            location: Some(self.location.clone()),
+            visibility: Some(self.visibility.clone()),
+            contact_visibility: Some(self.contact_visibility.clone()),
+            contact_email: Some(self.contact_email.clone()),
+            phone: Some(self.phone.clone()),
+            website: Some(self.website.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct PositionForm {
+    company: String,
+    title: String,
+    start: String,
+    end: String,
+    description: String,
+    location: String,
+    /// The "I work here now" box: ticked means no end month, whatever `end` says.
+    current: String,
+}
+
+const POSITION_FIELDS: &[&str] = &[
+    "company",
+    "title",
+    "start",
+    "end",
+    "description",
+    "location",
+];
+
+impl PositionForm {
+    fn of(p: &Position) -> PositionForm {
+        PositionForm {
+            company: p.company.clone(),
+            title: p.title.clone(),
+            start: p.start.to_string(),
+            end: p.end.map(|e| e.to_string()).unwrap_or_default(),
+            description: p.description.clone().unwrap_or_default(),
+            location: p.location.clone().unwrap_or_default(),
+            current: if p.is_current() {
+                "on".into()
+            } else {
+                String::new()
+            },
+        }
+    }
+    fn input(&self) -> PositionInput {
+        PositionInput {
+            company: self.company.clone(),
+            title: self.title.clone(),
+            start: self.start.clone(),
+            end: Some(self.end.clone()).filter(|_| self.current.is_empty()),
+            description: Some(self.description.clone()),
+            location: Some(self.location.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct EducationForm {
+    school: String,
+    degree: String,
+    field: String,
+    start_year: String,
+    end_year: String,
+}
+
+const EDUCATION_FIELDS: &[&str] = &["school", "degree", "field", "start_year", "end_year"];
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct SkillsForm {
+    skills: String,
+}
+
+impl SkillsForm {
+    /// One skill per line; commas separate too.
+    fn list(&self) -> Vec<String> {
+        self.skills
+            .split(['\n', ','])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct LinkForm {
+    link_title: String,
+    link_url: String,
+}
+
+// ---- the page ----
+
+/// Which form failed, holding what was typed and the messages.
+enum Failed {
+    Nothing,
+    Profile(Form),
+    Photo(Form),
+    Position(Form),
+    EditPosition(i64, Form),
+    Education(Form),
+    Skills(Form),
+    Link(Form),
+}
+
+#[derive(Template)]
+#[template(path = "edit.html")]
+struct EditPage {
+    layout: Layout,
+    handle: String,
+    photo: Option<String>,
+    initials: String,
+    meter: Option<Meter>,
+    profile_form: Form,
+    photo_form: Form,
+    position_form: Form,
+    positions: Vec<PositionRow>,
+    education_form: Form,
+    education: Vec<Education>,
+    skills_form: Form,
+    link_form: Form,
+    links: Vec<FeaturedLink>,
+    /// After a failure: the anchor and name of the section whose form failed, for the
+    /// summary at the top (the form itself may be far down the page).
+    problem: Option<(String, &'static str)>,
+}
+
+/// A listed position with its own edit form (open when that form failed).
+struct PositionRow {
+    id: i64,
+    title: String,
+    company: String,
+    period: String,
+    /// Prefix of the edit form's element ids, unique per row.
+    prefix: String,
+    form: Form,
+    open: bool,
+}
+
+fn edit_page(view: ProfileView, failed: Failed) -> EditPage {
+    let p = &view.profile;
+    let profile = ProfileForm {
+        name: view.member.name.clone(),
+        headline: p.headline.clone().unwrap_or_default(),
+        about: p.about.clone().unwrap_or_default(),
+        location: p.location.clone().unwrap_or_default(),
+        visibility: p.visibility.as_str().into(),
+        contact_visibility: p.contact_visibility.as_str().into(),
+        contact_email: p.contact_email.clone().unwrap_or_default(),
+        phone: p.phone.clone().unwrap_or_default(),
+        website: p.website.clone().unwrap_or_default(),
+    };
+    let positions = view
+        .positions
+        .iter()
+        .map(|pos| PositionRow {
+            id: pos.id,
+            title: pos.title.clone(),
+            company: pos.company.clone(),
+            period: pos.period(),
+            prefix: format!("pos-{}-", pos.id),
+            form: Form::of(&PositionForm::of(pos)),
+            open: false,
+        })
+        .collect();
+    let mut page = EditPage {
+        layout: Layout::new("Edit your profile", Some(&view.member)),
+        handle: view.member.handle.clone(),
+        photo: p
+            .photo_key
+            .as_deref()
+            .map(|k| photo_url(k, guild_core::photo::LARGE)),
+        initials: initials(&view.member.name),
+        meter: view.strength.as_ref().map(Meter::from),
+        profile_form: Form::of(&profile),
+        photo_form: Form::default(),
+        position_form: Form::default(),
+        positions,
+        education_form: Form::default(),
+        education: view.education.clone(),
+        skills_form: Form::of(&SkillsForm {
+            skills: view.skills.join("\n"),
+        }),
+        link_form: Form::default(),
+        links: view.links.clone(),
+        problem: None,
+    };
+    let (anchor, section) = match failed {
+        Failed::Nothing => return page,
+        Failed::Profile(f) => {
+            page.profile_form = f;
+            ("edit-intro".to_string(), "Intro and contact")
+        }
+        Failed::Photo(f) => {
+            page.photo_form = f;
+            ("edit-photo".into(), "Photo")
+        }
+        Failed::Position(f) => {
+            page.position_form = f;
+            ("position-form".into(), "Experience")
+        }
+        Failed::EditPosition(id, f) => {
+            if let Some(row) = page.positions.iter_mut().find(|r| r.id == id) {
+                row.form = f;
+                row.open = true;
+            }
+            (format!("position-{id}"), "Experience")
+        }
+        Failed::Education(f) => {
+            page.education_form = f;
+            ("education-form".into(), "Education")
+        }
+        Failed::Skills(f) => {
+            page.skills_form = f;
+            ("edit-skills".into(), "Skills")
+        }
+        Failed::Link(f) => {
+            page.link_form = f;
+            ("link-form".into(), "Featured links")
+        }
+    };
+    page.problem = Some((anchor, section));
+    page
+}
+
+async fn show_edit(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> PageResult<Response> {
+    let view = state.my_profile(&v).await.map_err(|e| fail(e, &v, EDIT))?;
+    Ok(render(StatusCode::OK, &edit_page(view, Failed::Nothing)))
+}
+
+/// Answers a failed form: the edit page again with the messages in place (422 or 429), or an
+/// error page for anything that is not about the input (signed out, not yours, …).
+async fn refused(
+    state: &AppState,
+    v: &Viewer,
+    form: Form,
+    e: CoreError,
+    shown: &[&str],
+    failed: impl FnOnce(Form) -> Failed,
+) -> PageResult<Response> {
+    let (r, form) = refuse(form, e, shown).map_err(|e| fail(e, v, EDIT))?;
+    let view = state.my_profile(v).await.map_err(|e| fail(e, v, EDIT))?;
+    Ok(r.render(&edit_page(view, failed(form))))
+}
+
+/// After a change: back to the section it was made in.
+fn done(section: &str) -> Response {
+    see_other(&format!("{EDIT}#{section}"), None)
+}
+
+// ---- handlers ----
+
+async fn update_profile(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<ProfileForm>,
+) -> PageResult<Response> {
+    match state.update_profile(&v, f.input()).await {
+        Ok(_) => Ok(done("edit-intro")),
+        Err(e) => refused(&state, &v, Form::of(&f), e, PROFILE_FIELDS, Failed::Profile).await,
+    }
+}
+
+async fn upload_photo(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    mp: Result<Multipart, MultipartRejection>,
+) -> PageResult<Response> {
+    v.require().map_err(|e| fail(e, &v, EDIT))?;
+    let Ok(mp) = mp else {
+        return Ok(bad_form(v.member()));
+    };
+    let result = match photo_bytes(mp).await {
+        Ok(bytes) => state.set_photo(&v, bytes).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(done("edit-photo")),
+        Err(e) => refused(&state, &v, Form::default(), e, &["photo"], Failed::Photo).await,
+    }
+}
+
+async fn remove_photo(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> PageResult<Response> {
+    state
+        .remove_photo(&v)
+        .await
+        .map_err(|e| fail(e, &v, EDIT))?;
+    Ok(done("edit-photo"))
+}
+
+async fn add_position(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<PositionForm>,
+) -> PageResult<Response> {
+    match state.add_position(&v, f.input()).await {
+        Ok(_) => Ok(done("edit-experience")),
+        Err(e) => {
+            refused(
+                &state,
+                &v,
+                Form::of(&f),
+                e,
+                POSITION_FIELDS,
+                Failed::Position,
+            )
+            .await
+        }
+    }
+}
+
+async fn update_position(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<PositionForm>,
+) -> PageResult<Response> {
+    let id = path_id(&id).map_err(|e| fail(e, &v, EDIT))?;
+    match state.update_position(&v, id, f.input()).await {
+        Ok(_) => Ok(done("edit-experience")),
+        Err(e) => {
+            refused(&state, &v, Form::of(&f), e, POSITION_FIELDS, |f| {
+                Failed::EditPosition(id, f)
+            })
+            .await
+        }
+    }
+}
+
+async fn delete_position(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    let result = match path_id(&id) {
+        Ok(id) => state.delete_position(&v, id).await,
+        Err(e) => Err(e),
+    };
+    result.map_err(|e| fail(e, &v, EDIT))?;
+    Ok(done("edit-experience"))
+}
+
+async fn add_education(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<EducationForm>,
+) -> PageResult<Response> {
+    let input = EducationInput {
+        school: f.school.clone(),
+        degree: Some(f.degree.clone()),
+        field: Some(f.field.clone()),
+        start_year: Some(f.start_year.clone()),
+        end_year: Some(f.end_year.clone()),
+    };
+    match state.add_education(&v, input).await {
+        Ok(_) => Ok(done("edit-education")),
+        Err(e) => {
+            refused(
+                &state,
+                &v,
+                Form::of(&f),
+                e,
+                EDUCATION_FIELDS,
+                Failed::Education,
+            )
+            .await
+        }
+    }
+}
+
+async fn delete_education(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    let result = match path_id(&id) {
+        Ok(id) => state.delete_education(&v, id).await,
+        Err(e) => Err(e),
+    };
+    result.map_err(|e| fail(e, &v, EDIT))?;
+    Ok(done("edit-education"))
+}
+
+async fn set_skills(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<SkillsForm>,
+) -> PageResult<Response> {
+    match state.set_skills(&v, &f.list()).await {
+        Ok(_) => Ok(done("edit-skills")),
+        Err(e) => refused(&state, &v, Form::of(&f), e, &["skills"], Failed::Skills).await,
+    }
+}
+
+async fn add_link(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<LinkForm>,
+) -> PageResult<Response> {
+    match state.add_link(&v, &f.link_title, &f.link_url).await {
+        Ok(_) => Ok(done("edit-links")),
+        Err(e) => {
+            refused(
+                &state,
+                &v,
+                Form::of(&f),
+                e,
+                &["link_title", "link_url"],
+                Failed::Link,
+            )
+            .await
+        }
+    }
+}
+
+async fn delete_link(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    let result = match path_id(&id) {
+        Ok(id) => state.delete_link(&v, id).await,
+        Err(e) => Err(e),
+    };
+    result.map_err(|e| fail(e, &v, EDIT))?;
+    Ok(done("edit-links"))
+}
