@@ -67,16 +67,30 @@ impl IntoResponse for ApiError {
         };
         let status = status_of(&e);
         let (code, message, extra) = match &e {
-            CoreError::Invalid(f) => ("invalid_input", "Some fields are not valid.".to_string(), json!({"fields": f.0})),
+            CoreError::Invalid(f) => (
+                "invalid_input",
+                "Some fields are not valid.".to_string(),
+                json!({"fields": f.0}),
+            ),
             CoreError::Unauthenticated(m) => ("unauthenticated", m.clone(), json!({})),
             CoreError::Forbidden(m) => ("forbidden", m.clone(), json!({})),
             CoreError::NotFound => ("not_found", "Not found.".to_string(), json!({})),
-            CoreError::RateLimited { code, message, retry_after } => {
-                (*code, message.clone(), json!({"retry_after": retry_after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}))
-            }
+            CoreError::RateLimited {
+                code,
+                message,
+                retry_after,
+            } => (
+                *code,
+                message.clone(),
+                json!({"retry_after": retry_after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}),
+            ),
             CoreError::Internal(cause) => {
                 let id = log_internal(cause);
-                ("internal", format!("Something went wrong on our side (error id {id})."), json!({}))
+                (
+                    "internal",
+                    format!("Something went wrong on our side (error id {id})."),
+                    json!({}),
+                )
             }
         };
         let mut err = json!({"code": code, "message": message});
@@ -115,7 +129,11 @@ pub struct PageError {
 
 impl From<CoreError> for PageError {
     fn from(error: CoreError) -> Self {
-        PageError { error, next: None, viewer: None }
+        PageError {
+            error,
+            next: None,
+            viewer: None,
+        }
     }
 }
 
@@ -125,7 +143,12 @@ impl PageError {
     }
 }
 
-pub fn render_error(viewer: Option<&guild_core::model::Member>, status: StatusCode, title: &str, message: &str) -> Response {
+pub fn render_error(
+    viewer: Option<&guild_core::model::Member>,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
     let page = ErrorPage {
         layout: crate::html::Layout::new(title, viewer),
         status: status.as_u16(),
@@ -151,13 +174,24 @@ impl IntoResponse for PageError {
                 let to = format!("/signin?next={}", crate::html::url_encode(&next));
                 Redirect::to(&to).into_response()
             }
-            CoreError::Unauthenticated(m) | CoreError::Forbidden(m) => render_error(v, status, "Not available", &m),
-            CoreError::NotFound => render_error(v, status, "Page not found", "There is nothing at this address. It may have moved, or never existed."),
+            CoreError::Unauthenticated(m) | CoreError::Forbidden(m) => {
+                render_error(v, status, "Not available", &m)
+            }
+            CoreError::NotFound => render_error(
+                v,
+                status,
+                "Page not found",
+                "There is nothing at this address. It may have moved, or never existed.",
+            ),
             CoreError::Invalid(f) => {
                 let msg = f.0.values().cloned().collect::<Vec<_>>().join(" ");
                 render_error(v, status, "Please check what you entered", &msg)
             }
-            CoreError::RateLimited { message, retry_after, .. } => {
+            CoreError::RateLimited {
+                message,
+                retry_after,
+                ..
+            } => {
                 let mut r = render_error(v, status, "Please wait a little", &message);
                 if let Some(h) = retry_after_header(&retry_after) {
                     r.headers_mut().insert(header::RETRY_AFTER, h);

@@ -3,9 +3,10 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use guild_core::auth::Viewer;
 use guild_core::CoreError;
 use serde::de::DeserializeOwned;
@@ -39,11 +40,20 @@ pub fn session_cookie(token: &str, secure: bool, max_age_days: u32) -> String {
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    parts
+        .headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The member asking, from `Authorization: Bearer <token>` or the session cookie; anonymous
@@ -52,18 +62,49 @@ fn bearer(parts: &Parts) -> Option<&str> {
 pub struct CurrentViewer(pub Viewer);
 
 impl FromRequestParts<AppState> for CurrentViewer {
-    type Rejection = ApiError;
+    type Rejection = ViewerRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // Inside the nested API router `parts.uri` has lost its `/api/v1` prefix.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(parts.uri.path(), |o| o.0.path());
+        let api = path.starts_with("/api/");
+        let reject = |error| ViewerRejection { error, api };
         if let Some(token) = bearer(parts) {
-            return match state.token_viewer(token).await? {
+            return match state.token_viewer(token).await.map_err(reject)? {
                 Some(v) => Ok(CurrentViewer(v)),
-                None => Err(CoreError::Unauthenticated("This access token is not valid or was revoked.".into()).into()),
+                None => Err(reject(CoreError::Unauthenticated(
+                    "This access token is not valid or was revoked.".into(),
+                ))),
             };
         }
         match cookie(parts, SESSION_COOKIE) {
-            Some(t) if !t.is_empty() => Ok(CurrentViewer(state.session_viewer(t).await?)),
+            Some(t) if !t.is_empty() => Ok(CurrentViewer(
+                state.session_viewer(t).await.map_err(reject)?,
+            )),
             _ => Ok(CurrentViewer(Viewer::Anonymous)),
+        }
+    }
+}
+
+/// Why the asker could not be established: answered as JSON under `/api/`, as a page elsewhere.
+#[derive(Debug)]
+pub struct ViewerRejection {
+    pub error: CoreError,
+    api: bool,
+}
+
+impl IntoResponse for ViewerRejection {
+    fn into_response(self) -> Response {
+        if self.api {
+            ApiError::Core(self.error).into_response()
+        } else {
+            crate::error::PageError::from(self.error).into_response()
         }
     }
 }
@@ -75,7 +116,11 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(SessionToken(cookie(parts, SESSION_COOKIE).filter(|t| !t.is_empty()).map(str::to_string)))
+        Ok(SessionToken(
+            cookie(parts, SESSION_COOKIE)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        ))
     }
 }
 
@@ -86,7 +131,10 @@ pub struct ClientIp(pub String);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.settings.behind_proxy {
             if let Some(ip) = parts
                 .headers
@@ -99,7 +147,10 @@ impl FromRequestParts<AppState> for ClientIp {
                 return Ok(ClientIp(ip.to_string()));
             }
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
     }
 }

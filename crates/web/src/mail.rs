@@ -47,7 +47,10 @@ impl LettreMailer {
     /// Writes `.eml` files into `outbox` (created if missing).
     pub fn outbox(outbox: PathBuf, from: &str) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&outbox)?;
-        Ok(LettreMailer { from: from.parse()?, transport: Transport::Files(AsyncFileTransport::new(outbox)) })
+        Ok(LettreMailer {
+            from: from.parse()?,
+            transport: Transport::Files(AsyncFileTransport::new(outbox)),
+        })
     }
 
     pub fn smtp(s: &SmtpSettings, from: &str) -> anyhow::Result<Self> {
@@ -61,14 +64,20 @@ impl LettreMailer {
         if let (Some(u), Some(p)) = (&s.username, &s.password) {
             builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
         }
-        Ok(LettreMailer { from: from.parse()?, transport: Transport::Smtp(builder.build()) })
+        Ok(LettreMailer {
+            from: from.parse()?,
+            transport: Transport::Smtp(builder.build()),
+        })
     }
 }
 
 #[async_trait]
 impl Mailer for LettreMailer {
     async fn send(&self, email: OutgoingEmail) -> Result<(), String> {
-        let to: Mailbox = email.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let to: Mailbox = email
+            .to
+            .parse()
+            .map_err(|e| format!("bad recipient: {e}"))?;
         let msg = Message::builder()
             .from(self.from.clone())
             .to(to)

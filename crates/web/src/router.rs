@@ -33,13 +33,26 @@ pub fn router(state: AppState) -> Router {
 async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime) = match file.as_str() {
         "app.css" => (include_str!("../static/app.css"), "text/css; charset=utf-8"),
-        "app.js" => (include_str!("../static/app.js"), "text/javascript; charset=utf-8"),
+        "app.js" => (
+            include_str!("../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
-    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
-async fn fallback(uri: Uri, viewer: Result<CurrentViewer, crate::error::ApiError>) -> Response {
+async fn fallback(
+    uri: Uri,
+    viewer: Result<CurrentViewer, crate::extract::ViewerRejection>,
+) -> Response {
     if uri.path().starts_with("/api/") {
         return crate::error::ApiError::Core(guild_core::CoreError::NotFound).into_response();
     }

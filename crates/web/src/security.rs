@@ -17,10 +17,19 @@ pub async fn headers(req: Request, next: Next) -> Response {
     let docs = req.uri().path().starts_with("/api/docs");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     resp
 }
 
@@ -32,7 +41,10 @@ pub async fn headers(req: Request, next: Next) -> Response {
 /// host is ours. A request with neither is refused: every current browser sends one of them on
 /// a POST.
 pub async fn csrf(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_bearer(&req) || same_origin(&req) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || is_bearer(&req)
+        || same_origin(&req)
+    {
         return next.run(req).await;
     }
     let api = req.uri().path().starts_with("/api/");
@@ -60,7 +72,10 @@ fn same_origin(req: &Request) -> bool {
     let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     match (origin, host) {
         (Some(o), Some(host)) => {
-            let o = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")).unwrap_or("");
+            let o = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))
+                .unwrap_or("");
             o.eq_ignore_ascii_case(host)
         }
         _ => false,

@@ -36,11 +36,34 @@ pub struct SignupResponse {
 /// Sign up. The account is confirmed through an emailed link.
 #[utoipa::path(post, path = "/api/v1/auth/signup", request_body = SignupRequest, tag = "accounts",
     responses((status = 201, body = SignupResponse), (status = 422, description = "invalid fields"), (status = 429, description = "too many sign-ups")))]
-pub async fn signup(state: axum::extract::State<AppState>, ClientIp(ip): ClientIp, ApiJson(r): ApiJson<SignupRequest>) -> ApiResult<Response> {
-    let input = SignupInput { name: r.name, email: r.email, password: r.password, handle: r.handle, invite: r.invite };
+pub async fn signup(
+    state: axum::extract::State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(r): ApiJson<SignupRequest>,
+) -> ApiResult<Response> {
+    let input = SignupInput {
+        name: r.name,
+        email: r.email,
+        password: r.password,
+        handle: r.handle,
+        invite: r.invite,
+    };
     let out = state.signup(input, &ip).await?;
-    let member = MemberJson { id: out.id.to_string(), handle: out.handle, name: out.name, headline: None, photo_url: None };
-    Ok((StatusCode::CREATED, Json(SignupResponse { member, status: "confirmation_sent".into() })).into_response())
+    let member = MemberJson {
+        id: out.id.to_string(),
+        handle: out.handle,
+        name: out.name,
+        headline: None,
+        photo_url: None,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(SignupResponse {
+            member,
+            status: "confirmation_sent".into(),
+        }),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,11 +84,24 @@ pub struct NewTokenResponse {
 /// Create a personal access token with email and password.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", request_body = TokenRequest, tag = "accounts",
     responses((status = 201, body = NewTokenResponse), (status = 401, description = "wrong email or password"), (status = 429, description = "too many attempts")))]
-pub async fn create_token(state: axum::extract::State<AppState>, ClientIp(ip): ClientIp, ApiJson(r): ApiJson<TokenRequest>) -> ApiResult<Response> {
+pub async fn create_token(
+    state: axum::extract::State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(r): ApiJson<TokenRequest>,
+) -> ApiResult<Response> {
     let member = state.check_credentials(&r.email, &r.password, &ip).await?;
     let viewer = guild_core::auth::Viewer::Member(member);
-    let (id, token) = state.create_token(&viewer, r.label.as_deref().unwrap_or("")).await?;
-    Ok((StatusCode::CREATED, Json(NewTokenResponse { token, id: id.to_string() })).into_response())
+    let (id, token) = state
+        .create_token(&viewer, r.label.as_deref().unwrap_or(""))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewTokenResponse {
+            token,
+            id: id.to_string(),
+        }),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,12 +114,20 @@ pub struct TokenJson {
 
 /// My active access tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenJson>), (status = 401)))]
-pub async fn list_tokens(state: axum::extract::State<AppState>, CurrentViewer(v): CurrentViewer) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list_tokens(
+    state: axum::extract::State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<Json<serde_json::Value>> {
     let items: Vec<TokenJson> = state
         .list_tokens(&v)
         .await?
         .into_iter()
-        .map(|t| TokenJson { id: t.id.to_string(), label: t.label, created_at: rfc3339(t.created_at), last_used_at: t.last_used_at.map(rfc3339) })
+        .map(|t| TokenJson {
+            id: t.id.to_string(),
+            label: t.label,
+            created_at: rfc3339(t.created_at),
+            last_used_at: t.last_used_at.map(rfc3339),
+        })
         .collect();
     Ok(Json(json!({ "items": items, "next_cursor": null })))
 }
@@ -91,8 +135,14 @@ pub async fn list_tokens(state: axum::extract::State<AppState>, CurrentViewer(v)
 /// Revoke one of my tokens. Another member's token id is 404.
 #[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "accounts", params(("id" = String, Path)),
     responses((status = 204), (status = 401), (status = 404)))]
-pub async fn revoke_token(state: axum::extract::State<AppState>, CurrentViewer(v): CurrentViewer, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    let id: i64 = id.parse().map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))?;
+pub async fn revoke_token(
+    state: axum::extract::State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))?;
     state.revoke_token(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -107,9 +157,19 @@ pub struct PasswordChange {
 /// Change my password. Every session of the account ends; a session-cookie caller gets a new one.
 #[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordChange, tag = "accounts",
     responses((status = 204), (status = 401), (status = 422)))]
-pub async fn change_password(state: axum::extract::State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<PasswordChange>) -> ApiResult<Response> {
-    let s = state.change_password(&v, &r.current_password, &r.new_password).await?;
-    let cookie = session_cookie(&s.token, state.settings.secure_cookies(), state.settings.limits.session_days);
+pub async fn change_password(
+    state: axum::extract::State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<PasswordChange>,
+) -> ApiResult<Response> {
+    let s = state
+        .change_password(&v, &r.current_password, &r.new_password)
+        .await?;
+    let cookie = session_cookie(
+        &s.token,
+        state.settings.secure_cookies(),
+        state.settings.limits.session_days,
+    );
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -123,7 +183,11 @@ pub struct EmailChange {
 /// Change my email address (asks for the password; the old address is told).
 #[utoipa::path(put, path = "/api/v1/me/email", request_body = EmailChange, tag = "accounts",
     responses((status = 204), (status = 401), (status = 422)))]
-pub async fn change_email(state: axum::extract::State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<EmailChange>) -> ApiResult<StatusCode> {
+pub async fn change_email(
+    state: axum::extract::State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<EmailChange>,
+) -> ApiResult<StatusCode> {
     state.change_email(&v, &r.password, &r.email).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -35,9 +35,20 @@ pub async fn list_members(
     q: Result<Query<DirectoryParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<ListJson<MemberJson>>> {
     let Query(p) = q.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let f = DirectoryFilter { q: p.q, company: p.company, location: p.location, school: p.school, skill: p.skill, cursor: p.cursor, limit: p.limit };
+    let f = DirectoryFilter {
+        q: p.q,
+        company: p.company,
+        location: p.location,
+        school: p.school,
+        skill: p.skill,
+        cursor: p.cursor,
+        limit: p.limit,
+    };
     let page = state.directory(&v, &f).await?;
-    Ok(Json(ListJson { items: page.items.iter().map(MemberJson::from).collect(), next_cursor: page.next_cursor }))
+    Ok(Json(ListJson {
+        items: page.items.iter().map(MemberJson::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,7 +63,16 @@ pub struct MemberResponse {
 /// One member's profile, as the asker may see it.
 #[utoipa::path(get, path = "/api/v1/members/{handle}", tag = "members", params(("handle" = String, Path)),
     responses((status = 200, body = MemberResponse), (status = 401, description = "members-only profile"), (status = 403, description = "connections-only profile"), (status = 404)))]
-pub async fn get_member(state: State<AppState>, CurrentViewer(v): CurrentViewer, Path(handle): Path<String>) -> ApiResult<Json<MemberResponse>> {
+pub async fn get_member(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<Json<MemberResponse>> {
     let view = state.view_profile(&v, &handle).await?;
-    Ok(Json(MemberResponse { member: member_of(&view), profile: (&view).into(), degree: None, mutual_count: 0 }))
+    Ok(Json(MemberResponse {
+        member: member_of(&view),
+        profile: (&view).into(),
+        degree: None,
+        mutual_count: 0,
+    }))
 }

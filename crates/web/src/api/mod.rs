@@ -18,7 +18,10 @@ pub mod profile;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/signup", post(accounts::signup))
-        .route("/auth/tokens", post(accounts::create_token).get(accounts::list_tokens))
+        .route(
+            "/auth/tokens",
+            post(accounts::create_token).get(accounts::list_tokens),
+        )
         .route("/auth/tokens/{id}", delete(accounts::revoke_token))
         .route("/me", get(profile::get_me))
         .route("/me/profile", patch(profile::update_profile))
@@ -26,13 +29,21 @@ pub fn router() -> Router<AppState> {
         .route("/me/password", post(accounts::change_password))
         .route("/me/email", put(accounts::change_email))
         .route("/me/positions", post(profile::add_position))
-        .route("/me/positions/{id}", put(profile::update_position).delete(profile::delete_position))
+        .route(
+            "/me/positions/{id}",
+            put(profile::update_position).delete(profile::delete_position),
+        )
         .route("/me/education", post(profile::add_education))
         .route("/me/education/{id}", delete(profile::delete_education))
         .route("/me/skills", put(profile::set_skills))
         .route("/me/links", post(profile::add_link))
         .route("/me/links/{id}", delete(profile::delete_link))
-        .route("/me/photo", post(profile::upload_photo).delete(profile::remove_photo).layer(profile::photo_body_limit()))
+        .route(
+            "/me/photo",
+            post(profile::upload_photo)
+                .delete(profile::remove_photo)
+                .layer(profile::photo_body_limit()),
+        )
         .route("/me/events", get(profile::list_events))
         .route("/members", get(members::list_members))
         .route("/members/{handle}", get(members::get_member))
@@ -69,7 +80,10 @@ impl From<&MemberCard> for MemberJson {
             handle: c.handle.clone(),
             name: c.name.clone(),
             headline: c.headline.clone(),
-            photo_url: c.photo_key.as_deref().map(|k| photo_url(k, guild_core::photo::LARGE)),
+            photo_url: c
+                .photo_key
+                .as_deref()
+                .map(|k| photo_url(k, guild_core::photo::LARGE)),
         }
     }
 }

@@ -57,8 +57,14 @@ impl From<&ProfileView> for ProfileJson {
             contact_email: p.contact_email.clone(),
             phone: p.phone.clone(),
             website: p.website.clone(),
-            photo_url: p.photo_key.as_deref().map(|k| photo_url(k, guild_core::photo::LARGE)),
-            photo_small_url: p.photo_key.as_deref().map(|k| photo_url(k, guild_core::photo::SMALL)),
+            photo_url: p
+                .photo_key
+                .as_deref()
+                .map(|k| photo_url(k, guild_core::photo::LARGE)),
+            photo_small_url: p
+                .photo_key
+                .as_deref()
+                .map(|k| photo_url(k, guild_core::photo::SMALL)),
             positions: v.positions.clone(),
             education: v.education.clone(),
             skills: v.skills.clone(),
@@ -68,7 +74,11 @@ impl From<&ProfileView> for ProfileJson {
 }
 
 pub fn member_of(v: &ProfileView) -> MemberJson {
-    MemberJson::new(&v.member, v.profile.headline.clone(), v.profile.photo_key.as_deref())
+    MemberJson::new(
+        &v.member,
+        v.profile.headline.clone(),
+        v.profile.photo_key.as_deref(),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -82,9 +92,17 @@ pub struct MeResponse {
 
 /// Me: my member card, my whole profile and its strength meter.
 #[utoipa::path(get, path = "/api/v1/me", tag = "profile", responses((status = 200, body = MeResponse), (status = 401)))]
-pub async fn get_me(state: State<AppState>, CurrentViewer(v): CurrentViewer) -> ApiResult<Json<MeResponse>> {
+pub async fn get_me(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<Json<MeResponse>> {
     let view = state.my_profile(&v).await?;
-    Ok(Json(MeResponse { member: member_of(&view), email: view.member.email.clone(), profile: (&view).into(), strength: view.strength.clone() }))
+    Ok(Json(MeResponse {
+        member: member_of(&view),
+        email: view.member.email.clone(),
+        profile: (&view).into(),
+        strength: view.strength.clone(),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Default)]
@@ -105,7 +123,11 @@ pub struct ProfileRequest {
 /// Update my profile.
 #[utoipa::path(patch, path = "/api/v1/me/profile", request_body = ProfileRequest, tag = "profile",
     responses((status = 200, description = "`{profile}`"), (status = 401), (status = 422)))]
-pub async fn update_profile(state: State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<ProfileRequest>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn update_profile(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<ProfileRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
     let input = ProfileInput {
         name: r.name,
         headline: r.headline,
@@ -130,7 +152,11 @@ pub struct HandleRequest {
 /// Change my handle (my address `/in/<handle>`).
 #[utoipa::path(put, path = "/api/v1/me/handle", request_body = HandleRequest, tag = "profile",
     responses((status = 200), (status = 401), (status = 422)))]
-pub async fn change_handle(state: State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<HandleRequest>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn change_handle(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<HandleRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
     let m = state.change_handle(&v, &r.handle).await?;
     Ok(Json(json!({ "handle": m.handle })))
 }
@@ -150,14 +176,25 @@ pub struct PositionRequest {
 
 impl From<PositionRequest> for PositionInput {
     fn from(r: PositionRequest) -> Self {
-        PositionInput { company: r.company, title: r.title, start: r.start, end: r.end, description: r.description, location: r.location }
+        PositionInput {
+            company: r.company,
+            title: r.title,
+            start: r.start,
+            end: r.end,
+            description: r.description,
+            location: r.location,
+        }
     }
 }
 
 /// Add a position.
 #[utoipa::path(post, path = "/api/v1/me/positions", request_body = PositionRequest, tag = "profile",
     responses((status = 201, description = "`{position}`"), (status = 401), (status = 422)))]
-pub async fn add_position(state: State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<PositionRequest>) -> ApiResult<Response> {
+pub async fn add_position(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<PositionRequest>,
+) -> ApiResult<Response> {
     let p = state.add_position(&v, r.into()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "position": p }))).into_response())
 }
@@ -169,14 +206,23 @@ fn id(raw: &str) -> Result<i64, ApiError> {
 /// Replace one of my positions. Another member's position id is 404.
 #[utoipa::path(put, path = "/api/v1/me/positions/{id}", request_body = PositionRequest, tag = "profile", params(("id" = String, Path)),
     responses((status = 200), (status = 404), (status = 422)))]
-pub async fn update_position(state: State<AppState>, CurrentViewer(v): CurrentViewer, Path(pid): Path<String>, ApiJson(r): ApiJson<PositionRequest>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn update_position(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(pid): Path<String>,
+    ApiJson(r): ApiJson<PositionRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
     let p = state.update_position(&v, id(&pid)?, r.into()).await?;
     Ok(Json(json!({ "position": p })))
 }
 
 /// Delete one of my positions.
 #[utoipa::path(delete, path = "/api/v1/me/positions/{id}", tag = "profile", params(("id" = String, Path)), responses((status = 204), (status = 404)))]
-pub async fn delete_position(state: State<AppState>, CurrentViewer(v): CurrentViewer, Path(pid): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_position(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(pid): Path<String>,
+) -> ApiResult<StatusCode> {
     state.delete_position(&v, id(&pid)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -194,7 +240,11 @@ pub struct EducationRequest {
 /// Add education.
 #[utoipa::path(post, path = "/api/v1/me/education", request_body = EducationRequest, tag = "profile",
     responses((status = 201, description = "`{education}`"), (status = 401), (status = 422)))]
-pub async fn add_education(state: State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<EducationRequest>) -> ApiResult<Response> {
+pub async fn add_education(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<EducationRequest>,
+) -> ApiResult<Response> {
     let input = EducationInput {
         school: r.school,
         degree: r.degree,
@@ -208,7 +258,11 @@ pub async fn add_education(state: State<AppState>, CurrentViewer(v): CurrentView
 
 /// Delete one of my education entries.
 #[utoipa::path(delete, path = "/api/v1/me/education/{id}", tag = "profile", params(("id" = String, Path)), responses((status = 204), (status = 404)))]
-pub async fn delete_education(state: State<AppState>, CurrentViewer(v): CurrentViewer, Path(eid): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_education(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(eid): Path<String>,
+) -> ApiResult<StatusCode> {
     state.delete_education(&v, id(&eid)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -222,7 +276,11 @@ pub struct SkillsRequest {
 /// Replace my skills (at most 50, unique ignoring case).
 #[utoipa::path(put, path = "/api/v1/me/skills", request_body = SkillsRequest, tag = "profile",
     responses((status = 200, description = "`{skills}`"), (status = 401), (status = 422)))]
-pub async fn set_skills(state: State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<SkillsRequest>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn set_skills(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<SkillsRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
     let skills = state.set_skills(&v, &r.skills).await?;
     Ok(Json(json!({ "skills": skills })))
 }
@@ -237,14 +295,22 @@ pub struct LinkRequest {
 /// Feature a link on my profile (http or https only).
 #[utoipa::path(post, path = "/api/v1/me/links", request_body = LinkRequest, tag = "profile",
     responses((status = 201, description = "`{link}`"), (status = 422)))]
-pub async fn add_link(state: State<AppState>, CurrentViewer(v): CurrentViewer, ApiJson(r): ApiJson<LinkRequest>) -> ApiResult<Response> {
+pub async fn add_link(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<LinkRequest>,
+) -> ApiResult<Response> {
     let l = state.add_link(&v, &r.title, &r.url).await?;
     Ok((StatusCode::CREATED, Json(json!({ "link": l }))).into_response())
 }
 
 /// Remove one of my featured links.
 #[utoipa::path(delete, path = "/api/v1/me/links/{id}", tag = "profile", params(("id" = String, Path)), responses((status = 204), (status = 404)))]
-pub async fn delete_link(state: State<AppState>, CurrentViewer(v): CurrentViewer, Path(lid): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete_link(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(lid): Path<String>,
+) -> ApiResult<StatusCode> {
     state.delete_link(&v, id(&lid)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -254,9 +320,16 @@ pub async fn photo_bytes(mut mp: Multipart) -> Result<Vec<u8>, CoreError> {
     let too_big = || CoreError::invalid("photo", "The photo is larger than 5 MB.");
     loop {
         match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("photo") => return f.bytes().await.map(|b| b.to_vec()).map_err(|_| too_big()),
+            Ok(Some(f)) if f.name() == Some("photo") => {
+                return f.bytes().await.map(|b| b.to_vec()).map_err(|_| too_big())
+            }
             Ok(Some(_)) => continue,
-            Ok(None) => return Err(CoreError::invalid("photo", "Choose an image file to upload.")),
+            Ok(None) => {
+                return Err(CoreError::invalid(
+                    "photo",
+                    "Choose an image file to upload.",
+                ))
+            }
             Err(_) => return Err(too_big()),
         }
     }
@@ -265,7 +338,11 @@ pub async fn photo_bytes(mut mp: Multipart) -> Result<Vec<u8>, CoreError> {
 /// Upload my photo (multipart field `photo`: JPEG, PNG or WebP, ≤ 5 MB, ≤ 40 megapixels).
 #[utoipa::path(post, path = "/api/v1/me/photo", tag = "profile", request_body(content_type = "multipart/form-data", description = "field `photo`"),
     responses((status = 200, description = "`{photo_url, photo_small_url}`"), (status = 422, description = "not an accepted image")))]
-pub async fn upload_photo(state: State<AppState>, CurrentViewer(v): CurrentViewer, mp: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn upload_photo(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Json<serde_json::Value>> {
     v.require()?;
     let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let key = state.set_photo(&v, photo_bytes(mp).await?).await?;
@@ -277,14 +354,20 @@ pub async fn upload_photo(state: State<AppState>, CurrentViewer(v): CurrentViewe
 
 /// Remove my photo.
 #[utoipa::path(delete, path = "/api/v1/me/photo", tag = "profile", responses((status = 204), (status = 401)))]
-pub async fn remove_photo(state: State<AppState>, CurrentViewer(v): CurrentViewer) -> ApiResult<StatusCode> {
+pub async fn remove_photo(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<StatusCode> {
     state.remove_photo(&v).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// My profile events (new position, new school, new headline), newest first.
 #[utoipa::path(get, path = "/api/v1/me/events", tag = "profile", responses((status = 200), (status = 401)))]
-pub async fn list_events(state: State<AppState>, CurrentViewer(v): CurrentViewer) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list_events(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<Json<serde_json::Value>> {
     let events: Vec<ProfileEvent> = state.my_profile_events(&v, 50).await?;
     let items: Vec<_> = events
         .iter()

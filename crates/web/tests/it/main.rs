@@ -7,5 +7,5 @@
 mod api_accounts;
 mod api_members;
 mod api_profile;
-mod security;
 mod pages;
+mod security;
