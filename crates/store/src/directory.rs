@@ -2,7 +2,9 @@
 
 use guild_core::domain::fold_key;
 use guild_core::model::MemberCard;
-use guild_core::store::{DirectoryQuery, SeedMember, StoreResult};
+use std::collections::HashMap;
+
+use guild_core::store::{DirectoryQuery, SeedMember, StoreError, StoreResult};
 
 use crate::rows::CardRow;
 use crate::{db_err, with_pool, SqlStore};
@@ -112,83 +114,185 @@ pub(crate) async fn directory(
     Ok(rows.into_iter().map(MemberCard::from).collect())
 }
 
-/// Inserts members with their whole profiles in one transaction.
+/// A value for a multi-row insert.
+enum Val {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+/// `INSERT INTO table (cols) VALUES ($1, …), (…)` for `rows` rows of `cols` values each.
+fn multi_insert(table: &str, cols: &[&str], rows: usize, returning: &str) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols.len() {
+            n += 1;
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${n}"));
+        }
+        sql.push(')');
+    }
+    sql.push_str(returning);
+    sql
+}
+
+/// Rows per statement: few round trips, well under both backends' parameter limits.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Inserts members with their whole profiles in one transaction, many rows per statement
+/// (one statement per row made `guild demo --members 100000` spend most of its minute on
+/// round trips to SQLite's worker thread).
 pub(crate) async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<()> {
     with_pool!(store, |p| {
         let mut tx = p.begin().await.map_err(db_err)?;
+        let mut ids: HashMap<String, i64> = HashMap::with_capacity(members.len());
+        for chunk in members.chunks(ROWS_PER_INSERT) {
+            let cols = [
+                "handle",
+                "name",
+                "name_key",
+                "email",
+                "password_hash",
+                "role",
+                "active",
+                "created_at",
+            ];
+            let sql = multi_insert("members", &cols, chunk.len(), " RETURNING id, handle");
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            for s in chunk {
+                let m = &s.member;
+                q = q
+                    .bind(&m.handle)
+                    .bind(&m.name)
+                    .bind(fold_key(&m.name))
+                    .bind(&m.email);
+                q = q
+                    .bind(&m.password_hash)
+                    .bind(m.role.as_str())
+                    .bind(m.active)
+                    .bind(m.created_at);
+            }
+            // RETURNING order is not promised, so ids are matched by the unique handle.
+            ids.extend(
+                q.fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .into_iter()
+                    .map(|(id, h)| (h, id)),
+            );
+        }
+        let id_of = |s: &SeedMember| {
+            ids.get(&s.member.handle)
+                .copied()
+                .ok_or(StoreError::NotFound)
+        };
+        let mut tables: Vec<(&str, &[&str], Vec<Vec<Val>>)> = vec![
+            (
+                "profiles",
+                &[
+                    "member_id",
+                    "headline",
+                    "about",
+                    "location",
+                    "location_key",
+                    "visibility",
+                    "updated_at",
+                ],
+                vec![],
+            ),
+            (
+                "positions",
+                &[
+                    "member_id",
+                    "company",
+                    "company_key",
+                    "title",
+                    "description",
+                    "location",
+                    "start_month",
+                    "end_month",
+                ],
+                vec![],
+            ),
+            (
+                "education",
+                &[
+                    "member_id",
+                    "school",
+                    "school_key",
+                    "degree",
+                    "field",
+                    "start_year",
+                    "end_year",
+                ],
+                vec![],
+            ),
+            (
+                "skills",
+                &["member_id", "position", "name", "name_key"],
+                vec![],
+            ),
+        ];
         for s in members {
-            let m = &s.member;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO members (handle, name, name_key, email, password_hash, role, active, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(&m.handle)
-            .bind(&m.name)
-            .bind(fold_key(&m.name))
-            .bind(&m.email)
-            .bind(&m.password_hash)
-            .bind(m.role.as_str())
-            .bind(m.active)
-            .bind(m.created_at)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
-                "INSERT INTO profiles (member_id, headline, about, location, location_key, visibility, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(&s.headline)
-            .bind(&s.about)
-            .bind(&s.location)
-            .bind(s.location.as_deref().map(fold_key))
-            .bind(s.visibility.as_str())
-            .bind(m.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            let id = id_of(s)?;
+            tables[0].2.push(vec![
+                Val::Int(Some(id)),
+                Val::Text(s.headline.clone()),
+                Val::Text(s.about.clone()),
+                Val::Text(s.location.clone()),
+                Val::Text(s.location.as_deref().map(fold_key)),
+                Val::Text(Some(s.visibility.as_str().into())),
+                Val::Int(Some(s.member.created_at)),
+            ]);
             for pos in &s.positions {
-                sqlx::query(
-                    "INSERT INTO positions (member_id, company, company_key, title, description, location, start_month, end_month) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(id)
-                .bind(&pos.company)
-                .bind(fold_key(&pos.company))
-                .bind(&pos.title)
-                .bind(&pos.description)
-                .bind(&pos.location)
-                .bind(pos.start.to_index())
-                .bind(pos.end.map(|e| e.to_index()))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+                tables[1].2.push(vec![
+                    Val::Int(Some(id)),
+                    Val::Text(Some(pos.company.clone())),
+                    Val::Text(Some(fold_key(&pos.company))),
+                    Val::Text(Some(pos.title.clone())),
+                    Val::Text(pos.description.clone()),
+                    Val::Text(pos.location.clone()),
+                    Val::Int(Some(i64::from(pos.start.to_index()))),
+                    Val::Int(pos.end.map(|e| i64::from(e.to_index()))),
+                ]);
             }
             for e in &s.education {
-                sqlx::query(
-                    "INSERT INTO education (member_id, school, school_key, degree, field, start_year, end_year) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(&e.school)
-                .bind(fold_key(&e.school))
-                .bind(&e.degree)
-                .bind(&e.field)
-                .bind(e.start_year)
-                .bind(e.end_year)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+                tables[2].2.push(vec![
+                    Val::Int(Some(id)),
+                    Val::Text(Some(e.school.clone())),
+                    Val::Text(Some(fold_key(&e.school))),
+                    Val::Text(e.degree.clone()),
+                    Val::Text(e.field.clone()),
+                    Val::Int(e.start_year.map(i64::from)),
+                    Val::Int(e.end_year.map(i64::from)),
+                ]);
             }
             for (i, sk) in s.skills.iter().enumerate() {
-                sqlx::query("INSERT INTO skills (member_id, position, name, name_key) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(i as i32)
-                    .bind(sk)
-                    .bind(fold_key(sk))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                tables[3].2.push(vec![
+                    Val::Int(Some(id)),
+                    Val::Int(Some(i as i64)),
+                    Val::Text(Some(sk.clone())),
+                    Val::Text(Some(fold_key(sk))),
+                ]);
+            }
+        }
+        for (table, cols, rows) in &tables {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let sql = multi_insert(table, cols, chunk.len(), "");
+                let mut q = sqlx::query(&sql);
+                for v in chunk.iter().flatten() {
+                    q = match v {
+                        Val::Text(t) => q.bind(t.clone()),
+                        Val::Int(i) => q.bind(*i),
+                    };
+                }
+                q.execute(&mut *tx).await.map_err(db_err)?;
             }
         }
         tx.commit().await.map_err(db_err)

@@ -1,0 +1,162 @@
+//! Opening an installation (data directory, database, mailer, services) and serving it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context, Result};
+use guild_core::mail::Mailer;
+use guild_core::{CoreError, Guild};
+use guild_store::SqlStore;
+use guild_web::mail::LettreMailer;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// Creates the data directory if needed, opens (creating) the database and migrates it.
+pub async fn open_store(config: &Config) -> Result<SqlStore> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    let store = SqlStore::connect(&url)
+        .await
+        .with_context(|| format!("opening the database {}", redact_url(&url)))?;
+    store
+        .migrate()
+        .await
+        .with_context(|| format!("migrating the database {}", redact_url(&url)))?;
+    Ok(store)
+}
+
+/// The services over `store`, with the mailer the configuration asks for.
+pub fn build_guild(config: &Config, store: SqlStore, public_url: String) -> Result<Arc<Guild>> {
+    let media = config.media_dir();
+    std::fs::create_dir_all(&media)
+        .with_context(|| format!("creating the media directory {}", media.display()))?;
+    let mailer: Arc<dyn Mailer> = match &config.smtp {
+        Some(smtp) => Arc::new(
+            LettreMailer::smtp(smtp, &config.mail_from)
+                .with_context(|| format!("setting up SMTP to {}", smtp.host))?,
+        ),
+        None => Arc::new(
+            LettreMailer::outbox(config.outbox_dir(), &config.mail_from).with_context(|| {
+                format!(
+                    "setting up the email outbox {}",
+                    config.outbox_dir().display()
+                )
+            })?,
+        ),
+    };
+    Ok(Arc::new(Guild::new(
+        Arc::new(store),
+        mailer,
+        config.settings(public_url),
+        media,
+    )))
+}
+
+pub async fn bind(config: &Config) -> Result<TcpListener> {
+    TcpListener::bind(config.bind.as_str())
+        .await
+        .with_context(|| format!("listening on {}", config.bind))
+}
+
+/// Serves until Ctrl-C (or SIGTERM), then lets requests in flight finish; a second signal
+/// exits at once. Prints `listening on http://ADDR` once connections are accepted, then runs
+/// `after_listening` (the demo prints its logins there).
+pub async fn run_server(
+    listener: TcpListener,
+    guild: Arc<Guild>,
+    store: SqlStore,
+    after_listening: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight (interrupt again to stop now)");
+        let _ = stop_tx.send(());
+        shutdown_signal().await;
+        eprintln!("stopping now");
+        std::process::exit(130);
+    });
+    let server = tokio::spawn(guild_web::serve(listener, guild, async move {
+        let _ = stop_rx.await;
+    }));
+    println!("listening on http://{addr}");
+    after_listening(addr);
+    let served = server.await.context("the server task failed")?;
+    store.close().await;
+    served.context("serving")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what service managers send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+/// A service error as one readable sentence (field errors listed by field).
+pub fn core_error(e: CoreError) -> anyhow::Error {
+    match e {
+        CoreError::Invalid(fields) => {
+            anyhow!(fields
+                .0
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join("; "))
+        }
+        other => anyhow!(other.to_string()),
+    }
+}
+
+/// Hides the password of `postgres://user:password@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://guild:s3cret@db:5432/guild"),
+            "postgres://guild:***@db:5432/guild"
+        );
+        assert_eq!(
+            redact_url("sqlite://./guild-data/guild.db"),
+            "sqlite://./guild-data/guild.db"
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! The command line: `guild demo|serve|migrate|admin|config`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::FlagOverrides;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guild",
+    version,
+    about = "Guild: a professional network you run yourself"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Seed a realistic demo network (when the data directory is new), then serve it.
+    Demo(DemoArgs),
+    /// Serve an installation, creating and migrating it when the data directory or database is new.
+    Serve(ServeArgs),
+    /// Apply the database migrations that have not run yet.
+    Migrate(StoreArgs),
+    /// Manage members from the command line.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Configuration files.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// Where the installation is: flags override `guild.toml` and `GUILD_*` variables.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StoreArgs {
+    /// The data directory [default: ./guild-data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The database URL: sqlite://FILE or postgres://… [default: sqlite://<data-dir>/guild.db].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A TOML configuration file (must exist) [default: ./guild.toml, when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The address to listen on; port 0 picks a free port [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+}
+
+impl ServeArgs {
+    pub fn overrides(&self) -> FlagOverrides {
+        FlagOverrides {
+            data_dir: self.store.data_dir.clone(),
+            bind: self.bind.clone(),
+            database_url: self.store.database_url.clone(),
+        }
+    }
+}
+
+impl StoreArgs {
+    pub fn overrides(&self) -> FlagOverrides {
+        FlagOverrides {
+            data_dir: self.data_dir.clone(),
+            bind: None,
+            database_url: self.database_url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// How many members to generate (besides the two demo logins).
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub members: usize,
+    /// The random seed: the same seed gives the same network.
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an active member (no confirmation email).
+    CreateMember(CreateMemberArgs),
+    /// Make a member an administrator.
+    Promote(RoleArgs),
+    /// Make an administrator a regular member again.
+    Demote(RoleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateMemberArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: String,
+    /// At least 10 characters. When omitted, read from the first line of standard input
+    /// (so it does not show in the process list).
+    #[arg(long)]
+    pub password: Option<String>,
+    /// The profile address /in/HANDLE [default: made from the name].
+    #[arg(long)]
+    pub handle: Option<String>,
+    /// Make the member an administrator.
+    #[arg(long)]
+    pub admin: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    /// The member's handle.
+    pub handle: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented guild.toml listing every key with its default.
+    Example,
+    /// Print the configuration in effect (files, environment and flags applied), secrets hidden.
+    Show(ServeArgs),
+}

@@ -1,0 +1,230 @@
+//! The `guild` binary as operators use it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::process::Command;
+
+fn guild(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guild"));
+    cmd.current_dir(dir)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy()
+            .to_ascii_uppercase()
+            .starts_with("GUILD_")
+        {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+/// `GET path` over plain HTTP/1.1; returns the status line.
+async fn get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: text/html\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response);
+    text.lines().next().unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn demo_seeds_serves_and_prints_logins() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = guild(dir.path())
+        .args([
+            "demo",
+            "--members",
+            "50",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let read = async {
+        let mut addr = None;
+        let mut out = Vec::new();
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(a) = line.strip_prefix("listening on http://") {
+                addr = Some(a.to_string());
+            }
+            out.push(line);
+            if addr.is_some() && out.iter().any(|l| l.contains("member@demo.guild")) {
+                break;
+            }
+        }
+        (addr, out)
+    };
+    let (addr, out) = tokio::time::timeout(Duration::from_secs(120), read)
+        .await
+        .expect("no listening line in time");
+    let addr = addr.unwrap_or_else(|| panic!("no listening line in {out:?}"));
+    assert!(!addr.ends_with(":0"), "the real port is printed: {addr}");
+    let all = out.join("\n");
+    assert!(
+        all.contains("admin@demo.guild") && all.contains("guild-demo-admin"),
+        "{all}"
+    );
+    assert!(
+        all.contains("member@demo.guild") && all.contains("guild-demo-member"),
+        "{all}"
+    );
+
+    let status = get(&addr, "/").await;
+    assert!(
+        status.starts_with("HTTP/1.1 200") || status.starts_with("HTTP/1.1 3"),
+        "GET / answered {status:?}"
+    );
+
+    child.kill().await.unwrap();
+    assert!(data.join("guild.db").exists());
+    assert!(data.join("outbox").is_dir());
+}
+
+#[tokio::test]
+async fn unknown_config_key_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("guild.toml"),
+        "[limits]\ninvitations_per_weak = 3\n",
+    )
+    .unwrap();
+    let out = guild(dir.path()).args(["migrate"]).output().await.unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error:") && err.contains("limits.invitations_per_weak"),
+        "{err}"
+    );
+
+    let out = guild(dir.path())
+        .args(["serve", "--config", "nope.toml"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn config_example_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guild(dir.path())
+        .args(["config", "example"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("[limits]") && text.contains("invitations_per_week = 100"),
+        "{text}"
+    );
+    // It is a valid guild.toml.
+    std::fs::write(dir.path().join("guild.toml"), &text).unwrap();
+    let out = guild(dir.path())
+        .args(["config", "show"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn migrate_and_admin_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let data = data.to_str().unwrap();
+    let run = |args: Vec<&str>| {
+        let mut cmd = guild(dir.path());
+        cmd.args(args).args(["--data-dir", data]);
+        async move { cmd.output().await.unwrap() }
+    };
+    let out = run(vec!["migrate"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = run(vec![
+        "admin",
+        "create-member",
+        "--name",
+        "Ann Smith",
+        "--email",
+        "ann@example.com",
+        "--password",
+        "long enough pw",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("@ann-smith"));
+
+    let out = run(vec!["admin", "promote", "ann-smith"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("administrator"));
+    let out = run(vec!["admin", "demote", "@ann-smith"]).await;
+    assert!(out.status.success());
+
+    let out = run(vec!["admin", "promote", "nobody-here"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+
+    // A taken email and a short password are clear errors.
+    let out = run(vec![
+        "admin",
+        "create-member",
+        "--name",
+        "Ann Two",
+        "--email",
+        "ann@example.com",
+        "--password",
+        "long enough pw",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(vec![
+        "admin",
+        "create-member",
+        "--name",
+        "Bo",
+        "--email",
+        "bo@example.com",
+        "--password",
+        "short",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("password"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
