@@ -142,6 +142,9 @@ fn multi_insert(table: &str, cols: &[&str], rows: usize, returning: &str) -> Str
     sql
 }
 
+/// A table's name, its columns, and the rows to insert into it.
+type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<Val>>);
+
 /// Rows per statement: few round trips, well under both backends' parameter limits.
 const ROWS_PER_INSERT: usize = 200;
 
@@ -192,7 +195,7 @@ pub(crate) async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> St
                 .copied()
                 .ok_or(StoreError::NotFound)
         };
-        let mut tables: Vec<(&str, &[&str], Vec<Vec<Val>>)> = vec![
+        let mut tables: Vec<Table> = vec![
             (
                 "profiles",
                 &[

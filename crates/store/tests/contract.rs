@@ -455,9 +455,19 @@ async fn seeding_in_bulk_keeps_every_row_with_its_member() {
     seed(s, 450).await; // more than one multi-row statement per table
     assert_eq!(s.count_members().await.unwrap(), 450);
     for i in [0usize, 199, 200, 449] {
-        let m = s.member_by_handle(&format!("member-{i:03}")).await.unwrap().unwrap();
-        assert_eq!(s.positions(m.id).await.unwrap()[0].company, ["Acme", "Initech"][i % 2]);
+        let m = s
+            .member_by_handle(&format!("member-{i:03}"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.positions(m.id).await.unwrap()[0].company,
+            ["Acme", "Initech"][i % 2]
+        );
         assert_eq!(s.skills(m.id).await.unwrap().len(), usize::from(i % 5 == 0));
-        assert_eq!(s.profile(m.id).await.unwrap().headline, Some(format!("Person {i}")));
+        assert_eq!(
+            s.profile(m.id).await.unwrap().headline,
+            Some(format!("Person {i}"))
+        );
     }
 }
