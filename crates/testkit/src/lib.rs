@@ -60,15 +60,30 @@ impl TestApp {
         };
         let store = SqlStore::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let mut settings = Settings { public_url: "http://guild.test".into(), ..Settings::default() };
+        let mut settings = Settings {
+            public_url: "http://guild.test".into(),
+            ..Settings::default()
+        };
         // Tests sign in many times from one address; rate-limit tests lower these again.
         settings.limits.sign_ins_per_ip_per_hour = 10_000;
         settings.limits.signups_per_ip_per_hour = 10_000;
         adjust(&mut settings);
-        let mailer = LettreMailer::outbox(dir.path().join("outbox"), "Guild <guild@guild.test>").expect("outbox");
-        let guild = Arc::new(Guild::new(Arc::new(store.clone()), Arc::new(mailer), settings, dir.path().join("media")));
+        let mailer = LettreMailer::outbox(dir.path().join("outbox"), "Guild <guild@guild.test>")
+            .expect("outbox");
+        let guild = Arc::new(Guild::new(
+            Arc::new(store.clone()),
+            Arc::new(mailer),
+            settings,
+            dir.path().join("media"),
+        ));
         let router = guild_web::router(AppState(guild.clone()));
-        TestApp { guild, store, router, dir, database_url }
+        TestApp {
+            guild,
+            store,
+            router,
+            dir,
+            database_url,
+        }
     }
 
     pub fn backend(&self) -> &'static str {
@@ -90,10 +105,30 @@ impl TestApp {
             first.make_ascii_uppercase();
         }
         let email = format!("{handle}@example.com");
-        let m = self.guild.create_member_directly(&name, &email, PASSWORD, Some(handle), role).await.expect("create member");
-        let session = self.guild.sign_in(&email, PASSWORD, "127.0.0.1").await.expect("sign in");
-        let (_, token) = self.guild.create_token(&Viewer::Member(m.clone()), "test").await.expect("token");
-        TestMember { id: m.id, handle: m.handle, name: m.name, email, password: PASSWORD.into(), cookie: format!("guild_session={}", session.token), token }
+        let m = self
+            .guild
+            .create_member_directly(&name, &email, PASSWORD, Some(handle), role)
+            .await
+            .expect("create member");
+        let session = self
+            .guild
+            .sign_in(&email, PASSWORD, "127.0.0.1")
+            .await
+            .expect("sign in");
+        let (_, token) = self
+            .guild
+            .create_token(&Viewer::Member(m.clone()), "test")
+            .await
+            .expect("token");
+        TestMember {
+            id: m.id,
+            handle: m.handle,
+            name: m.name,
+            email,
+            password: PASSWORD.into(),
+            cookie: format!("guild_session={}", session.token),
+            token,
+        }
     }
 
     pub fn viewer(&self, m: &TestMember) -> Viewer {
@@ -127,7 +162,9 @@ impl TestApp {
 
     /// Serves this app on a real socket, `127.0.0.1:0`, until the test process ends.
     pub async fn spawn_server(&self) -> SocketAddr {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let guild = self.guild.clone();
         tokio::spawn(async move {
@@ -143,15 +180,28 @@ impl TestApp {
     /// Every email written to the outbox, decoded, oldest first.
     pub fn emails(&self) -> Vec<Email> {
         let mut files: Vec<_> = std::fs::read_dir(self.outbox_dir())
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
             .unwrap_or_default();
         files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-        files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|raw| Email::parse(&raw)).collect()
+        files
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .map(|raw| Email::parse(&raw))
+            .collect()
     }
 
     /// The first link in the newest email to `to` whose path starts with `prefix`.
     pub fn link_in_email(&self, to: &str, prefix: &str) -> Option<String> {
-        self.emails().into_iter().rev().filter(|e| e.to.contains(to)).find_map(|e| e.link(prefix))
+        self.emails()
+            .into_iter()
+            .rev()
+            .filter(|e| e.to.contains(to))
+            .find_map(|e| e.link(prefix))
     }
 }
 
@@ -165,25 +215,45 @@ pub struct Email {
 
 impl Email {
     fn parse(raw: &str) -> Email {
-        let (head, body) = raw.split_once("\r\n\r\n").or_else(|| raw.split_once("\n\n")).unwrap_or((raw, ""));
+        let (head, body) = raw
+            .split_once("\r\n\r\n")
+            .or_else(|| raw.split_once("\n\n"))
+            .unwrap_or((raw, ""));
         let header = |name: &str| {
             head.lines()
-                .find(|l| l.to_ascii_lowercase().starts_with(&format!("{}:", name.to_ascii_lowercase())))
+                .find(|l| {
+                    l.to_ascii_lowercase()
+                        .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+                })
                 .map(|l| l[name.len() + 1..].trim().to_string())
                 .unwrap_or_default()
         };
         let qp = head.to_ascii_lowercase().contains("quoted-printable");
-        let body = if qp { decode_qp(body) } else { body.replace("\r\n", "\n") };
-        Email { to: header("To"), subject: header("Subject"), body }
+        let body = if qp {
+            decode_qp(body)
+        } else {
+            body.replace("\r\n", "\n")
+        };
+        Email {
+            to: header("To"),
+            subject: header("Subject"),
+            body,
+        }
     }
 
     /// The path (from `prefix` on) of the first `http…` link whose path starts with `prefix`.
     pub fn link(&self, prefix: &str) -> Option<String> {
-        self.body.split_whitespace().filter(|w| w.starts_with("http")).find_map(|url| {
-            let path_start = url.find("://").map(|i| i + 3).and_then(|i| url[i..].find('/').map(|j| i + j))?;
-            let path = &url[path_start..];
-            path.starts_with(prefix).then(|| path.to_string())
-        })
+        self.body
+            .split_whitespace()
+            .filter(|w| w.starts_with("http"))
+            .find_map(|url| {
+                let path_start = url
+                    .find("://")
+                    .map(|i| i + 3)
+                    .and_then(|i| url[i..].find('/').map(|j| i + j))?;
+                let path = &url[path_start..];
+                path.starts_with(prefix).then(|| path.to_string())
+            })
     }
 }
 
@@ -194,7 +264,10 @@ fn decode_qp(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'=' && i + 2 < bytes.len() + 1 {
-            if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..(i + 3).min(bytes.len())]).unwrap_or(""), 16) {
+            if let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..(i + 3).min(bytes.len())]).unwrap_or(""),
+                16,
+            ) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -209,9 +282,16 @@ fn decode_qp(s: &str) -> String {
 async fn fresh_postgres(admin_url: &str) -> String {
     use sqlx::Connection;
     let name = format!("guild_t_{:016x}", rand::random::<u64>());
-    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let (base, _) = admin_url.rsplit_once('/').expect("database url with a path");
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("database url with a path");
     format!("{base}/{name}")
 }
 
@@ -228,10 +308,18 @@ pub struct Req<'a> {
 
 impl<'a> Req<'a> {
     fn new(app: &'a TestApp, method: Method, path: &str) -> Self {
-        Req { app, method, path: path.to_string(), headers: HeaderMap::new(), body: Body::empty(), same_origin: true }
+        Req {
+            app,
+            method,
+            path: path.to_string(),
+            headers: HeaderMap::new(),
+            body: Body::empty(),
+            same_origin: true,
+        }
     }
     pub fn header(mut self, name: &'static str, value: &str) -> Self {
-        self.headers.insert(name, value.parse().expect("header value"));
+        self.headers
+            .insert(name, value.parse().expect("header value"));
         self
     }
     /// Authenticates with the member's API token.
@@ -253,7 +341,8 @@ impl<'a> Req<'a> {
     }
     pub fn cross_site(mut self) -> Self {
         self.same_origin = false;
-        self.header("sec-fetch-site", "cross-site").header("origin", "https://evil.example")
+        self.header("sec-fetch-site", "cross-site")
+            .header("origin", "https://evil.example")
     }
     pub fn json(mut self, v: serde_json::Value) -> Self {
         self.body = Body::from(v.to_string());
@@ -265,35 +354,68 @@ impl<'a> Req<'a> {
     }
     /// A URL-encoded form, as a browser posts it.
     pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
-        let enc = fields.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect::<Vec<_>>().join("&");
+        let enc = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         self.body = Body::from(enc);
         self.header("content-type", "application/x-www-form-urlencoded")
     }
     /// A multipart body with one file field.
-    pub fn multipart_file(mut self, field: &str, filename: &str, content_type: &str, data: &[u8]) -> Self {
+    pub fn multipart_file(
+        mut self,
+        field: &str,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+    ) -> Self {
         let boundary = "----guildtestboundary7MA4YWxk";
         let mut body = Vec::new();
         body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
         body.extend_from_slice(data);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         self.body = Body::from(body);
-        self.header("content-type", &format!("multipart/form-data; boundary={boundary}"))
+        self.header(
+            "content-type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
     }
 
     pub async fn send(mut self) -> Resp {
         if self.same_origin && !self.headers.contains_key("sec-fetch-site") {
-            self.headers.insert("sec-fetch-site", "same-origin".parse().expect("static"));
+            self.headers
+                .insert("sec-fetch-site", "same-origin".parse().expect("static"));
         }
-        let mut req = Request::builder().method(self.method).uri(&self.path).header(header::HOST, "guild.test");
+        let mut req = Request::builder()
+            .method(self.method)
+            .uri(&self.path)
+            .header(header::HOST, "guild.test");
         for (k, v) in &self.headers {
             req = req.header(k, v);
         }
         let req = req.body(self.body).expect("request");
-        let resp = self.app.router.clone().oneshot(req).await.expect("infallible router");
+        let resp = self
+            .app
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("infallible router");
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
-        Resp { status, headers, body }
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
@@ -301,7 +423,9 @@ fn form_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -319,13 +443,17 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
     /// The `guild_session=…` pair from a `Set-Cookie` header, if any.
     pub fn session_cookie(&self) -> Option<String> {
@@ -339,11 +467,19 @@ impl Resp {
     }
     /// The error code of an API error body.
     pub fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
     #[track_caller]
     pub fn assert_status(&self, s: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), s, "unexpected status; body: {}", self.text());
+        assert_eq!(
+            self.status.as_u16(),
+            s,
+            "unexpected status; body: {}",
+            self.text()
+        );
         self
     }
 }

@@ -1,0 +1,16 @@
+//! Browser tests: Debian's Chromium, driven through ChromeDriver with `fantoccini`, against a
+//! Guild served on `127.0.0.1:0` with a fresh database, through the flows a member uses.
+//!
+//! Needs `chromium` and `chromedriver` (paths from `CHROME` and `CHROMEDRIVER`, defaults
+//! `/usr/bin/chromium` and `chromedriver` on `PATH`); `bash scripts/test.sh` installs both.
+//! Screenshots go to `target/screenshots/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod browser;
+mod driver;
+mod flows;
+
+mod keyboard;
+mod phone;
+mod profile_journey;
+mod xss;

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The one test command: `bash scripts/test.sh` (CI runs it through .ci/run).
+#
+# On a Debian machine that has only the Rust toolchain it installs what is missing
+# (PostgreSQL, Chromium, ChromeDriver), starts a throwaway PostgreSQL cluster on a free
+# loopback port, and then runs, in order:
+#   1. cargo fmt --check
+#   2. cargo clippy -D warnings
+#   3. the whole suite on SQLite (unit, integration, browser and CLI tests)
+#   4. the database-touching suites (guild-store, guild-web, browser tests included) again on
+#      PostgreSQL
+# Every step runs even when an earlier one failed, so one run shows every problem; the
+# script exits non-zero if any step failed. The cluster is stopped and deleted on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+START=$(date +%s)
+
+section() { printf '\n==== %s ====\n' "$*"; }
+die() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+# ---------------------------------------------------------------------------------------
+section "Dependencies (PostgreSQL, Chromium, ChromeDriver)"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "not root and no sudo: install postgresql chromium chromium-driver by hand"
+    SUDO="sudo"
+fi
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+PG_BIN=$(pg_bin)
+if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
+    missing+=(postgresql)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    $SUDO apt-get update -q
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    PG_BIN=$(pg_bin)
+else
+    echo "all present"
+fi
+[ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
+command -v chromium >/dev/null || die "chromium not found after install"
+command -v chromedriver >/dev/null || die "chromedriver not found after install"
+echo "postgres: $("$PG_BIN/postgres" --version)"
+echo "chromium: $(chromium --version 2>/dev/null || echo '?')"
+echo "chromedriver: $(chromedriver --version 2>/dev/null || echo '?')"
+
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export CHROME="${CHROME:-$(command -v chromium)}"
+
+# ---------------------------------------------------------------------------------------
+section "Throwaway PostgreSQL cluster"
+
+# initdb refuses to run as root, so the cluster belongs to the `postgres` system user,
+# which Debian's postgresql-common package creates.
+as_postgres() {
+    if [ "$(id -un)" = "postgres" ]; then
+        "$@"
+    elif [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        sudo -u postgres -- "$@"
+    fi
+}
+
+PG_DIR=$(mktemp -d -t guild-pg.XXXXXX)
+$SUDO chown postgres: "$PG_DIR"
+cleanup() {
+    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    $SUDO rm -rf "$PG_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1 ||
+    {
+        cat "$PG_DIR/initdb.log"
+        die "initdb failed"
+    }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A port that nothing listens on; a race with another process is caught by the retry.
+PG_PORT=""
+for _ in $(seq 1 20); do
+    port=$((20000 + RANDOM % 40000))
+    port_in_use "$port" && continue
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        start >/dev/null; then
+        PG_PORT=$port
+        break
+    fi
+done
+if [ -z "$PG_PORT" ]; then
+    cat "$PG_DIR/server.log" 2>/dev/null || true
+    die "could not start PostgreSQL"
+fi
+PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+echo "PostgreSQL listening on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
+
+# ---------------------------------------------------------------------------------------
+# The steps. Each is timed and recorded; a failure does not stop the later steps.
+RESULTS=()
+FAILED=0
+step() {
+    local name=$1
+    shift
+    section "$name"
+    echo "+ $*"
+    local t0 rc=0
+    t0=$(date +%s)
+    "$@" || rc=$?
+    local secs=$(($(date +%s) - t0))
+    if [ $rc -eq 0 ]; then
+        RESULTS+=("ok      ${secs}s  $name")
+    else
+        RESULTS+=("FAILED  ${secs}s  $name (exit $rc)")
+        FAILED=1
+    fi
+}
+
+if cargo nextest --version >/dev/null 2>&1; then
+    RUNNER=nextest
+else
+    RUNNER=cargo-test
+fi
+echo
+echo "test runner: $RUNNER"
+
+# nextest does not run doc tests, so cargo test does. Its per-crate lines ("0 passed" for each
+# crate without examples) are shown only on failure, so the log ends with the real summaries.
+doc_tests() {
+    local log n
+    log=$(mktemp)
+    if env -u TEST_DATABASE_URL cargo test --workspace --doc >"$log" 2>&1; then
+        n=$(grep -Eo '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
+        echo "doc tests: ok ($n run)"
+        rm -f "$log"
+    else
+        cat "$log"
+        rm -f "$log"
+        return 1
+    fi
+}
+
+# The whole suite with TEST_DATABASE_URL unset: every TestApp uses SQLite.
+sqlite_suite() {
+    if [ $RUNNER = nextest ]; then
+        env -u TEST_DATABASE_URL cargo nextest run --workspace --no-fail-fast && doc_tests
+    else
+        env -u TEST_DATABASE_URL cargo test --workspace --no-fail-fast
+    fi
+}
+
+# The crates whose tests touch the database, again on PostgreSQL: the store's contract suite,
+# the web crate's integration tests, and the browser tests, whose pages run on the same store.
+# Built as the whole workspace and filtered, not with `-p`: a `-p` build unifies features
+# differently and would compile the dependencies a second time.
+postgres_suite() {
+    if [ $RUNNER = nextest ]; then
+        TEST_DATABASE_URL=$PG_URL cargo nextest run --workspace --no-fail-fast \
+            -E 'package(guild-store) | package(guild-web)'
+    else
+        TEST_DATABASE_URL=$PG_URL cargo test --workspace --no-fail-fast
+    fi
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
+step "tests on SQLite (whole workspace, incl. browser tests)" sqlite_suite
+step "tests on PostgreSQL (guild-store, guild-web incl. browser tests)" postgres_suite
+
+# ---------------------------------------------------------------------------------------
+section "Summary"
+printf '%s\n' "${RESULTS[@]}"
+echo "screenshots: $ROOT/target/screenshots/"
+echo "total wall time: $(($(date +%s) - START))s"
+if [ $FAILED -ne 0 ]; then
+    echo "RESULT: FAILED"
+    exit 1
+fi
+echo "RESULT: all steps passed"
