@@ -166,7 +166,8 @@ impl std::fmt::Display for Handle {
     }
 }
 
-fn fold_accent(c: char) -> char {
+/// The unaccented Latin letter for a common accented one (`é` → `e`); others unchanged.
+pub fn fold_accent(c: char) -> char {
     match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
         'è' | 'é' | 'ê' | 'ë' => 'e',

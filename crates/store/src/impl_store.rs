@@ -64,33 +64,15 @@ impl Store for SqlStore {
     }
 
     async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>> {
-        let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE id = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
-            .bind(id)
-            .fetch_optional(p)
-            .await)
-        .map(|r| r.map(Member::from))
-        .map_err(db_err)
+        self.member_where("id", id).await
     }
 
     async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>> {
-        let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE handle = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
-            .bind(handle)
-            .fetch_optional(p)
-            .await)
-        .map(|r| r.map(Member::from))
-        .map_err(db_err)
+        self.member_where("handle", handle.to_string()).await
     }
 
     async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>> {
-        let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE email = $1");
-        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
-            .bind(email)
-            .fetch_optional(p)
-            .await)
-        .map(|r| r.map(Member::from))
-        .map_err(db_err)
+        self.member_where("email", email.to_string()).await
     }
 
     async fn set_password_hash(&self, id: MemberId, hash: &str) -> StoreResult<()> {
@@ -680,6 +662,22 @@ impl Store for SqlStore {
 }
 
 impl SqlStore {
+    /// The member whose `column` (one of ours, never input) equals `value`.
+    async fn member_where<T>(&self, column: &'static str, value: T) -> StoreResult<Option<Member>>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: Send + Clone,
+    {
+        let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE {column} = $1");
+        with_pool!(self, |p| sqlx::query_as::<_, MemberRow>(&sql)
+            .bind(value.clone())
+            .fetch_optional(p)
+            .await)
+        .map(|r| r.map(Member::from))
+        .map_err(db_err)
+    }
+
     async fn exec(&self, sql: &str, value: &str, id: i64) -> StoreResult<()> {
         with_pool!(self, |p| sqlx::query(sql)
             .bind(value)

@@ -585,17 +585,7 @@ pub fn ascii_key(name: &str) -> String {
     name.chars()
         .flat_map(char::to_lowercase)
         .filter_map(|c| {
-            let c = match c {
-                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-                'è' | 'é' | 'ê' | 'ë' => 'e',
-                'ì' | 'í' | 'î' | 'ï' => 'i',
-                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
-                'ù' | 'ú' | 'û' | 'ü' => 'u',
-                'ñ' => 'n',
-                'ç' => 'c',
-                'ß' => 's',
-                c => c,
-            };
+            let c = guild_core::domain::fold_accent(c);
             c.is_ascii_alphanumeric().then_some(c)
         })
         .collect()
