@@ -20,7 +20,7 @@ pub async fn run(cmd: AdminCommand) -> Result<()> {
         &store_args.overrides(),
     )?;
     let store = open_store(&config).await?;
-    let guild = build_guild(&config, store.clone(), config.public_url(None))?;
+    let guild = build_guild(&config, store.clone(), config.public_url(None)).await?;
     let result = match cmd {
         AdminCommand::CreateMember(a) => {
             let password = match a.password {

@@ -28,7 +28,11 @@ pub async fn open_store(config: &Config) -> Result<SqlStore> {
 }
 
 /// The services over `store`, with the mailer the configuration asks for.
-pub fn build_guild(config: &Config, store: SqlStore, public_url: String) -> Result<Arc<Guild>> {
+pub async fn build_guild(
+    config: &Config,
+    store: SqlStore,
+    public_url: String,
+) -> Result<Arc<Guild>> {
     let media = config.media_dir();
     std::fs::create_dir_all(&media)
         .with_context(|| format!("creating the media directory {}", media.display()))?;
@@ -46,12 +50,10 @@ pub fn build_guild(config: &Config, store: SqlStore, public_url: String) -> Resu
             })?,
         ),
     };
-    Ok(Arc::new(Guild::new(
-        Arc::new(store),
-        mailer,
-        config.settings(public_url),
-        media,
-    )))
+    let guild = Guild::open(Arc::new(store), mailer, config.settings(public_url), media)
+        .await
+        .context("loading the network into memory")?;
+    Ok(Arc::new(guild))
 }
 
 pub async fn bind(config: &Config) -> Result<TcpListener> {

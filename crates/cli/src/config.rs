@@ -410,8 +410,23 @@ pub fn table_comment(table: &str, key: &str) -> &'static str {
             "Password-reset emails to one account per hour."
         }
         ("limits", "invitations_per_week") => {
-            "Connection invitations one member may send per week."
+            "Connection invitations one member may send per week (Monday to Sunday, UTC)."
         }
+        ("limits", "invitation_expiry_days") => "Days an unanswered invitation stays pending.",
+        ("limits", "reinvite_after_withdraw_days") => {
+            "Days before a member may invite the same person again after withdrawing."
+        }
+        ("limits", "reinvite_after_ignore_days") => {
+            "Days before a member may invite the same person again after being ignored."
+        }
+        ("limits", "dont_know_threshold") => {
+            "\"I don't know this person\" answers (within the window) after which a sender must give the invitee's email."
+        }
+        ("limits", "dont_know_window_days") => "The window those answers are counted in, in days.",
+        ("limits", "email_required_days") => {
+            "Days a sender who reached the threshold must give the invitee's email address."
+        }
+        ("limits", "max_connections") => "The most connections one member may have.",
         ("limits", "session_days") => "Days a sign-in lasts.",
         ("limits", "photo_max_bytes") => "Largest profile photo upload, in bytes.",
         ("limits", "photo_max_pixels") => "Largest profile photo, in pixels (width × height).",

@@ -93,21 +93,21 @@ impl Viewer {
     }
 }
 
-/// May `viewer` see something of `owner`'s that has visibility `vis`?
-///
-/// Until connections exist, "connections" admits only the owner.
-pub fn may_see(viewer: &Viewer, owner: MemberId, vis: Visibility) -> bool {
+/// May `viewer` see something of `owner`'s that has visibility `vis`? `connected` says
+/// whether the two are connected (the caller asks the graph).
+pub fn may_see(viewer: &Viewer, owner: MemberId, vis: Visibility, connected: bool) -> bool {
     if viewer.is(owner) {
         return true;
     }
     match vis {
         Visibility::Public => true,
         Visibility::Members => viewer.member().is_some(),
-        Visibility::Connections => false,
+        Visibility::Connections => connected && viewer.member().is_some(),
     }
 }
 
-/// The visibilities of other members' profiles this viewer may see (for list queries).
+/// The visibilities of other members' profiles this viewer may see whoever they are (for list
+/// queries; "connections" profiles are added by the store for the viewer's connections).
 pub fn visible_levels(viewer: &Viewer) -> Vec<Visibility> {
     [
         Visibility::Public,

@@ -6,7 +6,7 @@ use base64::Engine;
 use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberCard;
+use crate::network::Person;
 use crate::store::DirectoryQuery;
 use crate::Guild;
 
@@ -58,7 +58,7 @@ impl Guild {
         &self,
         viewer: &Viewer,
         f: &DirectoryFilter,
-    ) -> CoreResult<Page<MemberCard>> {
+    ) -> CoreResult<Page<Person>> {
         let limit = f.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
             return Err(CoreError::invalid(
@@ -78,6 +78,10 @@ impl Guild {
             skill: filter(&f.skill, "skill")?,
             visible: auth::visible_levels(viewer),
             viewer: viewer.id(),
+            hidden: viewer
+                .id()
+                .map(|me| self.network.hidden_from(me).into_iter().collect())
+                .unwrap_or_default(),
             after,
             limit: limit + 1,
         };
@@ -88,6 +92,7 @@ impl Guild {
         } else {
             None
         };
+        let items = self.people(viewer, items).await?;
         Ok(Page { items, next_cursor })
     }
 }

@@ -61,6 +61,13 @@ pub enum CoreError {
     /// Absent — or present but not for this viewer, where admitting it exists would leak.
     #[error("not found")]
     NotFound,
+    /// The action clashes with how things stand (already connected, already invited, at the
+    /// connection limit). `code` is stable for API clients.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A rule forbids this for good (the other member said they don't know you).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     /// A limit was met; it lifts at `retry_after`.
     #[error("{message}")]
     RateLimited {

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::error::CoreResult;
 use crate::mail::Mailer;
+use crate::network::state::NetworkState;
 use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -15,6 +17,8 @@ pub struct Guild {
     /// Where uploaded media (re-encoded photos) are written: `<data-dir>/media`.
     pub media_dir: PathBuf,
     pub(crate) limiter: RateLimiter,
+    /// The connection graph and blocks in memory (see [`crate::network::state`]).
+    pub network: NetworkState,
 }
 
 impl Guild {
@@ -30,6 +34,28 @@ impl Guild {
             settings,
             media_dir,
             limiter: RateLimiter::new(),
+            network: NetworkState::default(),
         }
+    }
+
+    /// [`Guild::new`], with the network loaded from the store: what a server starts with.
+    pub async fn open(
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+        settings: Settings,
+        media_dir: PathBuf,
+    ) -> CoreResult<Self> {
+        let mut guild = Guild::new(store, mailer, settings, media_dir);
+        guild.load_network().await?;
+        Ok(guild)
+    }
+
+    /// (Re)loads connections and blocks from the store into memory.
+    pub async fn load_network(&mut self) -> CoreResult<()> {
+        let max = self.store.max_member_id().await?;
+        let connections = self.store.all_connections().await?;
+        let blocks = self.store.all_blocks().await?;
+        self.network = NetworkState::load(max, &connections, &blocks)?;
+        Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod model;
+pub mod network;
 pub mod photo;
 pub mod profiles;
 pub mod ratelimit;

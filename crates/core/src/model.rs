@@ -205,6 +205,9 @@ pub struct MemberCard {
     pub location: Option<String>,
     pub photo_key: Option<String>,
     pub current_company: Option<String>,
+    /// The profile's visibility: headline, place and company are shown only to viewers
+    /// allowed to see the profile.
+    pub visibility: Visibility,
     /// The directory's sort key (folded name); part of the keyset cursor.
     pub sort_key: String,
 }

@@ -30,6 +30,50 @@ pub struct ProfileView {
     pub is_self: bool,
     /// The meter, shown only to the member themself.
     pub strength: Option<Strength>,
+    #[serde(skip)]
+    pub network: ProfileNetwork,
+}
+
+/// How the viewer stands with the profile's member, and the member's network size.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileNetwork {
+    /// Degree, mutual count and relation to the viewer (`None` only if the card vanished).
+    pub person: Option<crate::network::Person>,
+    /// Whether the viewer follows the member.
+    pub following: bool,
+    pub connections: usize,
+    pub followers: u64,
+}
+
+impl ProfileNetwork {
+    /// "500+ connections" past 500, as members expect; the exact count otherwise.
+    pub fn connections_label(&self) -> String {
+        match self.connections {
+            0 => "No connections yet".into(),
+            1 => "1 connection".into(),
+            n if n > 500 => "500+ connections".into(),
+            n => format!("{n} connections"),
+        }
+    }
+}
+
+/// The card of a member whose profile is already loaded.
+fn card_of(m: &Member, p: &Profile, positions: &[Position]) -> MemberCard {
+    MemberCard {
+        id: m.id,
+        handle: m.handle.clone(),
+        name: m.name.clone(),
+        headline: p.headline.clone(),
+        location: p.location.clone(),
+        photo_key: p.photo_key.clone(),
+        current_company: positions
+            .iter()
+            .filter(|x| x.is_current())
+            .max_by_key(|x| x.start)
+            .map(|x| x.company.clone()),
+        visibility: p.visibility,
+        sort_key: String::new(),
+    }
 }
 
 impl ProfileView {
@@ -174,7 +218,7 @@ impl EducationInput {
 }
 
 impl Guild {
-    async fn active_member_by_handle(&self, handle: &str) -> CoreResult<Member> {
+    async fn active_member_by_handle(&self, viewer: &Viewer, handle: &str) -> CoreResult<Member> {
         if handle.len() > 64 {
             return Err(CoreError::NotFound);
         }
@@ -183,16 +227,18 @@ impl Guild {
             .member_by_handle(&handle.to_ascii_lowercase())
             .await?
         {
-            Some(m) if m.active => Ok(m),
+            // A block either way makes each unavailable to the other.
+            Some(m) if m.active && !self.is_hidden(viewer, m.id) => Ok(m),
             _ => Err(CoreError::NotFound),
         }
     }
 
     /// A member's profile as `viewer` may see it.
     pub async fn view_profile(&self, viewer: &Viewer, handle: &str) -> CoreResult<ProfileView> {
-        let member = self.active_member_by_handle(handle).await?;
+        let member = self.active_member_by_handle(viewer, handle).await?;
         let profile = self.store.profile(member.id).await?;
-        if !auth::may_see(viewer, member.id, profile.visibility) {
+        let connected = self.is_connected(viewer, member.id);
+        if !auth::may_see(viewer, member.id, profile.visibility, connected) {
             return Err(match (viewer, profile.visibility) {
                 (Viewer::Anonymous, Visibility::Members) => CoreError::Unauthenticated(format!(
                     "{} shares their profile with signed-in members. Please sign in.",
@@ -218,13 +264,28 @@ impl Guild {
         let education = self.store.education(id).await?;
         let skills = self.store.skills(id).await?;
         let links = self.store.links(id).await?;
-        let contact_visible = auth::may_see(viewer, id, profile.contact_visibility);
+        let connected = self.is_connected(viewer, id);
+        let contact_visible = auth::may_see(viewer, id, profile.contact_visibility, connected);
         if !contact_visible {
             profile.contact_email = None;
             profile.phone = None;
             profile.website = None;
         }
         let is_self = viewer.is(id);
+        let connection_count = self.connection_count(id);
+        let (followers, _) = self.store.follow_counts(id).await?;
+        let network = ProfileNetwork {
+            person: self
+                .people(viewer, vec![card_of(&member, &profile, &positions)])
+                .await?
+                .pop(),
+            following: match viewer.id() {
+                Some(me) if me != id => self.store.is_following(me, id).await?,
+                _ => false,
+            },
+            connections: connection_count,
+            followers: u64::try_from(followers).unwrap_or(0),
+        };
         let strength = is_self.then(|| {
             strength::strength(&StrengthInput {
                 has_photo: profile.photo_key.is_some(),
@@ -236,7 +297,7 @@ impl Guild {
                 past_positions: positions.iter().filter(|p| !p.is_current()).count(),
                 education: education.len(),
                 skills: skills.len(),
-                connections: 0, // connections arrive with the network; until then 0
+                connections: connection_count,
             })
         });
         Ok(ProfileView {
@@ -249,6 +310,7 @@ impl Guild {
             contact_visible,
             is_self,
             strength,
+            network,
         })
     }
 

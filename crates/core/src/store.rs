@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 use crate::domain::Visibility;
 use crate::model::*;
+use crate::network::model::*;
 
 /// What a single-use emailed link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,8 +55,11 @@ pub struct DirectoryQuery {
     pub skill: Option<String>,
     /// Profiles with these visibilities are listed (the viewer's rights, decided in core).
     pub visible: Vec<Visibility>,
-    /// The member asking, who always sees their own entry.
+    /// The member asking, who always sees their own entry and the profiles their
+    /// connections share with connections.
     pub viewer: Option<MemberId>,
+    /// Members the viewer must not see (blocks either way).
+    pub hidden: Vec<MemberId>,
     /// Keyset cursor: strictly after this (sort_key, id).
     pub after: Option<(String, MemberId)>,
     pub limit: u32,
@@ -75,7 +79,7 @@ pub struct SeedMember {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: NetworkStore + Send + Sync + 'static {
     // members
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;
     async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>>;
@@ -188,4 +192,127 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes seeded members with their profiles in one transaction (demo generation).
     async fn seed_members(&self, members: &[SeedMember]) -> StoreResult<()>;
+}
+
+/// The network's tables: invitations, connections, follows, blocks, dismissed suggestions.
+///
+/// Writes that change who is connected or blocked return what they did, so core can apply
+/// exactly that to the in-memory graph after the commit.
+#[async_trait]
+pub trait NetworkStore: Send + Sync {
+    /// Every connection once, as (smaller id, larger id): loads the graph at start.
+    async fn all_connections(&self) -> StoreResult<Vec<(MemberId, MemberId)>>;
+    /// Every block as (blocker, blocked).
+    async fn all_blocks(&self) -> StoreResult<Vec<(MemberId, MemberId)>>;
+    async fn max_member_id(&self) -> StoreResult<MemberId>;
+
+    async fn invite_policy(&self, member: MemberId) -> StoreResult<InvitePolicy>;
+    async fn set_invite_policy(&self, member: MemberId, policy: InvitePolicy) -> StoreResult<()>;
+
+    /// A new pending invitation; `Conflict("invitation")` when one is already open for the pair.
+    async fn create_invitation(
+        &self,
+        from: MemberId,
+        to: MemberId,
+        note: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Invitation>;
+    async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>>;
+    /// Closes an open invitation without an answer (it expired).
+    async fn close_invitation(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// Every invitation `from` ever sent `to`, oldest first (cool-downs are read from them).
+    async fn invitation_history(&self, from: MemberId, to: MemberId) -> StoreResult<Vec<Invitation>>;
+    /// How many invitations `from` created at or after `since` (the weekly quota).
+    async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64>;
+    /// When recipients answered "I don't know" (or spam) to `from`, at or after `since`.
+    async fn dont_know_answers_since(&self, from: MemberId, since: i64) -> StoreResult<Vec<i64>>;
+    async fn list_invitations(&self, q: &InvitationQuery) -> StoreResult<Vec<Invitation>>;
+    /// Pending invitations received and created after `expired_before` (the top-bar count).
+    async fn count_pending_received(&self, to: MemberId, expired_before: i64) -> StoreResult<i64>;
+    /// The other members of `member`'s open invitations (sent or received, unexpired), with
+    /// `true` when `member` sent it.
+    async fn open_invitation_peers(
+        &self,
+        member: MemberId,
+        expired_before: i64,
+    ) -> StoreResult<Vec<(MemberId, bool)>>;
+    /// The recipient's answer to a pending invitation addressed to them: `Ignored`, `DontKnow`
+    /// or `Spam`. `None` when it is not theirs or no longer pending.
+    async fn answer_invitation(
+        &self,
+        id: i64,
+        to: MemberId,
+        answer: InvitationState,
+        now: i64,
+    ) -> StoreResult<Option<Invitation>>;
+    /// The sender takes back an open invitation. `None` when it is not theirs or not open.
+    async fn withdraw_invitation(
+        &self,
+        id: i64,
+        from: MemberId,
+        now: i64,
+    ) -> StoreResult<Option<Invitation>>;
+    /// Accepts a pending invitation addressed to `to`, in one transaction: the invitation,
+    /// the connection both ways, follows both ways, and any other open invitation between the
+    /// two closed. `None` when it is not theirs or not pending.
+    async fn accept_invitation(
+        &self,
+        id: i64,
+        to: MemberId,
+        now: i64,
+    ) -> StoreResult<Option<Invitation>>;
+    /// Removes the connection both ways (follows stay); false when there was none.
+    async fn remove_connection(&self, a: MemberId, b: MemberId) -> StoreResult<bool>;
+    async fn list_connections(&self, q: &ConnectionQuery) -> StoreResult<Vec<Related>>;
+
+    /// Starts (`on`) or stops following; false when nothing changed.
+    async fn set_follow(
+        &self,
+        follower: MemberId,
+        followee: MemberId,
+        on: bool,
+        now: i64,
+    ) -> StoreResult<bool>;
+    async fn is_following(&self, follower: MemberId, followee: MemberId) -> StoreResult<bool>;
+    async fn list_follows(
+        &self,
+        member: MemberId,
+        direction: FollowDirection,
+        after: Option<(i64, MemberId)>,
+        limit: u32,
+    ) -> StoreResult<Vec<Related>>;
+    /// (followers, following)
+    async fn follow_counts(&self, member: MemberId) -> StoreResult<(i64, i64)>;
+
+    /// Blocks in one transaction: the block, and the connection, follows and open invitations
+    /// between the two removed or closed. Returns whether they were connected.
+    async fn block(&self, blocker: MemberId, blocked: MemberId, now: i64) -> StoreResult<bool>;
+    async fn unblock(&self, blocker: MemberId, blocked: MemberId) -> StoreResult<bool>;
+    async fn list_blocks(&self, blocker: MemberId) -> StoreResult<Vec<Related>>;
+
+    async fn dismiss_suggestion(
+        &self,
+        member: MemberId,
+        other: MemberId,
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn dismissed(&self, member: MemberId) -> StoreResult<Vec<MemberId>>;
+
+    /// Cards of these members (active ones only), in no particular order.
+    async fn cards(&self, ids: &[MemberId]) -> StoreResult<Vec<MemberCard>>;
+    /// Employers, schools and place of these members (People You May Know reasons).
+    async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>>;
+    /// Active members who worked at one of these companies or studied at one of these
+    /// schools (folded keys), at most `limit`: suggestion candidates beyond the graph.
+    async fn colleagues(
+        &self,
+        company_keys: &[String],
+        school_keys: &[String],
+        limit: u32,
+    ) -> StoreResult<Vec<MemberId>>;
+    /// Active members with one of these email addresses (lower-cased).
+    async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>>;
+    /// Active members with one of these folded names, with the folded keys of every company
+    /// they list.
+    async fn members_by_name_keys(&self, keys: &[String]) -> StoreResult<Vec<ContactMatch>>;
 }

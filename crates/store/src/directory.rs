@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use guild_core::store::{DirectoryQuery, SeedMember, StoreError, StoreResult};
 
-use crate::rows::CardRow;
+use crate::rows::{CardRow, CARD_COLS};
 use crate::{db_err, with_pool, SqlStore};
 
 enum Bind {
@@ -15,7 +15,7 @@ enum Bind {
 }
 
 /// Escapes `%`, `_` and `\` so member input matches literally in `LIKE … ESCAPE '\'`.
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -30,11 +30,9 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
         binds.push(b);
         format!("${}", binds.len())
     };
-    let mut sql = String::from(
-        "SELECT m.id, m.handle, m.name, m.name_key, p.headline, p.location, p.photo_key, \
-         (SELECT c.company FROM positions c WHERE c.member_id = m.id AND c.end_month IS NULL \
-          ORDER BY c.start_month DESC LIMIT 1) AS current_company \
-         FROM members m JOIN profiles p ON p.member_id = m.id WHERE m.active = TRUE",
+    let mut sql = format!(
+        "SELECT {CARD_COLS} FROM members m JOIN profiles p ON p.member_id = m.id \
+         WHERE m.active = TRUE"
     );
     // Visibility levels come from core's enum, never from input, so they are inlined.
     let levels: Vec<String> = q
@@ -43,7 +41,13 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
         .map(|v| format!("'{}'", v.as_str()))
         .collect();
     let viewer_clause = match q.viewer {
-        Some(id) => format!(" OR m.id = {}", next(Bind::Int(id), &mut binds)),
+        Some(id) => {
+            let v = next(Bind::Int(id), &mut binds);
+            format!(
+                " OR m.id = {v} OR (p.visibility = 'connections' AND EXISTS \
+                 (SELECT 1 FROM connections k WHERE k.member_id = {v} AND k.other_id = m.id))"
+            )
+        }
         None => String::new(),
     };
     if levels.is_empty() {
@@ -53,6 +57,11 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
             " AND (p.visibility IN ({}){viewer_clause})",
             levels.join(", ")
         ));
+    }
+    if !q.hidden.is_empty() {
+        // Member ids from core's block list, integers never from input: inlined.
+        let ids: Vec<String> = q.hidden.iter().map(|i| i.to_string()).collect();
+        sql.push_str(&format!(" AND m.id NOT IN ({})", ids.join(", ")));
     }
     if let Some(name) = &q.name {
         let prefix = like_escape(&fold_key(name));

@@ -18,6 +18,7 @@ use sqlx::sqlite::{
 
 mod directory;
 mod impl_store;
+mod network;
 mod rows;
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");

@@ -2,6 +2,7 @@
 
 use guild_core::domain::{Role, Visibility, YearMonth};
 use guild_core::model::*;
+use guild_core::network::model::{Invitation, InvitationState};
 
 #[derive(sqlx::FromRow)]
 pub struct MemberRow {
@@ -154,6 +155,7 @@ pub struct CardRow {
     pub location: Option<String>,
     pub photo_key: Option<String>,
     pub current_company: Option<String>,
+    pub visibility: String,
 }
 
 impl From<CardRow> for MemberCard {
@@ -166,7 +168,47 @@ impl From<CardRow> for MemberCard {
             location: r.location,
             photo_key: r.photo_key,
             current_company: r.current_company,
+            visibility: Visibility::parse(&r.visibility).unwrap_or(Visibility::Connections),
             sort_key: r.name_key,
         }
     }
 }
+
+/// The columns of a [`CardRow`], from `members m JOIN profiles p`; the current company is a
+/// correlated lookup on `positions_member`, one per row, inside the same statement.
+pub const CARD_COLS: &str = "m.id, m.handle, m.name, m.name_key, p.headline, p.location, \
+     p.photo_key, p.visibility, \
+     (SELECT c.company FROM positions c WHERE c.member_id = m.id AND c.end_month IS NULL \
+      ORDER BY c.start_month DESC LIMIT 1) AS current_company";
+
+#[derive(sqlx::FromRow)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub from_id: i64,
+    pub to_id: i64,
+    pub note: Option<String>,
+    pub state: String,
+    pub created_at: i64,
+    pub responded_at: Option<i64>,
+    pub ignored_at: Option<i64>,
+    pub withdrawn_at: Option<i64>,
+}
+
+impl From<InvitationRow> for Invitation {
+    fn from(r: InvitationRow) -> Invitation {
+        Invitation {
+            id: r.id,
+            from: r.from_id,
+            to: r.to_id,
+            note: r.note,
+            state: InvitationState::from_db(&r.state),
+            created_at: r.created_at,
+            responded_at: r.responded_at,
+            ignored_at: r.ignored_at,
+            withdrawn_at: r.withdrawn_at,
+        }
+    }
+}
+
+pub const INVITATION_COLS: &str =
+    "id, from_id, to_id, note, state, created_at, responded_at, ignored_at, withdrawn_at";

@@ -70,12 +70,16 @@ impl TestApp {
         adjust(&mut settings);
         let mailer = LettreMailer::outbox(dir.path().join("outbox"), "Guild <guild@guild.test>")
             .expect("outbox");
-        let guild = Arc::new(Guild::new(
-            Arc::new(store.clone()),
-            Arc::new(mailer),
-            settings,
-            dir.path().join("media"),
-        ));
+        let guild = Arc::new(
+            Guild::open(
+                Arc::new(store.clone()),
+                Arc::new(mailer),
+                settings,
+                dir.path().join("media"),
+            )
+            .await
+            .expect("open guild"),
+        );
         let router = guild_web::router(AppState(guild.clone()));
         TestApp {
             guild,
@@ -142,6 +146,28 @@ impl TestApp {
             active: true,
             created_at: 0,
         })
+    }
+
+    /// Connects two members through the real services: `a` invites, `b` accepts.
+    pub async fn connect(&self, a: &TestMember, b: &TestMember) {
+        let input = guild_core::network::InviteInput {
+            to: b.handle.clone(),
+            ..Default::default()
+        };
+        match self
+            .guild
+            .invite(&self.viewer(a), &input)
+            .await
+            .expect("invite")
+        {
+            guild_core::network::InviteOutcome::Sent(inv) => {
+                self.guild
+                    .accept_invitation(&self.viewer(b), inv.id)
+                    .await
+                    .expect("accept");
+            }
+            guild_core::network::InviteOutcome::Connected(_) => {}
+        }
     }
 
     pub fn get(&self, path: &str) -> Req<'_> {

@@ -7,6 +7,8 @@
 //! | Unauthenticated  | 401    | `unauthenticated`          |
 //! | Forbidden        | 403    | `forbidden`                |
 //! | NotFound         | 404    | `not_found`                |
+//! | Conflict         | 409    | its own code               |
+//! | Refused          | 403    | its own code               |
 //! | RateLimited      | 429    | its own code, `retry_after`, `Retry-After` header |
 //! | Internal         | 500    | `internal`: logged with an id; the client sees only the id |
 //!
@@ -25,6 +27,8 @@ pub fn status_of(e: &CoreError) -> StatusCode {
         CoreError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
         CoreError::NotFound => StatusCode::NOT_FOUND,
+        CoreError::Conflict { .. } => StatusCode::CONFLICT,
+        CoreError::Refused { .. } => StatusCode::FORBIDDEN,
         CoreError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -75,6 +79,9 @@ impl IntoResponse for ApiError {
             CoreError::Unauthenticated(m) => ("unauthenticated", m.clone(), json!({})),
             CoreError::Forbidden(m) => ("forbidden", m.clone(), json!({})),
             CoreError::NotFound => ("not_found", "Not found.".to_string(), json!({})),
+            CoreError::Conflict { code, message } | CoreError::Refused { code, message } => {
+                (*code, message.clone(), json!({}))
+            }
             CoreError::RateLimited {
                 code,
                 message,
@@ -174,7 +181,10 @@ impl IntoResponse for PageError {
                 let to = format!("/signin?next={}", crate::html::url_encode(&next));
                 Redirect::to(&to).into_response()
             }
-            CoreError::Unauthenticated(m) | CoreError::Forbidden(m) => {
+            CoreError::Unauthenticated(m)
+            | CoreError::Forbidden(m)
+            | CoreError::Conflict { message: m, .. }
+            | CoreError::Refused { message: m, .. } => {
                 render_error(v, status, "Not available", &m)
             }
             CoreError::NotFound => render_error(

@@ -55,7 +55,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     // Bind before the long work, so a busy port fails at once.
     let listener = bind(&config).await?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    let guild = build_guild(&config, store.clone(), config.public_url(Some(addr)))?;
+    let guild = build_guild(&config, store.clone(), config.public_url(Some(addr))).await?;
 
     let existing = guild
         .store

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::profile::{member_of, ProfileJson};
+use super::network::PersonJson;
 use super::{ListJson, MemberJson};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::CurrentViewer;
@@ -28,12 +29,12 @@ pub struct DirectoryParams {
 
 /// The member directory, filtered, in name order, keyset-paginated.
 #[utoipa::path(get, path = "/api/v1/members", tag = "members", params(DirectoryParams),
-    responses((status = 200, body = ListJson<MemberJson>), (status = 422)))]
+    responses((status = 200, body = ListJson<PersonJson>), (status = 422)))]
 pub async fn list_members(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     q: Result<Query<DirectoryParams>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<ListJson<MemberJson>>> {
+) -> ApiResult<Json<ListJson<PersonJson>>> {
     let Query(p) = q.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let f = DirectoryFilter {
         q: p.q,
@@ -46,7 +47,7 @@ pub async fn list_members(
     };
     let page = state.directory(&v, &f).await?;
     Ok(Json(ListJson {
-        items: page.items.iter().map(MemberJson::from).collect(),
+        items: page.items.iter().map(PersonJson::from).collect(),
         next_cursor: page.next_cursor,
     }))
 }
@@ -55,9 +56,15 @@ pub async fn list_members(
 pub struct MemberResponse {
     pub member: MemberJson,
     pub profile: ProfileJson,
-    /// 1, 2 or 3 — or null (not yet connected, or out of network).
+    /// 1, 2 or 3 — or null (oneself, anonymous, or out of network).
     pub degree: Option<u8>,
     pub mutual_count: u32,
+    /// `me`, `connected`, `invited_by_me`, `invited_me` or `none`.
+    pub relation: String,
+    /// Whether the asker follows this member.
+    pub following: bool,
+    pub connection_count: u64,
+    pub follower_count: u64,
 }
 
 /// One member's profile, as the asker may see it.
@@ -69,10 +76,18 @@ pub async fn get_member(
     Path(handle): Path<String>,
 ) -> ApiResult<Json<MemberResponse>> {
     let view = state.view_profile(&v, &handle).await?;
+    let person = view.network.person.as_ref().map(PersonJson::from);
     Ok(Json(MemberResponse {
         member: member_of(&view),
         profile: (&view).into(),
-        degree: None,
-        mutual_count: 0,
+        degree: person.as_ref().and_then(|p| p.degree),
+        mutual_count: person.as_ref().map_or(0, |p| p.mutual_count),
+        relation: person
+            .map(|p| serde_json::to_value(p.relation).ok())
+            .and_then(|v| v.and_then(|v| v.as_str().map(str::to_string)))
+            .unwrap_or_else(|| "none".into()),
+        following: view.network.following,
+        connection_count: view.network.connections as u64,
+        follower_count: view.network.followers,
     }))
 }

@@ -13,6 +13,7 @@ use crate::AppState;
 pub mod accounts;
 pub mod docs;
 pub mod members;
+pub mod network;
 pub mod profile;
 
 pub fn router() -> Router<AppState> {
@@ -47,6 +48,35 @@ pub fn router() -> Router<AppState> {
         .route("/me/events", get(profile::list_events))
         .route("/members", get(members::list_members))
         .route("/members/{handle}", get(members::get_member))
+        .route("/members/{handle}/mutuals", get(network::mutuals))
+        .route("/members/{handle}/path", get(network::path))
+        .route(
+            "/invitations",
+            post(network::invite).get(network::list_invitations),
+        )
+        .route("/invitations/summary", get(network::invitation_summary))
+        .route("/invitations/{id}/accept", post(network::accept))
+        .route("/invitations/{id}/ignore", post(network::ignore))
+        .route("/invitations/{id}/dont-know", post(network::dont_know))
+        .route("/invitations/{id}/spam", post(network::spam))
+        .route("/invitations/{id}/withdraw", post(network::withdraw))
+        .route("/connections", get(network::connections))
+        .route("/connections/{handle}", delete(network::remove_connection))
+        .route(
+            "/follows/{handle}",
+            put(network::follow).delete(network::unfollow),
+        )
+        .route("/me/followers", get(network::followers))
+        .route("/me/following", get(network::following))
+        .route("/me/invite-policy", put(network::set_invite_policy))
+        .route("/blocks", get(network::blocks))
+        .route(
+            "/blocks/{handle}",
+            put(network::block).delete(network::unblock),
+        )
+        .route("/network/stats", get(network::stats))
+        .route("/pymk", get(network::pymk))
+        .route("/pymk/{handle}/dismiss", post(network::dismiss))
 }
 
 /// A member as every list and object shows them.

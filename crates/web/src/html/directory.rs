@@ -8,12 +8,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use guild_core::directory::DirectoryFilter;
-use guild_core::model::MemberCard;
-use guild_core::profiles::photo_url;
+use super::cards::Card;
 use serde::{Deserialize, Serialize};
 
 use super::form::{bad_form, refuse, Form};
-use super::{fail, initials, render, url_encode, Layout};
+use super::{fail, render, url_encode, Layout};
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;
@@ -86,33 +85,8 @@ struct MembersPage {
     filtered: bool,
     /// On a later page, the way back to the first (same filters).
     first_href: Option<String>,
-}
-
-struct Card {
-    handle: String,
-    name: String,
-    headline: Option<String>,
-    location: Option<String>,
-    company: Option<String>,
-    photo: Option<String>,
-    initials: String,
-}
-
-impl From<MemberCard> for Card {
-    fn from(c: MemberCard) -> Self {
-        Card {
-            photo: c
-                .photo_key
-                .as_deref()
-                .map(|k| photo_url(k, guild_core::photo::SMALL)),
-            initials: initials(&c.name),
-            handle: c.handle,
-            name: c.name,
-            headline: c.headline,
-            location: c.location,
-            company: c.current_company,
-        }
-    }
+    /// Signed-in viewers get a Connect button on each card.
+    v_signed_in: bool,
 }
 
 async fn list_members(
@@ -127,6 +101,7 @@ async fn list_members(
         layout: Layout::new("Members", v.member()),
         filtered: FILTERS.iter().any(|f| !form.v(f).trim().is_empty()),
         first_href: (!p.cursor.is_empty()).then(|| p.href(None)),
+        v_signed_in: v.member().is_some(),
         form,
         cards,
         next_href,

@@ -20,6 +20,7 @@ use crate::AppState;
 
 mod admin;
 mod auth;
+pub mod cards;
 mod directory;
 mod edit;
 pub mod form;

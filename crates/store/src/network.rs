@@ -1,0 +1,831 @@
+//! `NetworkStore` for [`SqlStore`]: invitations, connections, follows, blocks and dismissed
+//! suggestions. Every write that changes two members' relation runs in one transaction.
+
+use async_trait::async_trait;
+use guild_core::model::{MemberCard, MemberId};
+use guild_core::network::model::*;
+use guild_core::store::{NetworkStore, StoreError, StoreResult};
+
+use crate::rows::{CardRow, InvitationRow, CARD_COLS, INVITATION_COLS};
+use crate::{db_err, with_pool, SqlStore};
+
+/// Comma-separated integers for an `IN (…)` list. Only ever given member ids from core, never
+/// text from input, so inlining cannot inject anything.
+fn id_list(ids: &[MemberId]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$first, $first+1, …` placeholders for `n` text values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(sqlx::FromRow)]
+struct RelatedRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    since: i64,
+}
+
+fn related(rows: Vec<RelatedRow>) -> Vec<Related> {
+    rows.into_iter()
+        .map(|r| Related {
+            card: MemberCard::from(r.card),
+            since: r.since,
+        })
+        .collect()
+}
+
+/// Text fragments of one SQL statement whose `$n` placeholders are numbered as values are added.
+struct Sql {
+    text: String,
+    binds: Vec<Val>,
+}
+
+enum Val {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    fn new(text: impl Into<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            binds: Vec::new(),
+        }
+    }
+    fn arg(&mut self, v: Val) -> String {
+        self.binds.push(v);
+        format!("${}", self.binds.len())
+    }
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+}
+
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                Val::Int(i) => q.bind(*i),
+                Val::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }};
+}
+
+impl SqlStore {
+    async fn fetch_related(&self, sql: &Sql) -> StoreResult<Vec<Related>> {
+        let rows: Vec<RelatedRow> = with_pool!(self, |p| bind_all!(
+            sqlx::query_as::<_, RelatedRow>(&sql.text),
+            &sql.binds
+        )
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(related(rows))
+    }
+
+    async fn invitation_where(&self, sql: &str, a: i64, b: i64) -> StoreResult<Vec<Invitation>> {
+        let rows: Vec<InvitationRow> = with_pool!(self, |p| sqlx::query_as(sql)
+            .bind(a)
+            .bind(b)
+            .fetch_all(p)
+            .await)
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(Invitation::from).collect())
+    }
+}
+
+#[async_trait]
+impl NetworkStore for SqlStore {
+    async fn all_connections(&self) -> StoreResult<Vec<(MemberId, MemberId)>> {
+        with_pool!(self, |p| sqlx::query_as(
+            "SELECT member_id, other_id FROM connections WHERE member_id < other_id"
+        )
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn all_blocks(&self) -> StoreResult<Vec<(MemberId, MemberId)>> {
+        with_pool!(self, |p| sqlx::query_as(
+            "SELECT blocker_id, blocked_id FROM blocks"
+        )
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn max_member_id(&self) -> StoreResult<MemberId> {
+        let max: Option<i64> = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT MAX(id) FROM members"
+        )
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(max.unwrap_or(0))
+    }
+
+    async fn invite_policy(&self, member: MemberId) -> StoreResult<InvitePolicy> {
+        let raw: Option<String> = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT invite_policy FROM members WHERE id = $1"
+        )
+        .bind(member)
+        .fetch_optional(p)
+        .await)
+        .map_err(db_err)?;
+        let raw = raw.ok_or(StoreError::NotFound)?;
+        Ok(InvitePolicy::parse(&raw).unwrap_or_default())
+    }
+
+    async fn set_invite_policy(&self, member: MemberId, policy: InvitePolicy) -> StoreResult<()> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE members SET invite_policy = $1 WHERE id = $2"
+        )
+        .bind(policy.as_str())
+        .bind(member)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
+    }
+
+    async fn create_invitation(
+        &self,
+        from: MemberId,
+        to: MemberId,
+        note: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Invitation> {
+        let id: i64 = with_pool!(self, |p| sqlx::query_scalar(
+            "INSERT INTO invitations (from_id, to_id, note, state, created_at) \
+             VALUES ($1, $2, $3, 'pending', $4) RETURNING id"
+        )
+        .bind(from)
+        .bind(to)
+        .bind(note)
+        .bind(now)
+        .fetch_one(p)
+        .await)
+        .map_err(|e| match db_err(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("invitation"),
+            other => other,
+        })?;
+        Ok(Invitation {
+            id,
+            from,
+            to,
+            note: note.map(str::to_string),
+            state: InvitationState::Pending,
+            created_at: now,
+            responded_at: None,
+            ignored_at: None,
+            withdrawn_at: None,
+        })
+    }
+
+    async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>> {
+        let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE id = $1");
+        let row: Option<InvitationRow> =
+            with_pool!(self, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)
+                .map_err(db_err)?;
+        Ok(row.map(Invitation::from))
+    }
+
+    async fn close_invitation(&self, id: i64, now: i64) -> StoreResult<()> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE invitations SET state = 'closed', responded_at = $1 \
+             WHERE id = $2 AND state IN ('pending', 'ignored')"
+        )
+        .bind(now)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
+    }
+
+    async fn invitation_history(
+        &self,
+        from: MemberId,
+        to: MemberId,
+    ) -> StoreResult<Vec<Invitation>> {
+        let sql = format!(
+            "SELECT {INVITATION_COLS} FROM invitations WHERE from_id = $1 AND to_id = $2 ORDER BY id"
+        );
+        self.invitation_where(&sql, from, to).await
+    }
+
+    async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invitations WHERE from_id = $1 AND created_at >= $2"
+        )
+        .bind(from)
+        .bind(since)
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn dont_know_answers_since(&self, from: MemberId, since: i64) -> StoreResult<Vec<i64>> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT responded_at FROM invitations WHERE from_id = $1 AND responded_at >= $2 \
+             AND state IN ('dont_know', 'spam') ORDER BY responded_at"
+        )
+        .bind(from)
+        .bind(since)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn list_invitations(&self, q: &InvitationQuery) -> StoreResult<Vec<Invitation>> {
+        // Received: only pending (an ignored one is gone for its recipient). Sent: pending and
+        // ignored, which its sender cannot tell apart.
+        let (who, states) = match q.box_ {
+            InvitationBox::Received => ("to_id", "('pending')"),
+            InvitationBox::Sent => ("from_id", "('pending', 'ignored')"),
+        };
+        let mut sql = Sql::new(format!("SELECT {INVITATION_COLS} FROM invitations WHERE "));
+        let m = sql.arg(Val::Int(q.member));
+        let e = sql.arg(Val::Int(q.expired_before));
+        sql.push(&format!(
+            "{who} = {m} AND state IN {states} AND created_at > {e}"
+        ));
+        if let Some((t, id)) = q.before {
+            let t = sql.arg(Val::Int(t));
+            let i = sql.arg(Val::Int(id));
+            sql.push(&format!(
+                " AND (created_at < {t} OR (created_at = {t} AND id < {i}))"
+            ));
+        }
+        let l = sql.arg(Val::Int(i64::from(q.limit)));
+        sql.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+        let rows: Vec<InvitationRow> = with_pool!(self, |p| bind_all!(
+            sqlx::query_as::<_, InvitationRow>(&sql.text),
+            &sql.binds
+        )
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(Invitation::from).collect())
+    }
+
+    async fn count_pending_received(&self, to: MemberId, expired_before: i64) -> StoreResult<i64> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invitations WHERE to_id = $1 AND state = 'pending' \
+             AND created_at > $2"
+        )
+        .bind(to)
+        .bind(expired_before)
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn open_invitation_peers(
+        &self,
+        member: MemberId,
+        expired_before: i64,
+    ) -> StoreResult<Vec<(MemberId, bool)>> {
+        let rows: Vec<(i64, i64)> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT from_id, to_id FROM invitations WHERE from_id = $1 \
+               AND state IN ('pending', 'ignored') AND created_at > $2 \
+             UNION ALL \
+             SELECT from_id, to_id FROM invitations WHERE to_id = $1 \
+               AND state = 'pending' AND created_at > $2"
+        )
+        .bind(member)
+        .bind(expired_before)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(f, t)| if f == member { (t, true) } else { (f, false) })
+            .collect())
+    }
+
+    async fn answer_invitation(
+        &self,
+        id: i64,
+        to: MemberId,
+        answer: InvitationState,
+        now: i64,
+    ) -> StoreResult<Option<Invitation>> {
+        let ignored = (answer == InvitationState::Ignored).then_some(now);
+        let changed = with_pool!(self, |p| sqlx::query(
+            "UPDATE invitations SET state = $1, responded_at = $2, ignored_at = $3 \
+             WHERE id = $4 AND to_id = $5 AND state = 'pending'"
+        )
+        .bind(answer.as_str())
+        .bind(now)
+        .bind(ignored)
+        .bind(id)
+        .bind(to)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db_err)?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        self.invitation(id).await
+    }
+
+    async fn withdraw_invitation(
+        &self,
+        id: i64,
+        from: MemberId,
+        now: i64,
+    ) -> StoreResult<Option<Invitation>> {
+        let changed = with_pool!(self, |p| sqlx::query(
+            "UPDATE invitations SET state = 'withdrawn', withdrawn_at = $1 \
+             WHERE id = $2 AND from_id = $3 AND state IN ('pending', 'ignored')"
+        )
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db_err)?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        self.invitation(id).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        id: i64,
+        to: MemberId,
+        now: i64,
+    ) -> StoreResult<Option<Invitation>> {
+        let accepted = with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let from: Option<i64> = sqlx::query_scalar(
+                "UPDATE invitations SET state = 'accepted', responded_at = $1 \
+                 WHERE id = $2 AND to_id = $3 AND state = 'pending' RETURNING from_id",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(to)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let Some(from) = from else {
+                return Ok(None);
+            };
+            sqlx::query(
+                "UPDATE invitations SET state = 'closed', responded_at = $1 \
+                 WHERE state IN ('pending', 'ignored') \
+                 AND ((from_id = $2 AND to_id = $3) OR (from_id = $3 AND to_id = $2))",
+            )
+            .bind(now)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            for (table, a, b) in [
+                ("connections (member_id, other_id", from, to),
+                ("connections (member_id, other_id", to, from),
+                ("follows (follower_id, followee_id", from, to),
+                ("follows (follower_id, followee_id", to, from),
+            ] {
+                sqlx::query(&format!(
+                    "INSERT INTO {table}, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+                ))
+                .bind(a)
+                .bind(b)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok::<_, StoreError>(Some(from))
+        })?;
+        match accepted {
+            Some(_) => self.invitation(id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn remove_connection(&self, a: MemberId, b: MemberId) -> StoreResult<bool> {
+        let n = with_pool!(self, |p| sqlx::query(
+            "DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) \
+             OR (member_id = $2 AND other_id = $1)"
+        )
+        .bind(a)
+        .bind(b)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db_err)?;
+        Ok(n > 0)
+    }
+
+    async fn list_connections(&self, q: &ConnectionQuery) -> StoreResult<Vec<Related>> {
+        let mut sql = Sql::new(format!(
+            "SELECT {CARD_COLS}, k.created_at AS since FROM connections k \
+             JOIN members m ON m.id = k.other_id JOIN profiles p ON p.member_id = m.id \
+             WHERE m.active = TRUE AND k.member_id = "
+        ));
+        let me = sql.arg(Val::Int(q.member));
+        sql.push(&me);
+        if let Some(name) = &q.name {
+            let prefix = crate::directory::like_escape(name);
+            let a = sql.arg(Val::Text(format!("{prefix}%")));
+            let b = sql.arg(Val::Text(format!("% {prefix}%")));
+            sql.push(&format!(
+                " AND (m.name_key LIKE {a} ESCAPE '\\' OR m.name_key LIKE {b} ESCAPE '\\')"
+            ));
+        }
+        match &q.after {
+            Some(ListAfter::Time(t, id)) => {
+                let t = sql.arg(Val::Int(*t));
+                let i = sql.arg(Val::Int(*id));
+                sql.push(&format!(
+                    " AND (k.created_at < {t} OR (k.created_at = {t} AND k.other_id < {i}))"
+                ));
+            }
+            Some(ListAfter::Name(key, id)) => {
+                let k = sql.arg(Val::Text(key.clone()));
+                let i = sql.arg(Val::Int(*id));
+                sql.push(&format!(
+                    " AND (m.name_key > {k} OR (m.name_key = {k} AND m.id > {i}))"
+                ));
+            }
+            None => {}
+        }
+        let l = sql.arg(Val::Int(i64::from(q.limit)));
+        sql.push(&match q.sort {
+            ConnectionSort::Recent => {
+                format!(" ORDER BY k.created_at DESC, k.other_id DESC LIMIT {l}")
+            }
+            ConnectionSort::Name => format!(" ORDER BY m.name_key, m.id LIMIT {l}"),
+        });
+        self.fetch_related(&sql).await
+    }
+
+    async fn set_follow(
+        &self,
+        follower: MemberId,
+        followee: MemberId,
+        on: bool,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let n = with_pool!(self, |p| if on {
+            sqlx::query(
+                "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(follower)
+            .bind(followee)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        } else {
+            sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
+                .bind(follower)
+                .bind(followee)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })
+        .map_err(db_err)?;
+        Ok(n > 0)
+    }
+
+    async fn is_following(&self, follower: MemberId, followee: MemberId) -> StoreResult<bool> {
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM follows WHERE follower_id = $1 AND followee_id = $2"
+        )
+        .bind(follower)
+        .bind(followee)
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(n > 0)
+    }
+
+    async fn list_follows(
+        &self,
+        member: MemberId,
+        direction: FollowDirection,
+        after: Option<(i64, MemberId)>,
+        limit: u32,
+    ) -> StoreResult<Vec<Related>> {
+        let (mine, theirs) = match direction {
+            FollowDirection::Followers => ("followee_id", "follower_id"),
+            FollowDirection::Following => ("follower_id", "followee_id"),
+        };
+        let mut sql = Sql::new(format!(
+            "SELECT {CARD_COLS}, f.created_at AS since FROM follows f \
+             JOIN members m ON m.id = f.{theirs} JOIN profiles p ON p.member_id = m.id \
+             WHERE m.active = TRUE AND f.{mine} = "
+        ));
+        let me = sql.arg(Val::Int(member));
+        sql.push(&me);
+        if let Some((t, id)) = after {
+            let t = sql.arg(Val::Int(t));
+            let i = sql.arg(Val::Int(id));
+            sql.push(&format!(
+                " AND (f.created_at < {t} OR (f.created_at = {t} AND f.{theirs} < {i}))"
+            ));
+        }
+        let l = sql.arg(Val::Int(i64::from(limit)));
+        sql.push(&format!(
+            " ORDER BY f.created_at DESC, f.{theirs} DESC LIMIT {l}"
+        ));
+        self.fetch_related(&sql).await
+    }
+
+    async fn follow_counts(&self, member: MemberId) -> StoreResult<(i64, i64)> {
+        with_pool!(self, |p| sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM follows WHERE followee_id = $1), \
+                    (SELECT COUNT(*) FROM follows WHERE follower_id = $1)"
+        )
+        .bind(member)
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn block(&self, blocker: MemberId, blocked: MemberId, now: i64) -> StoreResult<bool> {
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(blocker)
+            .bind(blocked)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let severed = sqlx::query(
+                "DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) \
+                 OR (member_id = $2 AND other_id = $1)",
+            )
+            .bind(blocker)
+            .bind(blocked)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            sqlx::query(
+                "DELETE FROM follows WHERE (follower_id = $1 AND followee_id = $2) \
+                 OR (follower_id = $2 AND followee_id = $1)",
+            )
+            .bind(blocker)
+            .bind(blocked)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE invitations SET state = 'closed', responded_at = $1 \
+                 WHERE state IN ('pending', 'ignored') \
+                 AND ((from_id = $2 AND to_id = $3) OR (from_id = $3 AND to_id = $2))",
+            )
+            .bind(now)
+            .bind(blocker)
+            .bind(blocked)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(severed > 0)
+        })
+    }
+
+    async fn unblock(&self, blocker: MemberId, blocked: MemberId) -> StoreResult<bool> {
+        let n = with_pool!(self, |p| sqlx::query(
+            "DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2"
+        )
+        .bind(blocker)
+        .bind(blocked)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db_err)?;
+        Ok(n > 0)
+    }
+
+    async fn list_blocks(&self, blocker: MemberId) -> StoreResult<Vec<Related>> {
+        let mut sql = Sql::new(format!(
+            "SELECT {CARD_COLS}, b.created_at AS since FROM blocks b \
+             JOIN members m ON m.id = b.blocked_id JOIN profiles p ON p.member_id = m.id \
+             WHERE b.blocker_id = "
+        ));
+        let me = sql.arg(Val::Int(blocker));
+        sql.push(&format!("{me} ORDER BY b.created_at DESC, m.id DESC"));
+        self.fetch_related(&sql).await
+    }
+
+    async fn dismiss_suggestion(
+        &self,
+        member: MemberId,
+        other: MemberId,
+        now: i64,
+    ) -> StoreResult<()> {
+        with_pool!(self, |p| sqlx::query(
+            "INSERT INTO pymk_dismissals (member_id, other_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING"
+        )
+        .bind(member)
+        .bind(other)
+        .bind(now)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .map(|_| ())
+        .map_err(db_err)
+    }
+
+    async fn dismissed(&self, member: MemberId) -> StoreResult<Vec<MemberId>> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT other_id FROM pymk_dismissals WHERE member_id = $1"
+        )
+        .bind(member)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn cards(&self, ids: &[MemberId]) -> StoreResult<Vec<MemberCard>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {CARD_COLS} FROM members m JOIN profiles p ON p.member_id = m.id \
+             WHERE m.active = TRUE AND m.id IN ({})",
+            id_list(ids)
+        );
+        let rows: Vec<CardRow> = with_pool!(self, |p| sqlx::query_as(&sql).fetch_all(p).await)
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(MemberCard::from).collect())
+    }
+
+    async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = id_list(ids);
+        let places: Vec<(i64, Option<String>, Option<String>)> = with_pool!(self, |p| {
+            sqlx::query_as(&format!(
+                "SELECT member_id, location, location_key FROM profiles WHERE member_id IN ({list})"
+            ))
+            .fetch_all(p)
+            .await
+        })
+        .map_err(db_err)?;
+        let jobs: Vec<(i64, String, String, i32, Option<i32>)> = with_pool!(self, |p| {
+            sqlx::query_as(&format!(
+                "SELECT member_id, company, company_key, start_month, end_month FROM positions \
+                 WHERE member_id IN ({list})"
+            ))
+            .fetch_all(p)
+            .await
+        })
+        .map_err(db_err)?;
+        let schools: Vec<(i64, String, String, Option<i32>, Option<i32>)> =
+            with_pool!(self, |p| {
+                sqlx::query_as(&format!(
+                    "SELECT member_id, school, school_key, start_year, end_year FROM education \
+                     WHERE member_id IN ({list})"
+                ))
+                .fetch_all(p)
+                .await
+            })
+            .map_err(db_err)?;
+        let mut out: std::collections::HashMap<i64, Affinity> = places
+            .into_iter()
+            .map(|(id, location, location_key)| {
+                (
+                    id,
+                    Affinity {
+                        member: id,
+                        location,
+                        location_key,
+                        ..Affinity::default()
+                    },
+                )
+            })
+            .collect();
+        for (id, company, key, start, end) in jobs {
+            if let Some(a) = out.get_mut(&id) {
+                a.jobs.push((company, key, start, end));
+            }
+        }
+        for (id, school, key, start, end) in schools {
+            if let Some(a) = out.get_mut(&id) {
+                a.schools.push((school, key, start, end));
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
+    async fn colleagues(
+        &self,
+        company_keys: &[String],
+        school_keys: &[String],
+        limit: u32,
+    ) -> StoreResult<Vec<MemberId>> {
+        if company_keys.is_empty() && school_keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut parts = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        if !company_keys.is_empty() {
+            parts.push(format!(
+                "SELECT member_id FROM positions WHERE company_key IN ({})",
+                placeholders(binds.len() + 1, company_keys.len())
+            ));
+            binds.extend(company_keys.iter().cloned());
+        }
+        if !school_keys.is_empty() {
+            parts.push(format!(
+                "SELECT member_id FROM education WHERE school_key IN ({})",
+                placeholders(binds.len() + 1, school_keys.len())
+            ));
+            binds.extend(school_keys.iter().cloned());
+        }
+        let sql = format!(
+            "SELECT DISTINCT x.member_id FROM ({}) x JOIN members m ON m.id = x.member_id \
+             WHERE m.active = TRUE LIMIT {limit}",
+            parts.join(" UNION ")
+        );
+        with_pool!(self, |p| {
+            let mut q = sqlx::query_scalar(&sql);
+            for b in &binds {
+                q = q.bind(b.clone());
+            }
+            q.fetch_all(p).await
+        })
+        .map_err(db_err)
+    }
+
+    async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>> {
+        self.contact_matches("m.email", emails).await
+    }
+
+    async fn members_by_name_keys(&self, keys: &[String]) -> StoreResult<Vec<ContactMatch>> {
+        self.contact_matches("m.name_key", keys).await
+    }
+}
+
+impl SqlStore {
+    /// Active members whose `column` is one of `values`, with the folded keys of their
+    /// companies; in chunks so no statement carries too many values.
+    async fn contact_matches(
+        &self,
+        column: &'static str,
+        values: &[String],
+    ) -> StoreResult<Vec<ContactMatch>> {
+        let mut out: Vec<ContactMatch> = Vec::new();
+        for chunk in values.chunks(500) {
+            let sql = format!(
+                "SELECT m.id, m.email, m.name_key, x.company_key FROM members m \
+                 LEFT JOIN positions x ON x.member_id = m.id \
+                 WHERE m.active = TRUE AND {column} IN ({}) ORDER BY m.id",
+                placeholders(1, chunk.len())
+            );
+            let rows: Vec<(i64, String, String, Option<String>)> = with_pool!(self, |p| {
+                let mut q = sqlx::query_as(&sql);
+                for v in chunk {
+                    q = q.bind(v.clone());
+                }
+                q.fetch_all(p).await
+            })
+            .map_err(db_err)?;
+            for (id, email, name_key, company) in rows {
+                match out.last_mut() {
+                    Some(last) if last.id == id => last.company_keys.extend(company),
+                    _ => out.push(ContactMatch {
+                        id,
+                        email,
+                        name_key,
+                        company_keys: company.into_iter().collect(),
+                    }),
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,596 @@
+//! The network routes: invitations, connections, follows, blocks, mutual connections, paths,
+//! network counts and People You May Know.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use guild_core::network::model::{ConnectionSort, FollowDirection, InvitationBox, InvitationState};
+use guild_core::network::rules::Quota;
+use guild_core::network::{InvitationView, InviteInput, InviteOutcome, Person, Relation};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{rfc3339, ListJson, MemberJson};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, CurrentViewer};
+use crate::AppState;
+
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
+fn query<T>(q: QueryResult<T>) -> ApiResult<T> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
+/// A member as lists show them to the asker, with the degree badge and mutual count.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonJson {
+    #[serde(flatten)]
+    pub member: MemberJson,
+    /// 1, 2 or 3; null for oneself and beyond the 3rd degree.
+    pub degree: Option<u8>,
+    pub mutual_count: u32,
+    /// `me`, `connected`, `invited_by_me`, `invited_me` or `none`.
+    #[schema(value_type = String)]
+    pub relation: Relation,
+}
+
+impl From<&Person> for PersonJson {
+    fn from(p: &Person) -> Self {
+        PersonJson {
+            member: MemberJson::from(&p.card),
+            degree: p.degree,
+            mutual_count: p.mutual_count,
+            relation: p.relation,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// The handle of the member to invite.
+    pub to: String,
+    /// At most 300 characters.
+    pub note: Option<String>,
+    /// The invitee's email address, when they accept invitations only from people who know
+    /// it (or the sender must give it).
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationJson {
+    pub id: String,
+    /// The other member: the sender (received box) or the recipient (sent box).
+    pub member: PersonJson,
+    pub note: Option<String>,
+    /// `pending` (an ignored invitation stays `pending` to its sender).
+    #[schema(value_type = String)]
+    pub state: InvitationState,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+impl From<&InvitationView> for InvitationJson {
+    fn from(v: &InvitationView) -> Self {
+        InvitationJson {
+            id: v.id.to_string(),
+            member: (&v.other).into(),
+            note: v.note.clone(),
+            state: v.state,
+            created_at: rfc3339(v.created_at),
+            expires_at: rfc3339(v.expires_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationCreated {
+    pub invitation: InvitationJson,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionMade {
+    /// The member the asker is now connected with.
+    pub connection: PersonJson,
+}
+
+/// Invite a member to connect. When they had already invited the asker, the two are
+/// connected at once (200 with `connection`). Refusals name the rule: `invitation_quota_exceeded`
+/// and `invitation_cooldown` (429 with `retry_after`), `invitation_not_allowed` (403),
+/// `already_connected`, `invitation_pending`, `connection_limit_reached` (409), a missing or
+/// wrong `email` (422).
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "network", request_body = InviteRequest,
+    responses((status = 201, body = InvitationCreated), (status = 200, body = ConnectionMade),
+        (status = 403), (status = 404), (status = 409), (status = 422), (status = 429)))]
+pub async fn invite(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<InviteRequest>,
+) -> ApiResult<Response> {
+    let input = InviteInput {
+        to: r.to,
+        note: r.note,
+        email: r.email,
+    };
+    Ok(match state.invite(&v, &input).await? {
+        InviteOutcome::Sent(inv) => (
+            StatusCode::CREATED,
+            Json(InvitationCreated {
+                invitation: (&inv).into(),
+            }),
+        )
+            .into_response(),
+        InviteOutcome::Connected(p) => Json(ConnectionMade {
+            connection: (&p).into(),
+        })
+        .into_response(),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationParams {
+    /// `received` (default) or `sent`.
+    #[serde(rename = "box")]
+    pub box_: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// The asker's open invitations, newest first.
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "network", params(InvitationParams),
+    responses((status = 200, body = ListJson<InvitationJson>)))]
+pub async fn list_invitations(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: QueryResult<InvitationParams>,
+) -> ApiResult<Json<ListJson<InvitationJson>>> {
+    let p = query(q)?;
+    let box_ = match p.box_.as_deref() {
+        None | Some("received") => InvitationBox::Received,
+        Some("sent") => InvitationBox::Sent,
+        Some(_) => {
+            return Err(guild_core::CoreError::invalid("box", "Use received or sent.").into())
+        }
+    };
+    let page = state
+        .invitations(&v, box_, p.cursor.as_deref(), p.limit)
+        .await?;
+    Ok(Json(ListJson {
+        items: page.items.iter().map(InvitationJson::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuotaJson {
+    pub limit: u32,
+    pub used: u32,
+    pub left: u32,
+    pub resets_at: String,
+    /// "37 of 100 left this week, resets Monday"
+    pub label: String,
+}
+
+impl From<Quota> for QuotaJson {
+    fn from(q: Quota) -> Self {
+        QuotaJson {
+            limit: q.limit,
+            used: q.used,
+            left: q.left(),
+            resets_at: rfc3339(q.resets_at),
+            label: q.label(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationSummary {
+    pub quota: QuotaJson,
+    /// Pending invitations waiting for the asker.
+    pub pending_received: i64,
+}
+
+/// The weekly invitation quota and how many invitations wait for an answer.
+#[utoipa::path(get, path = "/api/v1/invitations/summary", tag = "network",
+    responses((status = 200, body = InvitationSummary)))]
+pub async fn invitation_summary(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<Json<InvitationSummary>> {
+    Ok(Json(InvitationSummary {
+        quota: state.invitation_quota(&v).await?.into(),
+        pending_received: state.pending_invitation_count(&v).await?,
+    }))
+}
+
+fn invitation_id(raw: &str) -> ApiResult<i64> {
+    raw.parse()
+        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerJson {
+    /// The invitation's state now: `accepted`, `ignored`, `dont_know`, `spam` or `withdrawn`.
+    pub state: String,
+}
+
+/// Accept an invitation addressed to the asker (404 for anyone else's).
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/accept", tag = "network", params(("id" = String, Path)),
+    responses((status = 200, body = ConnectionMade), (status = 404), (status = 409)))]
+pub async fn accept(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConnectionMade>> {
+    let p = state.accept_invitation(&v, invitation_id(&id)?).await?;
+    Ok(Json(ConnectionMade {
+        connection: (&p).into(),
+    }))
+}
+
+async fn answer(
+    state: &AppState,
+    v: &guild_core::auth::Viewer,
+    id: &str,
+    answer: InvitationState,
+) -> ApiResult<Json<AnswerJson>> {
+    state
+        .answer_invitation(v, invitation_id(id)?, answer)
+        .await?;
+    Ok(Json(AnswerJson {
+        state: answer.as_str().into(),
+    }))
+}
+
+/// Ignore an invitation. Silent: the sender is not told.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/ignore", tag = "network", params(("id" = String, Path)),
+    responses((status = 200, body = AnswerJson), (status = 404)))]
+pub async fn ignore(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AnswerJson>> {
+    answer(&state, &v, &id, InvitationState::Ignored).await
+}
+
+/// "I don't know this person": the sender can never invite the asker again.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/dont-know", tag = "network", params(("id" = String, Path)),
+    responses((status = 200, body = AnswerJson), (status = 404)))]
+pub async fn dont_know(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AnswerJson>> {
+    answer(&state, &v, &id, InvitationState::DontKnow).await
+}
+
+/// Report an invitation as spam (counts as "I don't know this person").
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/spam", tag = "network", params(("id" = String, Path)),
+    responses((status = 200, body = AnswerJson), (status = 404)))]
+pub async fn spam(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AnswerJson>> {
+    answer(&state, &v, &id, InvitationState::Spam).await
+}
+
+/// Withdraw an invitation the asker sent (404 for anyone else's).
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/withdraw", tag = "network", params(("id" = String, Path)),
+    responses((status = 200, body = AnswerJson), (status = 404)))]
+pub async fn withdraw(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AnswerJson>> {
+    state
+        .withdraw_invitation(&v, invitation_id(&id)?)
+        .await?;
+    Ok(Json(AnswerJson {
+        state: "withdrawn".into(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedJson {
+    pub member: PersonJson,
+    /// When the connection, follow or block began.
+    pub since: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionParams {
+    /// The start of the name, or of any word of it.
+    pub q: Option<String>,
+    /// `recent` (default) or `name`.
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// The asker's connections.
+#[utoipa::path(get, path = "/api/v1/connections", tag = "network", params(ConnectionParams),
+    responses((status = 200, body = ListJson<RelatedJson>)))]
+pub async fn connections(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: QueryResult<ConnectionParams>,
+) -> ApiResult<Json<ListJson<RelatedJson>>> {
+    let p = query(q)?;
+    let sort = match p.sort.as_deref() {
+        None | Some("recent") => ConnectionSort::Recent,
+        Some("name") => ConnectionSort::Name,
+        Some(_) => {
+            return Err(guild_core::CoreError::invalid("sort", "Use recent or name.").into())
+        }
+    };
+    let page = state
+        .connections(&v, p.q.as_deref(), sort, p.cursor.as_deref(), p.limit)
+        .await?;
+    Ok(Json(related_list(page)))
+}
+
+fn related_list(
+    page: guild_core::network::Page<guild_core::network::RelatedPerson>,
+) -> ListJson<RelatedJson> {
+    ListJson {
+        items: page
+            .items
+            .iter()
+            .map(|r| RelatedJson {
+                member: (&r.person).into(),
+                since: rfc3339(r.since),
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    }
+}
+
+/// Remove a connection (follows stay until unfollowed).
+#[utoipa::path(delete, path = "/api/v1/connections/{handle}", tag = "network", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404)))]
+pub async fn remove_connection(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.remove_connection(&v, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Follow a member.
+#[utoipa::path(put, path = "/api/v1/follows/{handle}", tag = "network", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404)))]
+pub async fn follow(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.set_follow(&v, &handle, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unfollow a member (a connection stays).
+#[utoipa::path(delete, path = "/api/v1/follows/{handle}", tag = "network", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404)))]
+pub async fn unfollow(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.set_follow(&v, &handle, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Who follows the asker, newest first.
+#[utoipa::path(get, path = "/api/v1/me/followers", tag = "network", params(PageParams),
+    responses((status = 200, body = ListJson<RelatedJson>)))]
+pub async fn followers(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: QueryResult<PageParams>,
+) -> ApiResult<Json<ListJson<RelatedJson>>> {
+    let p = query(q)?;
+    let page = state
+        .follows(&v, FollowDirection::Followers, p.cursor.as_deref(), p.limit)
+        .await?;
+    Ok(Json(related_list(page)))
+}
+
+/// Whom the asker follows, newest first.
+#[utoipa::path(get, path = "/api/v1/me/following", tag = "network", params(PageParams),
+    responses((status = 200, body = ListJson<RelatedJson>)))]
+pub async fn following(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: QueryResult<PageParams>,
+) -> ApiResult<Json<ListJson<RelatedJson>>> {
+    let p = query(q)?;
+    let page = state
+        .follows(&v, FollowDirection::Following, p.cursor.as_deref(), p.limit)
+        .await?;
+    Ok(Json(related_list(page)))
+}
+
+/// Block a member: connection, follows and open invitations between you end; neither sees
+/// the other anywhere after.
+#[utoipa::path(put, path = "/api/v1/blocks/{handle}", tag = "network", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404)))]
+pub async fn block(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.block(&v, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unblock a member. Nothing that the block ended comes back by itself.
+#[utoipa::path(delete, path = "/api/v1/blocks/{handle}", tag = "network", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404)))]
+pub async fn unblock(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.unblock(&v, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The members the asker blocked.
+#[utoipa::path(get, path = "/api/v1/blocks", tag = "network",
+    responses((status = 200, body = ListJson<RelatedJson>)))]
+pub async fn blocks(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<Json<ListJson<RelatedJson>>> {
+    let items = state.blocked(&v).await?;
+    Ok(Json(related_list(guild_core::network::Page {
+        items,
+        next_cursor: None,
+    })))
+}
+
+/// The connections the asker shares with a member.
+#[utoipa::path(get, path = "/api/v1/members/{handle}/mutuals", tag = "network",
+    params(("handle" = String, Path), PageParams),
+    responses((status = 200, body = ListJson<PersonJson>), (status = 404)))]
+pub async fn mutuals(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+    q: QueryResult<PageParams>,
+) -> ApiResult<Json<ListJson<PersonJson>>> {
+    let p = query(q)?;
+    let page = state
+        .mutuals(&v, &handle, p.cursor.as_deref(), p.limit)
+        .await?;
+    Ok(Json(ListJson {
+        items: page.items.iter().map(PersonJson::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PathJson {
+    /// From the asker to the member, both included: 2 to 4 members.
+    pub path: Vec<PersonJson>,
+}
+
+/// "How you're connected": a shortest path up to 3 hops; 404 beyond the 3rd degree.
+#[utoipa::path(get, path = "/api/v1/members/{handle}/path", tag = "network", params(("handle" = String, Path)),
+    responses((status = 200, body = PathJson), (status = 404)))]
+pub async fn path(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<Json<PathJson>> {
+    let p = state.path_to(&v, &handle).await?;
+    Ok(Json(PathJson {
+        path: p.path.iter().map(PersonJson::from).collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsJson {
+    pub first: u64,
+    pub second: u64,
+    pub third: u64,
+}
+
+/// How many members are 1st, 2nd and 3rd degree to the asker.
+#[utoipa::path(get, path = "/api/v1/network/stats", tag = "network",
+    responses((status = 200, body = StatsJson)))]
+pub async fn stats(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> ApiResult<Json<StatsJson>> {
+    let s = state.network_stats(&v)?;
+    Ok(Json(StatsJson {
+        first: s.first,
+        second: s.second,
+        third: s.third,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PymkParams {
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionJson {
+    pub member: PersonJson,
+    pub score: f32,
+    /// Why: "22 shared connections", "Both at Acme 2019–2021", "Also in Utrecht".
+    pub reasons: Vec<String>,
+}
+
+/// People You May Know, best first.
+#[utoipa::path(get, path = "/api/v1/pymk", tag = "network", params(PymkParams),
+    responses((status = 200, body = ListJson<SuggestionJson>)))]
+pub async fn pymk(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: QueryResult<PymkParams>,
+) -> ApiResult<Json<ListJson<SuggestionJson>>> {
+    let p = query(q)?;
+    let items = state.people_you_may_know(&v, p.limit).await?;
+    Ok(Json(ListJson {
+        items: items
+            .iter()
+            .map(|s| SuggestionJson {
+                member: (&s.person).into(),
+                score: s.score,
+                reasons: s.reasons.clone(),
+            })
+            .collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Dismiss a suggestion: that member is never suggested again.
+#[utoipa::path(post, path = "/api/v1/pymk/{handle}/dismiss", tag = "network", params(("handle" = String, Path)),
+    responses((status = 204), (status = 404)))]
+pub async fn dismiss(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.dismiss_suggestion(&v, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitePolicyJson {
+    /// `everyone`, or `email`: only people who know the asker's email address.
+    pub invite_policy: String,
+}
+
+/// Who may send the asker invitations.
+#[utoipa::path(put, path = "/api/v1/me/invite-policy", tag = "network", request_body = InvitePolicyJson,
+    responses((status = 200, body = InvitePolicyJson), (status = 422)))]
+pub async fn set_invite_policy(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiJson(r): ApiJson<InvitePolicyJson>,
+) -> ApiResult<Json<InvitePolicyJson>> {
+    let p = state.set_invite_policy(&v, &r.invite_policy).await?;
+    Ok(Json(InvitePolicyJson {
+        invite_policy: p.as_str().into(),
+    }))
+}
