@@ -61,6 +61,11 @@ fn bearer(parts: &Parts) -> Option<&str> {
 /// than treated as anonymous, so a script learns its token no longer works.
 pub struct CurrentViewer(pub Viewer);
 
+/// A viewer already established for this request (by the pages' top-bar middleware), so
+/// the handler's [`CurrentViewer`] does not look the session up a second time.
+#[derive(Clone)]
+pub struct ResolvedViewer(pub Viewer);
+
 impl FromRequestParts<AppState> for CurrentViewer {
     type Rejection = ViewerRejection;
 
@@ -68,6 +73,9 @@ impl FromRequestParts<AppState> for CurrentViewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(ResolvedViewer(v)) = parts.extensions.get::<ResolvedViewer>() {
+            return Ok(CurrentViewer(v.clone()));
+        }
         // Inside the nested API router `parts.uri` has lost its `/api/v1` prefix.
         let path = parts
             .extensions

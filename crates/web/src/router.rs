@@ -17,7 +17,10 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let media = ServeDir::new(state.media_dir.clone());
     Router::new()
-        .merge(html::router())
+        .merge(html::router().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            html::topbar_counts,
+        )))
         .nest("/api/v1", api::router())
         .merge(api::docs::router())
         .route("/static/{file}", get(static_file))

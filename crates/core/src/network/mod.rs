@@ -16,6 +16,7 @@ use crate::model::{MemberCard, MemberId};
 use crate::Guild;
 
 mod connections;
+pub mod contacts;
 
 mod invitations;
 pub mod model;

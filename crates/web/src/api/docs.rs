@@ -25,7 +25,7 @@ use crate::AppState;
         network::connections, network::remove_connection, network::follow, network::unfollow,
         network::followers, network::following, network::block, network::unblock, network::blocks,
         network::mutuals, network::path, network::stats, network::pymk, network::dismiss,
-        network::set_invite_policy,
+        network::set_invite_policy, network::import_contacts,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -77,6 +77,10 @@ pub fn router() -> Router<AppState> {
         .route("/network/stats", get(network::stats))
         .route("/pymk", get(network::pymk))
         .route("/pymk/{handle}/dismiss", post(network::dismiss))
+        .route(
+            "/contacts/import",
+            post(network::import_contacts).layer(network::contacts_body_limit()),
+        )
 }
 
 /// A member as every list and object shows them.

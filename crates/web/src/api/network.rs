@@ -594,3 +594,63 @@ pub async fn set_invite_policy(
         invite_policy: p.as_str().into(),
     }))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactHitJson {
+    /// The name as the uploaded file had it.
+    pub contact_name: String,
+    pub member: PersonJson,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactsJson {
+    /// Members whose email address is in the file.
+    pub matched: Vec<ContactHitJson>,
+    /// Members with the same name and a company they list, but no email match.
+    pub maybe: Vec<ContactHitJson>,
+    /// Contacts that matched no one (they are not kept).
+    pub unmatched_count: usize,
+    /// `linkedin`, `csv` or `vcard`.
+    pub format: String,
+}
+
+/// Find contacts among the members: upload LinkedIn's Connections.csv, a CSV or a vCard file
+/// (multipart field `file`, ≤ 5 MB). Nothing of the file is kept.
+#[utoipa::path(post, path = "/api/v1/contacts/import", tag = "network",
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 200, body = ContactsJson), (status = 422, description = "unreadable file; the message names the line")))]
+pub async fn import_contacts(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Json<ContactsJson>> {
+    v.require()?;
+    let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let bytes = super::profile::multipart_file(
+        mp,
+        "file",
+        "The file is larger than 5 MB.",
+        "Choose a file to upload.",
+    )
+    .await?;
+    let r = state.import_contacts(&v, &bytes).await?;
+    let hits = |list: &[guild_core::network::contacts::ContactHit]| {
+        list.iter()
+            .map(|h| ContactHitJson {
+                contact_name: h.contact_name.clone(),
+                member: (&h.person).into(),
+            })
+            .collect()
+    };
+    Ok(Json(ContactsJson {
+        matched: hits(&r.matched),
+        maybe: hits(&r.maybe),
+        unmatched_count: r.unmatched_count,
+        format: r.format.into(),
+    }))
+}
+
+/// Contact files may be up to 5 MB; the multipart framing needs a little more.
+pub fn contacts_body_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(6 * 1024 * 1024)
+}

@@ -316,20 +316,32 @@ pub async fn delete_link(
 }
 
 /// Reads the `photo` field of a multipart body, with clear errors for everything else.
-pub async fn photo_bytes(mut mp: Multipart) -> Result<Vec<u8>, CoreError> {
-    let too_big = || CoreError::invalid("photo", "The photo is larger than 5 MB.");
+pub async fn photo_bytes(mp: Multipart) -> Result<Vec<u8>, CoreError> {
+    multipart_file(
+        mp,
+        "photo",
+        "The photo is larger than 5 MB.",
+        "Choose an image file to upload.",
+    )
+    .await
+}
+
+/// Reads one file field of a multipart body; `too_big` when the body breaks off (the body
+/// limit), `missing` when there is no such field.
+pub async fn multipart_file(
+    mut mp: Multipart,
+    field: &str,
+    too_big: &str,
+    missing: &str,
+) -> Result<Vec<u8>, CoreError> {
+    let too_big = || CoreError::invalid(field, too_big);
     loop {
         match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("photo") => {
+            Ok(Some(f)) if f.name() == Some(field) => {
                 return f.bytes().await.map(|b| b.to_vec()).map_err(|_| too_big())
             }
             Ok(Some(_)) => continue,
-            Ok(None) => {
-                return Err(CoreError::invalid(
-                    "photo",
-                    "Choose an image file to upload.",
-                ))
-            }
+            Ok(None) => return Err(CoreError::invalid(field, missing)),
             Err(_) => return Err(too_big()),
         }
     }

@@ -21,10 +21,13 @@ use crate::AppState;
 mod admin;
 mod auth;
 pub mod cards;
+mod contacts;
 mod directory;
 mod edit;
 pub mod form;
 mod home;
+mod invite;
+mod network;
 mod profile;
 mod settings;
 
@@ -41,6 +44,14 @@ pub struct MeBar {
     pub name: String,
     pub handle: String,
     pub is_admin: bool,
+    /// Invitations waiting for an answer (the badge on "My network").
+    pub pending: i64,
+}
+
+tokio::task_local! {
+    /// The viewer's pending-invitation count, looked up once per page request by
+    /// [`topbar_counts`] so that every `Layout::new` can show it without its own query.
+    static PENDING: i64;
 }
 
 impl Layout {
@@ -51,9 +62,39 @@ impl Layout {
                 name: m.name.clone(),
                 handle: m.handle.clone(),
                 is_admin: m.is_admin(),
+                pending: PENDING.try_with(|p| *p).unwrap_or(0),
             }),
         }
     }
+}
+
+/// Middleware for pages: counts the signed-in viewer's pending invitations for the top bar.
+/// An unreadable session is left for the handler's extractor to answer.
+pub async fn topbar_counts(
+    state: axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    let (mut parts, body) = req.into_parts();
+    let pending = match crate::extract::CurrentViewer::from_request_parts(&mut parts, &state).await
+    {
+        Ok(crate::extract::CurrentViewer(v)) => {
+            let n = if v.member().is_some() {
+                state.pending_invitation_count(&v).await.unwrap_or(0)
+            } else {
+                0
+            };
+            parts
+                .extensions
+                .insert(crate::extract::ResolvedViewer(v));
+            n
+        }
+        Err(_) => 0,
+    };
+    PENDING
+        .scope(pending, next.run(axum::extract::Request::from_parts(parts, body)))
+        .await
 }
 
 /// Percent-encodes a query value.
@@ -79,6 +120,9 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(settings::router())
         .merge(admin::router())
+        .merge(network::router())
+        .merge(invite::router())
+        .merge(contacts::router())
 }
 
 /// Renders a page with `status`; a template failure is a logged 500 page.

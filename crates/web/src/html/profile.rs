@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use guild_core::profiles::{photo_url, ProfileView};
 
+use super::cards::Card;
 use super::{fail, initials, render, url_encode, visibility_label, Layout, Meter};
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
@@ -29,19 +30,56 @@ struct ProfilePage {
     meter: Option<Meter>,
     visibility: &'static str,
     has_contact: bool,
+    /// The badge, mutual count and relation, for everyone but the member themself.
+    card: Option<Card>,
+    following: bool,
+    connections: String,
+    /// "How you're connected": the chain from the viewer, when within 3 hops.
+    path: Vec<Card>,
+    notice: Option<&'static str>,
+    signed_in: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct Done {
+    done: Option<String>,
 }
 
 async fn show_profile(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
     Path(handle): Path<String>,
+    done: axum::extract::Query<Done>,
 ) -> PageResult<Response> {
     let view = state
         .view_profile(&v, &handle)
         .await
         .map_err(|e| fail(e, &v, &format!("/in/{}", url_encode(&handle))))?;
+    let path = if view.is_self || v.member().is_none() {
+        Vec::new()
+    } else {
+        match state.path_to(&v, &handle).await {
+            Ok(p) if p.path.len() > 2 => p.path.iter().map(Card::from).collect(),
+            _ => Vec::new(),
+        }
+    };
     let p = &view.profile;
     let page = ProfilePage {
+        card: view
+            .network
+            .person
+            .as_ref()
+            .filter(|_| !view.is_self)
+            .map(Card::from),
+        following: view.network.following,
+        connections: view.network.connections_label(),
+        path,
+        notice: match done.done.as_deref() {
+            Some("invited") => Some("Invitation sent."),
+            Some("connected") => Some("You are now connected."),
+            _ => None,
+        },
+        signed_in: v.member().is_some(),
         layout: Layout::new(&view.member.name, v.member()),
         photo: p
             .photo_key

@@ -1,0 +1,108 @@
+//! `/network/contacts`: upload a contacts file and see who is already here, with a Connect
+//! button on each. The results are shown once and nothing of the file is kept.
+
+use askama::Template;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use guild_core::auth::Viewer;
+use guild_core::network::contacts::{ContactHit, ContactsResult};
+
+use super::cards::Card;
+use super::form::{bad_form, refuse, Form};
+use super::{fail, render, Layout};
+use crate::api::profile::multipart_file;
+use crate::error::PageResult;
+use crate::extract::CurrentViewer;
+use crate::AppState;
+
+const HERE: &str = "/network/contacts";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        HERE,
+        get(show_contacts)
+            .post(upload_contacts)
+            .layer(crate::api::network::contacts_body_limit()),
+    )
+}
+
+pub struct HitRow {
+    pub contact_name: String,
+    pub card: Card,
+}
+
+fn rows(list: &[ContactHit]) -> Vec<HitRow> {
+    list.iter()
+        .map(|h| HitRow {
+            contact_name: h.contact_name.clone(),
+            card: Card::from(&h.person),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ContactsPage {
+    layout: Layout,
+    form: Form,
+    /// After an upload: what was found.
+    result: Option<Found>,
+}
+
+struct Found {
+    matched: Vec<HitRow>,
+    maybe: Vec<HitRow>,
+    unmatched: usize,
+    total: usize,
+}
+
+fn page(v: &Viewer, form: Form, result: Option<ContactsResult>) -> ContactsPage {
+    ContactsPage {
+        layout: Layout::new("Find your contacts", v.member()),
+        form,
+        result: result.map(|r| Found {
+            matched: rows(&r.matched),
+            maybe: rows(&r.maybe),
+            unmatched: r.unmatched_count,
+            total: r.total,
+        }),
+    }
+}
+
+async fn show_contacts(CurrentViewer(v): CurrentViewer) -> PageResult<Response> {
+    v.require().map_err(|e| fail(e, &v, HERE))?;
+    Ok(render(StatusCode::OK, &page(&v, Form::default(), None)))
+}
+
+async fn upload_contacts(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    mp: Result<Multipart, MultipartRejection>,
+) -> PageResult<Response> {
+    v.require().map_err(|e| fail(e, &v, HERE))?;
+    let Ok(mp) = mp else {
+        return Ok(bad_form(v.member()));
+    };
+    let result = match multipart_file(
+        mp,
+        "file",
+        "The file is larger than 5 MB.",
+        "Choose a file to upload.",
+    )
+    .await
+    {
+        Ok(bytes) => state.import_contacts(&v, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => Ok(render(StatusCode::OK, &page(&v, Form::default(), Some(r)))),
+        Err(e) => {
+            let (r, form) = refuse(Form::default(), e, &["file"]).map_err(|e| fail(e, &v, HERE))?;
+            Ok(r.render(&page(&v, form, None)))
+        }
+    }
+}

@@ -1,0 +1,544 @@
+//! The "My network" pages: invitations received and sent, connections, followers and
+//! following, People You May Know, who may invite me and blocked members; plus the form
+//! actions on a member (invite, follow, remove, block) that profiles and cards link to.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use guild_core::auth::Viewer;
+use guild_core::network::model::{ConnectionSort, FollowDirection, InvitationBox, InvitationState};
+use guild_core::network::{InvitationView, NetworkStats, SuggestionView};
+use serde::{Deserialize, Serialize};
+
+use super::cards::Card;
+use super::{date, fail, path_id, render, see_other, url_encode, Layout};
+use crate::error::PageResult;
+use crate::extract::CurrentViewer;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/network", get(show_network))
+        .route("/network/sent", get(show_sent))
+        .route("/network/connections", get(show_connections))
+        .route("/network/followers", get(show_followers))
+        .route("/network/following", get(show_following))
+        .route("/network/suggestions", get(show_suggestions))
+        .route("/network/manage", get(show_manage))
+        .route("/network/invite-policy", post(set_invite_policy))
+        .route("/network/invitations/{id}/{action}", post(answer))
+        .route("/network/suggestions/{handle}/dismiss", post(dismiss))
+        .route("/in/{handle}/follow", post(follow))
+        .route("/in/{handle}/unfollow", post(unfollow))
+        .route("/in/{handle}/remove", post(remove_connection))
+        .route("/in/{handle}/block", post(block))
+        .route("/in/{handle}/unblock", post(unblock))
+        .route("/in/{handle}/mutuals", get(show_mutuals))
+}
+
+/// An invitation as the lists show it.
+pub struct InvitationRow {
+    pub id: i64,
+    pub card: Card,
+    pub note: Option<String>,
+    pub sent: String,
+}
+
+impl From<&InvitationView> for InvitationRow {
+    fn from(v: &InvitationView) -> Self {
+        InvitationRow {
+            id: v.id,
+            card: Card::from(&v.other),
+            note: v.note.clone(),
+            sent: date(v.created_at),
+        }
+    }
+}
+
+/// A suggestion as the cards show it.
+pub struct SuggestionRow {
+    pub card: Card,
+    pub reasons: Vec<String>,
+}
+
+impl From<&SuggestionView> for SuggestionRow {
+    fn from(s: &SuggestionView) -> Self {
+        SuggestionRow {
+            card: Card::from(&s.person),
+            reasons: s.reasons.clone(),
+        }
+    }
+}
+
+pub async fn suggestions_for(state: &AppState, v: &Viewer, limit: u32) -> Vec<SuggestionRow> {
+    match state.people_you_may_know(v, Some(limit)).await {
+        Ok(list) => list.iter().map(SuggestionRow::from).collect(),
+        Err(e) => {
+            tracing::warn!("suggestions: {e}");
+            Vec::new()
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "accept" => Some("Invitation accepted: you are now connected."),
+        "ignore" => Some("Invitation ignored. The sender is not told."),
+        "dont-know" => Some("Noted: they cannot invite you again."),
+        "spam" => Some("Reported as spam: they cannot invite you again."),
+        "withdraw" => Some("Invitation withdrawn."),
+        "dismiss" => Some("We won't suggest them again."),
+        "removed" => Some("Connection removed."),
+        "blocked" => Some("Blocked. Neither of you will see the other anywhere."),
+        "unblocked" => Some("Unblocked. Nothing was restored: connect again if you wish."),
+        "policy" => Some("Saved who can invite you."),
+        "invited" => Some("Invitation sent."),
+        "connected" => Some("You are now connected."),
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "network.html")]
+struct NetworkPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    stats: NetworkStats,
+    received: Vec<InvitationRow>,
+    more_received: Option<String>,
+    suggestions: Vec<SuggestionRow>,
+    quota: String,
+}
+
+async fn show_network(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    done: Query<Done>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/network");
+    let stats = state.network_stats(&v).map_err(back)?;
+    let received = state
+        .invitations(&v, InvitationBox::Received, None, Some(50))
+        .await
+        .map_err(back)?;
+    let quota = state.invitation_quota(&v).await.map_err(back)?;
+    let page = NetworkPage {
+        layout: Layout::new("My network", v.member()),
+        notice: notice(done.done.as_deref()),
+        stats,
+        received: received.items.iter().map(InvitationRow::from).collect(),
+        more_received: received.next_cursor,
+        suggestions: suggestions_for(&state, &v, 12).await,
+        quota: quota.label(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// One page of people: connections, followers, following, sent invitations, mutuals.
+#[derive(Template)]
+#[template(path = "network_list.html")]
+struct ListPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    heading: String,
+    /// Which list: `connections`, `followers`, `following`, `sent`, `mutuals`.
+    kind: &'static str,
+    rows: Vec<ListRow>,
+    next_href: Option<String>,
+    q: String,
+    sort: &'static str,
+    empty: &'static str,
+}
+
+struct ListRow {
+    card: Card,
+    /// "Connected 3 Nov 2026", "Sent 1 Nov 2026" …
+    when: String,
+    invitation: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+struct ListParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    cursor: String,
+    done: Option<String>,
+}
+
+fn list_page(v: &Viewer, heading: &str, kind: &'static str, p: &ListParams) -> ListPage {
+    ListPage {
+        layout: Layout::new(heading, v.member()),
+        notice: notice(p.done.as_deref()),
+        heading: heading.to_string(),
+        kind,
+        rows: Vec::new(),
+        next_href: None,
+        q: p.q.clone(),
+        sort: if p.sort == "name" { "name" } else { "recent" },
+        empty: match kind {
+            "connections" => "No connections yet. Invitations you accept, and those others accept, show here.",
+            "followers" => "Nobody follows you yet.",
+            "following" => "You don't follow anyone yet.",
+            "sent" => "No pending invitations.",
+            _ => "Nobody to show.",
+        },
+    }
+}
+
+async fn show_connections(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> PageResult<Response> {
+    let p = q.map(|Query(p)| p).unwrap_or_default();
+    let mut page = list_page(&v, "Connections", "connections", &p);
+    let sort = if page.sort == "name" {
+        ConnectionSort::Name
+    } else {
+        ConnectionSort::Recent
+    };
+    let found = state
+        .connections(&v, Some(p.q.as_str()), sort, Some(p.cursor.as_str()), Some(30))
+        .await
+        .map_err(|e| fail(e, &v, "/network/connections"))?;
+    page.rows = found
+        .items
+        .iter()
+        .map(|r| ListRow {
+            card: Card::from(&r.person),
+            when: format!("Connected {}", date(r.since)),
+            invitation: None,
+        })
+        .collect();
+    page.next_href = found.next_cursor.map(|c| {
+        format!(
+            "/network/connections?q={}&sort={}&cursor={}",
+            url_encode(&p.q),
+            page.sort,
+            url_encode(&c)
+        )
+    });
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn show_follows(
+    state: AppState,
+    v: Viewer,
+    p: ListParams,
+    direction: FollowDirection,
+) -> PageResult<Response> {
+    let (heading, kind, path) = match direction {
+        FollowDirection::Followers => ("Followers", "followers", "/network/followers"),
+        FollowDirection::Following => ("Following", "following", "/network/following"),
+    };
+    let mut page = list_page(&v, heading, kind, &p);
+    let found = state
+        .follows(&v, direction, Some(p.cursor.as_str()), Some(30))
+        .await
+        .map_err(|e| fail(e, &v, path))?;
+    page.rows = found
+        .items
+        .iter()
+        .map(|r| ListRow {
+            card: Card::from(&r.person),
+            when: format!("Since {}", date(r.since)),
+            invitation: None,
+        })
+        .collect();
+    page.next_href = found
+        .next_cursor
+        .map(|c| format!("{path}?cursor={}", url_encode(&c)));
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn show_followers(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> PageResult<Response> {
+    let p = q.map(|Query(p)| p).unwrap_or_default();
+    show_follows(state, v, p, FollowDirection::Followers).await
+}
+
+async fn show_following(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> PageResult<Response> {
+    let p = q.map(|Query(p)| p).unwrap_or_default();
+    show_follows(state, v, p, FollowDirection::Following).await
+}
+
+async fn show_sent(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> PageResult<Response> {
+    let p = q.map(|Query(p)| p).unwrap_or_default();
+    let mut page = list_page(&v, "Sent invitations", "sent", &p);
+    let found = state
+        .invitations(&v, InvitationBox::Sent, Some(p.cursor.as_str()), Some(30))
+        .await
+        .map_err(|e| fail(e, &v, "/network/sent"))?;
+    page.rows = found
+        .items
+        .iter()
+        .map(|i| ListRow {
+            card: Card::from(&i.other),
+            when: format!("Sent {}", date(i.created_at)),
+            invitation: Some(i.id),
+        })
+        .collect();
+    page.next_href = found
+        .next_cursor
+        .map(|c| format!("/network/sent?cursor={}", url_encode(&c)));
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn show_mutuals(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+    q: Result<Query<ListParams>, QueryRejection>,
+) -> PageResult<Response> {
+    let p = q.map(|Query(p)| p).unwrap_or_default();
+    let back = format!("/in/{}/mutuals", url_encode(&handle));
+    let target = state
+        .view_profile(&v, &handle)
+        .await
+        .map_err(|e| fail(e, &v, &back))?;
+    let mut page = list_page(
+        &v,
+        &format!("Mutual connections with {}", target.member.name),
+        "mutuals",
+        &p,
+    );
+    let found = state
+        .mutuals(&v, &handle, Some(p.cursor.as_str()), Some(30))
+        .await
+        .map_err(|e| fail(e, &v, &back))?;
+    page.rows = found
+        .items
+        .iter()
+        .map(|person| ListRow {
+            card: Card::from(person),
+            when: String::new(),
+            invitation: None,
+        })
+        .collect();
+    page.next_href = found
+        .next_cursor
+        .map(|c| format!("{back}?cursor={}", url_encode(&c)));
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "suggestions.html")]
+struct SuggestionsPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    suggestions: Vec<SuggestionRow>,
+}
+
+async fn show_suggestions(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    done: Query<Done>,
+) -> PageResult<Response> {
+    v.require().map_err(|e| fail(e, &v, "/network/suggestions"))?;
+    let page = SuggestionsPage {
+        layout: Layout::new("People you may know", v.member()),
+        notice: notice(done.done.as_deref()),
+        suggestions: suggestions_for(&state, &v, 60).await,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "network_manage.html")]
+struct ManagePage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    email_only: bool,
+    blocked: Vec<ListRow>,
+}
+
+async fn show_manage(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    done: Query<Done>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/network/manage");
+    let policy = state.invite_policy(&v).await.map_err(back)?;
+    let blocked = state.blocked(&v).await.map_err(back)?;
+    let page = ManagePage {
+        layout: Layout::new("Invitations and blocking", v.member()),
+        notice: notice(done.done.as_deref()),
+        email_only: policy == guild_core::network::model::InvitePolicy::EmailRequired,
+        blocked: blocked
+            .iter()
+            .map(|r| ListRow {
+                card: Card::from(&r.person),
+                when: format!("Blocked {}", date(r.since)),
+                invitation: None,
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PolicyForm {
+    invite_policy: String,
+}
+
+async fn set_invite_policy(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    super::form::PageForm(f): super::form::PageForm<PolicyForm>,
+) -> PageResult<Response> {
+    state
+        .set_invite_policy(&v, &f.invite_policy)
+        .await
+        .map_err(|e| fail(e, &v, "/network/manage"))?;
+    Ok(see_other("/network/manage?done=policy", None))
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path((id, action)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/network");
+    let id = path_id(&id).map_err(back)?;
+    let to = match action.as_str() {
+        "accept" => {
+            state.accept_invitation(&v, id).await.map_err(back)?;
+            "/network?done=accept"
+        }
+        "withdraw" => {
+            state.withdraw_invitation(&v, id).await.map_err(back)?;
+            "/network/sent?done=withdraw"
+        }
+        other => {
+            let (answer, to) = match other {
+                "ignore" => (InvitationState::Ignored, "/network?done=ignore"),
+                "dont-know" => (InvitationState::DontKnow, "/network?done=dont-know"),
+                "spam" => (InvitationState::Spam, "/network?done=spam"),
+                _ => return Err(back(guild_core::CoreError::NotFound)),
+            };
+            state.answer_invitation(&v, id, answer).await.map_err(back)?;
+            to
+        }
+    };
+    Ok(see_other(to, None))
+}
+
+/// Where a member action returns: the page it came from when that is one of ours.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Back {
+    back: String,
+}
+
+fn back_to(b: &Back, fallback: &str, done: &str) -> String {
+    let base = if b.back.starts_with('/') && !b.back.starts_with("//") {
+        b.back.as_str()
+    } else {
+        fallback
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}done={done}")
+}
+
+async fn dismiss(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+    super::form::PageForm(b): super::form::PageForm<Back>,
+) -> PageResult<Response> {
+    state
+        .dismiss_suggestion(&v, &handle)
+        .await
+        .map_err(|e| fail(e, &v, "/network"))?;
+    Ok(see_other(&back_to(&b, "/network", "dismiss"), None))
+}
+
+async fn follow(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> PageResult<Response> {
+    let here = format!("/in/{}", url_encode(&handle));
+    state
+        .set_follow(&v, &handle, true)
+        .await
+        .map_err(|e| fail(e, &v, &here))?;
+    Ok(see_other(&here, None))
+}
+
+async fn unfollow(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> PageResult<Response> {
+    let here = format!("/in/{}", url_encode(&handle));
+    state
+        .set_follow(&v, &handle, false)
+        .await
+        .map_err(|e| fail(e, &v, &here))?;
+    Ok(see_other(&here, None))
+}
+
+async fn remove_connection(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+    super::form::PageForm(b): super::form::PageForm<Back>,
+) -> PageResult<Response> {
+    state
+        .remove_connection(&v, &handle)
+        .await
+        .map_err(|e| fail(e, &v, "/network/connections"))?;
+    Ok(see_other(
+        &back_to(&b, "/network/connections", "removed"),
+        None,
+    ))
+}
+
+async fn block(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> PageResult<Response> {
+    state
+        .block(&v, &handle)
+        .await
+        .map_err(|e| fail(e, &v, "/network/manage"))?;
+    Ok(see_other("/network/manage?done=blocked", None))
+}
+
+async fn unblock(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+) -> PageResult<Response> {
+    state
+        .unblock(&v, &handle)
+        .await
+        .map_err(|e| fail(e, &v, "/network/manage"))?;
+    Ok(see_other("/network/manage?done=unblocked", None))
+}
