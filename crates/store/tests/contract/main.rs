@@ -8,6 +8,8 @@ use guild_core::model::*;
 use guild_core::store::{DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError};
 use guild_testkit::TestApp;
 
+mod network;
+
 fn new_member(handle: &str) -> NewMember {
     NewMember {
         handle: handle.into(),
