@@ -121,5 +121,6 @@ fn profile_fields<'a>(headline: &'a str, website: &'a str) -> Vec<(&'static str,
 
 mod auth;
 mod edit;
+mod network;
 mod profile;
 mod site;
