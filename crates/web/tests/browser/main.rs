@@ -11,6 +11,7 @@ mod driver;
 mod flows;
 
 mod keyboard;
+mod network_journey;
 mod phone;
 mod profile_journey;
 mod xss;
