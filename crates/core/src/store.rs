@@ -252,9 +252,9 @@ pub trait NetworkStore: Send + Sync {
         from: MemberId,
         now: i64,
     ) -> StoreResult<Option<Invitation>>;
-    /// Accepts a pending invitation addressed to `to`, in one transaction: the invitation,
-    /// the connection both ways, follows both ways, and any other open invitation between the
-    /// two closed. `None` when it is not theirs or not pending.
+    /// Accepts an open (pending or ignored) invitation addressed to `to`, in one transaction:
+    /// the invitation, the connection both ways, follows both ways, and any other open
+    /// invitation between the two closed. `None` when it is not theirs or not open.
     async fn accept_invitation(
         &self,
         id: i64,
@@ -312,6 +312,9 @@ pub trait NetworkStore: Send + Sync {
     ) -> StoreResult<Vec<MemberId>>;
     /// Active members with one of these email addresses (lower-cased).
     async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>>;
+    /// Writes connections in bulk (demo generation): each pair connected and following each
+    /// other both ways, in one transaction; pairs already there are skipped.
+    async fn seed_connections(&self, pairs: &[(MemberId, MemberId, i64)]) -> StoreResult<()>;
     /// Active members with one of these folded names, with the folded keys of every company
     /// they list.
     async fn members_by_name_keys(&self, keys: &[String]) -> StoreResult<Vec<ContactMatch>>;

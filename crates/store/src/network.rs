@@ -126,12 +126,11 @@ impl NetworkStore for SqlStore {
     }
 
     async fn max_member_id(&self) -> StoreResult<MemberId> {
-        let max: Option<i64> = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT MAX(id) FROM members"
-        )
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)?;
+        let max: Option<i64> =
+            with_pool!(self, |p| sqlx::query_scalar("SELECT MAX(id) FROM members")
+                .fetch_one(p)
+                .await)
+            .map_err(db_err)?;
         Ok(max.unwrap_or(0))
     }
 
@@ -196,9 +195,11 @@ impl NetworkStore for SqlStore {
 
     async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>> {
         let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE id = $1");
-        let row: Option<InvitationRow> =
-            with_pool!(self, |p| sqlx::query_as(&sql).bind(id).fetch_optional(p).await)
-                .map_err(db_err)?;
+        let row: Option<InvitationRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)
+        .map_err(db_err)?;
         Ok(row.map(Invitation::from))
     }
 
@@ -377,7 +378,7 @@ impl NetworkStore for SqlStore {
             let mut tx = p.begin().await.map_err(db_err)?;
             let from: Option<i64> = sqlx::query_scalar(
                 "UPDATE invitations SET state = 'accepted', responded_at = $1 \
-                 WHERE id = $2 AND to_id = $3 AND state = 'pending' RETURNING from_id",
+                 WHERE id = $2 AND to_id = $3 AND state IN ('pending', 'ignored') RETURNING from_id",
             )
             .bind(now)
             .bind(id)
@@ -677,8 +678,8 @@ impl NetworkStore for SqlStore {
              WHERE m.active = TRUE AND m.id IN ({})",
             id_list(ids)
         );
-        let rows: Vec<CardRow> = with_pool!(self, |p| sqlx::query_as(&sql).fetch_all(p).await)
-            .map_err(db_err)?;
+        let rows: Vec<CardRow> =
+            with_pool!(self, |p| sqlx::query_as(&sql).fetch_all(p).await).map_err(db_err)?;
         Ok(rows.into_iter().map(MemberCard::from).collect())
     }
 
@@ -704,16 +705,15 @@ impl NetworkStore for SqlStore {
             .await
         })
         .map_err(db_err)?;
-        let schools: Vec<(i64, String, String, Option<i32>, Option<i32>)> =
-            with_pool!(self, |p| {
-                sqlx::query_as(&format!(
-                    "SELECT member_id, school, school_key, start_year, end_year FROM education \
+        let schools: Vec<(i64, String, String, Option<i32>, Option<i32>)> = with_pool!(self, |p| {
+            sqlx::query_as(&format!(
+                "SELECT member_id, school, school_key, start_year, end_year FROM education \
                      WHERE member_id IN ({list})"
-                ))
-                .fetch_all(p)
-                .await
-            })
-            .map_err(db_err)?;
+            ))
+            .fetch_all(p)
+            .await
+        })
+        .map_err(db_err)?;
         let mut out: std::collections::HashMap<i64, Affinity> = places
             .into_iter()
             .map(|(id, location, location_key)| {
@@ -779,6 +779,33 @@ impl NetworkStore for SqlStore {
             q.fetch_all(p).await
         })
         .map_err(db_err)
+    }
+
+    async fn seed_connections(&self, pairs: &[(MemberId, MemberId, i64)]) -> StoreResult<()> {
+        // Integers only, never input: one multi-row statement per table and chunk.
+        const ROWS: usize = 500;
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            for chunk in pairs.chunks(ROWS) {
+                let values: Vec<String> = chunk
+                    .iter()
+                    .flat_map(|&(a, b, t)| [format!("({a}, {b}, {t})"), format!("({b}, {a}, {t})")])
+                    .collect();
+                let values = values.join(", ");
+                for table in [
+                    "connections (member_id, other_id, created_at)",
+                    "follows (follower_id, followee_id, created_at)",
+                ] {
+                    sqlx::query(&format!(
+                        "INSERT INTO {table} VALUES {values} ON CONFLICT DO NOTHING"
+                    ))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+            }
+            tx.commit().await.map_err(db_err)
+        })
     }
 
     async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>> {

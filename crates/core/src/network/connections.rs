@@ -183,7 +183,7 @@ impl Guild {
         // A member already hidden by a block the other way can still be blocked back.
         let other = self
             .store
-            .member_by_handle(handle.trim())
+            .member_by_handle(&handle.trim().to_ascii_lowercase())
             .await?
             .ok_or(CoreError::NotFound)?;
         if other.id == me {
@@ -201,7 +201,7 @@ impl Guild {
         let me = Self::me(viewer)?;
         let other = self
             .store
-            .member_by_handle(handle.trim())
+            .member_by_handle(&handle.trim().to_ascii_lowercase())
             .await?
             .ok_or(CoreError::NotFound)?;
         if !self.network.has_blocked(me, other.id) {

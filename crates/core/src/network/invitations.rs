@@ -234,7 +234,8 @@ impl Guild {
         })
     }
 
-    /// An unexpired invitation `to` sent `me` that `me` has not answered.
+    /// An unexpired invitation `to` sent `me` that is still open: unanswered, or ignored (to
+    /// its sender an ignored invitation is still pending, so inviting back connects too).
     async fn reverse_pending(
         &self,
         me: &Member,
@@ -247,7 +248,7 @@ impl Guild {
             .invitation_history(to.id, me.id)
             .await?
             .into_iter()
-            .find(|i| i.state == InvitationState::Pending && i.created_at > expired_before))
+            .find(|i| i.state.is_open() && i.created_at > expired_before))
     }
 
     /// Sends an invitation, or connects at once when the other member had invited the viewer.

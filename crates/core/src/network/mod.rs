@@ -152,7 +152,7 @@ impl Guild {
     ) -> CoreResult<crate::model::Member> {
         let m = self
             .store
-            .member_by_handle(handle.trim())
+            .member_by_handle(&handle.trim().to_ascii_lowercase())
             .await?
             .filter(|m| m.active)
             .ok_or(CoreError::NotFound)?;

@@ -6,6 +6,10 @@
 
 mod api_accounts;
 mod api_members;
+mod api_network;
+mod api_network_graph;
+mod api_network_links;
+mod api_network_rules;
 mod api_profile;
 mod pages;
 mod security;
