@@ -65,7 +65,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             let store = app::open_store(&config).await?;
             let listener = app::bind(&config).await?;
             let addr = listener.local_addr().context("reading the bound address")?;
-            let guild = app::build_guild(&config, store.clone(), config.public_url(Some(addr))).await?;
+            let guild =
+                app::build_guild(&config, store.clone(), config.public_url(Some(addr))).await?;
             app::run_server(listener, guild, store, |_| {}).await
         }
         Command::Migrate(args) => {

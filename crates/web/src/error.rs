@@ -184,9 +184,7 @@ impl IntoResponse for PageError {
             CoreError::Unauthenticated(m)
             | CoreError::Forbidden(m)
             | CoreError::Conflict { message: m, .. }
-            | CoreError::Refused { message: m, .. } => {
-                render_error(v, status, "Not available", &m)
-            }
+            | CoreError::Refused { message: m, .. } => render_error(v, status, "Not available", &m),
             CoreError::NotFound => render_error(
                 v,
                 status,

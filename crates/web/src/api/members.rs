@@ -6,8 +6,8 @@ use guild_core::directory::DirectoryFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::profile::{member_of, ProfileJson};
 use super::network::PersonJson;
+use super::profile::{member_of, ProfileJson};
 use super::{ListJson, MemberJson};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::CurrentViewer;

@@ -286,9 +286,7 @@ pub async fn withdraw(
     CurrentViewer(v): CurrentViewer,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AnswerJson>> {
-    state
-        .withdraw_invitation(&v, invitation_id(&id)?)
-        .await?;
+    state.withdraw_invitation(&v, invitation_id(&id)?).await?;
     Ok(Json(AnswerJson {
         state: "withdrawn".into(),
     }))

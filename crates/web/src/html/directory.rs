@@ -8,9 +8,9 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use guild_core::directory::DirectoryFilter;
-use super::cards::Card;
 use serde::{Deserialize, Serialize};
 
+use super::cards::Card;
 use super::form::{bad_form, refuse, Form};
 use super::{fail, render, url_encode, Layout};
 use crate::error::PageResult;

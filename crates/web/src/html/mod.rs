@@ -85,15 +85,16 @@ pub async fn topbar_counts(
             } else {
                 0
             };
-            parts
-                .extensions
-                .insert(crate::extract::ResolvedViewer(v));
+            parts.extensions.insert(crate::extract::ResolvedViewer(v));
             n
         }
         Err(_) => 0,
     };
     PENDING
-        .scope(pending, next.run(axum::extract::Request::from_parts(parts, body)))
+        .scope(
+            pending,
+            next.run(axum::extract::Request::from_parts(parts, body)),
+        )
         .await
 }
 

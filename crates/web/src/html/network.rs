@@ -188,7 +188,9 @@ fn list_page(v: &Viewer, heading: &str, kind: &'static str, p: &ListParams) -> L
         q: p.q.clone(),
         sort: if p.sort == "name" { "name" } else { "recent" },
         empty: match kind {
-            "connections" => "No connections yet. Invitations you accept, and those others accept, show here.",
+            "connections" => {
+                "No connections yet. Invitations you accept, and those others accept, show here."
+            }
             "followers" => "Nobody follows you yet.",
             "following" => "You don't follow anyone yet.",
             "sent" => "No pending invitations.",
@@ -210,7 +212,13 @@ async fn show_connections(
         ConnectionSort::Recent
     };
     let found = state
-        .connections(&v, Some(p.q.as_str()), sort, Some(p.cursor.as_str()), Some(30))
+        .connections(
+            &v,
+            Some(p.q.as_str()),
+            sort,
+            Some(p.cursor.as_str()),
+            Some(30),
+        )
         .await
         .map_err(|e| fail(e, &v, "/network/connections"))?;
     page.rows = found
@@ -357,7 +365,8 @@ async fn show_suggestions(
     CurrentViewer(v): CurrentViewer,
     done: Query<Done>,
 ) -> PageResult<Response> {
-    v.require().map_err(|e| fail(e, &v, "/network/suggestions"))?;
+    v.require()
+        .map_err(|e| fail(e, &v, "/network/suggestions"))?;
     let page = SuggestionsPage {
         layout: Layout::new("People you may know", v.member()),
         notice: notice(done.done.as_deref()),
@@ -440,7 +449,10 @@ async fn answer(
                 "spam" => (InvitationState::Spam, "/network?done=spam"),
                 _ => return Err(back(guild_core::CoreError::NotFound)),
             };
-            state.answer_invitation(&v, id, answer).await.map_err(back)?;
+            state
+                .answer_invitation(&v, id, answer)
+                .await
+                .map_err(back)?;
             to
         }
     };
