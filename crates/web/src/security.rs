@@ -35,7 +35,9 @@ pub async fn headers(req: Request, next: Next) -> Response {
 
 /// Refuses state-changing requests that a browser sent on behalf of another site.
 ///
-/// Requests that carry a bearer token are scripts, not browsers riding on a cookie, and pass.
+/// Requests that carry a bearer token are scripts, not browsers riding on a cookie, and pass;
+/// so do API requests with no session cookie at all (a script creating its token with email
+/// and password: there is no session to ride on).
 /// Otherwise the browser must say the request is same-origin: `Sec-Fetch-Site: same-origin`
 /// (or `none`, typed by the user), or, from browsers without Fetch Metadata, an `Origin` whose
 /// host is ours. A request with neither is refused: every current browser sends one of them on
@@ -43,6 +45,7 @@ pub async fn headers(req: Request, next: Next) -> Response {
 pub async fn csrf(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || is_bearer(&req)
+        || (req.uri().path().starts_with("/api/") && !has_session_cookie(&req))
         || same_origin(&req)
     {
         return next.run(req).await;
@@ -54,6 +57,18 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     } else {
         crate::error::render_error(None, StatusCode::FORBIDDEN, "Request refused", msg)
     }
+}
+
+fn has_session_cookie(req: &Request) -> bool {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|kv| {
+            kv.trim()
+                .starts_with(&format!("{}=", crate::extract::SESSION_COOKIE))
+        })
 }
 
 fn is_bearer(req: &Request) -> bool {

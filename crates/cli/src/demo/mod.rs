@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod generate;
 pub mod names;
+pub mod network;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,13 +66,19 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let has_logins = if existing == 0 {
         create_logins(&guild).await?;
         let stats = seed_network(guild.store.clone(), args.members, args.seed, true).await?;
+        let started = Instant::now();
+        let connections =
+            network::seed_connections(guild.store.as_ref(), args.seed, now_ms()).await?;
+        network::welcome_member(guild.store.as_ref(), args.seed, now_ms()).await?;
         eprintln!(
-            "demo: wrote {} members ({} positions, {} schools attended, {} skills) in {:.1} s",
+            "demo: wrote {} members ({} positions, {} schools attended, {} skills) in {:.1} s, {} connections in {:.1} s",
             stats.members,
             stats.positions,
             stats.education,
             stats.skills,
-            stats.elapsed.as_secs_f64()
+            stats.elapsed.as_secs_f64(),
+            connections,
+            started.elapsed().as_secs_f64()
         );
         true
     } else {
@@ -82,6 +89,8 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             .context("looking up the demo admin")?
             .is_some()
     };
+    // The graph is loaded from the store: load it again now that the network is written.
+    let guild = build_guild(&config, store.clone(), config.public_url(Some(addr))).await?;
     run_server(listener, guild, store, move |_| {
         if has_logins {
             print_logins();

@@ -62,6 +62,13 @@ async fn cross_site_writes_with_a_cookie_are_refused_and_change_nothing() {
         .assert_status(200);
     let me = app.get("/api/v1/me").token(&ann).send().await.json();
     assert_eq!(me["profile"]["headline"], "mine");
+    // a script with no cookie at all (here: creating its token) has no session to ride on
+    app.post("/api/v1/auth/tokens")
+        .header("sec-fetch-site", "cross-site")
+        .json(json!({"email": ann.email, "password": ann.password, "label": "cron"}))
+        .send()
+        .await
+        .assert_status(201);
 }
 
 #[tokio::test]
