@@ -94,6 +94,20 @@ async fn demo_seeds_serves_and_prints_logins() {
     child.kill().await.unwrap();
     assert!(data.join("guild.db").exists());
     assert!(data.join("outbox").is_dir());
+
+    // The demo is a network: members are connected and the demo member has invitations.
+    use guild_core::store::{NetworkStore, Store};
+    let url = format!("sqlite://{}", data.join("guild.db").display());
+    let store = guild_store::SqlStore::connect(&url).await.unwrap();
+    let edges = store.all_connections().await.unwrap();
+    assert!(edges.len() > 100, "{} connections", edges.len());
+    let me = store
+        .member_by_email("member@demo.guild")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(edges.iter().any(|&(a, b)| a == me.id || b == me.id));
+    assert!(store.count_pending_received(me.id, 0).await.unwrap() > 0);
 }
 
 #[tokio::test]
