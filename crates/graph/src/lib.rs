@@ -22,11 +22,20 @@
 //!   (recognised by pointer identity), so writes are never lost to a compaction.
 //!
 //! Memory: 4 bytes per directed edge in `base`, plus 8 bytes per node of offsets.
+//!
+//! Beside the engine: [`gen`] generates realistic networks (deterministic by seed),
+//! [`export`] writes one out as CSV, and [`mod@bench`] times every query on one (`guild bench
+//! graph`; `cargo run --release -p guild-graph --example bench`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+pub mod bench;
+pub mod export;
+pub mod gen;
 mod query;
+mod rng;
+mod scratch;
 mod suggest;
 
 pub use query::{Degree, NetworkCounts};
@@ -36,66 +45,79 @@ pub type Node = u32;
 
 /// Compressed sparse rows: the neighbours of `n` are `targets[offsets[n]..offsets[n + 1]]`.
 #[derive(Debug, Default)]
-struct Csr {
-    offsets: Vec<u64>,
-    targets: Vec<Node>,
+pub(crate) struct Csr {
+    pub(crate) offsets: Vec<u64>,
+    pub(crate) targets: Vec<Node>,
 }
 
 impl Csr {
     /// Builds from an undirected edge list; duplicates and self-loops are dropped.
+    ///
+    /// Peak memory is the final arrays plus one `u64` per node: lists are filled in place,
+    /// then sorted and de-duplicated in place. An edge list sorted by `(a, b)` (as the
+    /// generator makes) fills every list already sorted, and the sort is skipped.
     fn from_edges(nodes: u32, edges: &[(Node, Node)]) -> Csr {
         let n = nodes as usize;
-        let mut deg = vec![0u64; n + 1];
+        let valid = |a: Node, b: Node| a != b && (a as usize) < n && (b as usize) < n;
+        let mut offsets = vec![0u64; n + 1];
         for &(a, b) in edges {
-            if a != b && (a as usize) < n && (b as usize) < n {
-                deg[a as usize] += 1;
-                deg[b as usize] += 1;
+            if valid(a, b) {
+                offsets[a as usize + 1] += 1;
+                offsets[b as usize + 1] += 1;
             }
         }
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut acc = 0u64;
-        offsets.push(0);
-        for d in deg.iter().take(n) {
-            acc += d;
-            offsets.push(acc);
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
         }
         let mut fill: Vec<u64> = offsets[..n].to_vec();
-        let mut targets = vec![0; acc as usize];
+        let mut targets = vec![0; offsets[n] as usize];
         for &(a, b) in edges {
-            if a != b && (a as usize) < n && (b as usize) < n {
+            if valid(a, b) {
                 targets[fill[a as usize] as usize] = b;
                 fill[a as usize] += 1;
                 targets[fill[b as usize] as usize] = a;
                 fill[b as usize] += 1;
             }
         }
+        drop(fill);
         let mut csr = Csr { offsets, targets };
         csr.sort_and_dedup();
         csr
     }
 
-    fn sort_and_dedup(&mut self) {
+    /// Sorts every list and drops repeats, compacting `targets` in place.
+    pub(crate) fn sort_and_dedup(&mut self) {
         let n = self.offsets.len().saturating_sub(1);
-        let mut out = Vec::with_capacity(self.targets.len());
-        let mut offsets = Vec::with_capacity(n + 1);
-        offsets.push(0u64);
+        let (mut write, mut start) = (0usize, 0usize);
         for i in 0..n {
-            let s = &mut self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize];
-            s.sort_unstable();
-            let start = out.len();
-            for &t in s.iter() {
-                if out.len() == start || out.last() != Some(&t) {
-                    out.push(t);
+            let end = self.offsets[i + 1] as usize;
+            let list = &mut self.targets[start..end];
+            let strictly_sorted = list.windows(2).all(|w| w[0] < w[1]);
+            if !strictly_sorted {
+                list.sort_unstable();
+            }
+            self.offsets[i] = write as u64;
+            if strictly_sorted && write == start {
+                write = end;
+            } else {
+                for r in start..end {
+                    let t = self.targets[r];
+                    if r == start || self.targets[write - 1] != t {
+                        self.targets[write] = t;
+                        write += 1;
+                    }
                 }
             }
-            offsets.push(out.len() as u64);
+            start = end;
         }
-        out.shrink_to_fit();
-        self.targets = out;
-        self.offsets = offsets;
+        if let Some(last) = self.offsets.last_mut() {
+            *last = write as u64;
+        }
+        self.targets.truncate(write);
+        self.targets.shrink_to_fit();
     }
 
-    fn list(&self, n: Node) -> &[Node] {
+    pub(crate) fn list(&self, n: Node) -> &[Node] {
         let i = n as usize;
         match (self.offsets.get(i), self.offsets.get(i + 1)) {
             (Some(&s), Some(&e)) => &self.targets[s as usize..e as usize],
@@ -116,6 +138,9 @@ pub struct Snapshot {
 impl Snapshot {
     /// The sorted connections of `n` (empty for an unknown node).
     pub fn neighbours(&self, n: Node) -> &[Node] {
+        if self.delta.is_empty() {
+            return self.base.list(n);
+        }
         match self.delta.get(&n) {
             Some(l) => l,
             None => self.base.list(n),

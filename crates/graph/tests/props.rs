@@ -31,8 +31,63 @@ fn bfs(adj: &Adj, a: Node) -> HashMap<Node, u32> {
     dist
 }
 
+/// Distance from `a` to `b` over paths whose intermediate nodes are not avoided.
+fn bfs_avoiding(adj: &Adj, a: Node, b: Node, avoid: &dyn Fn(Node) -> bool) -> Option<u32> {
+    let mut dist = HashMap::from([(a, 0)]);
+    let mut q = VecDeque::from([a]);
+    while let Some(x) = q.pop_front() {
+        let d = dist[&x];
+        if x == b {
+            return Some(d);
+        }
+        for &y in &adj[x as usize] {
+            if (y == b || !avoid(y)) && !dist.contains_key(&y) {
+                dist.insert(y, d + 1);
+                q.push_back(y);
+            }
+        }
+    }
+    None
+}
+
+/// Checks `path_avoiding` for every pair against BFS that never enters an avoided node.
+fn check_paths_avoiding(snap: &Snapshot, adj: &Adj, avoided: &BTreeSet<Node>) {
+    let n = adj.len() as Node;
+    let avoid = |v: Node| avoided.contains(&v);
+    for a in 0..n {
+        for b in 0..n {
+            let want = bfs_avoiding(adj, a, b, &avoid).filter(|&d| d <= 3);
+            let got = snap.path_avoiding(a, b, |v| {
+                assert!(
+                    v != a && v != b,
+                    "avoid asked about an end ({v}) of {a}->{b}"
+                );
+                avoid(v)
+            });
+            match (got, want) {
+                (Some(p), Some(d)) => {
+                    assert_eq!(p.len() as u32 - 1, d, "length of {p:?} for {a}->{b}");
+                    assert_eq!((p[0], p[p.len() - 1]), (a, b));
+                    assert!(p.windows(2).all(|w| adj[w[0] as usize].contains(&w[1])));
+                    assert!(
+                        p.iter()
+                            .skip(1)
+                            .take(p.len().saturating_sub(2))
+                            .all(|&v| !avoid(v)),
+                        "{p:?} passes through an avoided member"
+                    );
+                }
+                (None, None) => {}
+                (got, want) => panic!("{a}->{b}: got {got:?}, BFS distance {want:?}"),
+            }
+        }
+    }
+}
+
 /// Checks every query of `snap` against BFS on `adj`.
 fn check(snap: &Snapshot, adj: &Adj) {
+    let every_third: BTreeSet<Node> = (0..adj.len() as Node).filter(|v| v % 3 == 1).collect();
+    check_paths_avoiding(snap, adj, &every_third);
     let n = adj.len() as Node;
     for a in 0..n {
         assert_eq!(
@@ -85,6 +140,7 @@ fn check(snap: &Snapshot, adj: &Adj) {
             SuggestOptions {
                 limit: usize::MAX,
                 hub_cap: usize::MAX,
+                work_cap: usize::MAX,
             },
             |_| false,
         );
@@ -141,6 +197,22 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
+    fn paths_avoiding_match_bfs_without_the_avoided(
+        ((n, edges), avoided) in graph_strategy()
+            .prop_flat_map(|(n, e)| (Just((n, e)), prop::collection::btree_set(0..n, 0..n as usize)))
+    ) {
+        let g = Graph::from_edges(n, &edges);
+        let snap = g.snapshot();
+        check_paths_avoiding(&snap, &adj_of(&snap), &avoided);
+        // Avoiding nobody is the plain path.
+        for a in 0..n {
+            for b in 0..n {
+                prop_assert_eq!(snap.path_avoiding(a, b, |_| false), snap.path(a, b));
+            }
+        }
+    }
+
+    #[test]
     fn answers_match_bfs((n, edges) in graph_strategy()) {
         let g = Graph::from_edges(n, &edges);
         let mut adj: Adj = vec![BTreeSet::new(); n as usize];
@@ -177,6 +249,78 @@ proptest! {
         let snap = g.snapshot();
         prop_assert_eq!(snap.edge_count(), adj.iter().map(|s| s.len() as u64).sum::<u64>() / 2);
         check(&snap, &adj);
+    }
+}
+
+/// A member newer than the graph (an id at or past `node_count`) has no connections and no
+/// suggestions; no query panics on one.
+#[test]
+fn members_unknown_to_the_graph_answer_empty() {
+    let g = Graph::from_edges(3, &[(0, 1), (1, 2)]);
+    let snap = g.snapshot();
+    for (a, b) in [(7, 0), (0, 7), (7, 8), (7, 7)] {
+        assert_eq!(snap.degree(a, b), None);
+        assert_eq!(snap.mutual_count(a, b), 0);
+        assert!(snap.mutuals(a, b, 10).is_empty());
+        assert_eq!(snap.path(a, b), (a == b).then(|| vec![a]));
+        assert_eq!(
+            snap.path_avoiding(a, b, |_| true),
+            (a == b).then(|| vec![a])
+        );
+    }
+    assert_eq!(snap.network_counts(7), Default::default());
+    assert!(snap
+        .suggestions(7, SuggestOptions::default(), |_| false)
+        .is_empty());
+}
+
+/// A caller's closure that panics halfway through a query leaves no trace in the next answers
+/// (a web server catches the panic and goes on using the thread).
+#[test]
+fn a_panicking_closure_does_not_poison_later_queries() {
+    let n = 500u32;
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let edges: Vec<(Node, Node)> = (0..1500)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ((x % n as u64) as Node, ((x >> 32) % n as u64) as Node)
+        })
+        .collect();
+    let g = Graph::from_edges(n, &edges);
+    let snap = g.snapshot();
+    let answers = |a: Node| {
+        let far = (a + n / 2) % n;
+        (
+            snap.network_counts(a),
+            snap.suggestions(a, SuggestOptions::default(), |_| false),
+            snap.path(a, far),
+        )
+    };
+    let before: Vec<_> = (0..n).map(answers).collect();
+    for a in 0..n {
+        let calls = std::cell::Cell::new(0);
+        let far = (a + n / 2) % n;
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            snap.path_avoiding(a, far, |_| {
+                calls.set(calls.get() + 1);
+                calls.get() > 3 && panic!("boom")
+            })
+        }));
+        assert_eq!(
+            answers(a),
+            before[a as usize],
+            "after a panic in a path search"
+        );
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            snap.suggestions(a, SuggestOptions::default(), |_| panic!("boom"))
+        }));
+        assert_eq!(
+            answers(a),
+            before[a as usize],
+            "after a panic in suggestions"
+        );
     }
 }
 
