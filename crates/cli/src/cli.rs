@@ -31,6 +31,61 @@ pub enum Command {
     /// Configuration files.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Measure the hot paths; one JSON object on stdout, progress on stderr.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Write data out for other tools.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// The generated benchmark network: the same (members, avg-connections, seed) always gives
+/// the same connections.
+#[derive(Debug, Clone, Args)]
+pub struct NetworkArgs {
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub members: u32,
+    #[arg(long, default_value_t = 100, value_name = "K")]
+    pub avg_connections: u32,
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// The graph engine on a generated network: build time, bytes per edge, and p50/p99/p999
+    /// of degree, mutual count and list, network counts, path and People You May Know.
+    Graph(BenchGraphArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchGraphArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Also write the network through the store (into a fresh SQLite database in a temporary
+    /// directory, or `--database-url`) and load the graph back from it, as `guild serve`
+    /// does at start; adds a `store` object with those timings.
+    #[arg(long)]
+    pub through_store: bool,
+    /// With --through-store: an empty database to use instead of a temporary SQLite file.
+    #[arg(long, value_name = "URL", requires = "through_store")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The edges of the network `guild bench graph` generates with the same arguments, one
+    /// `a,b` pair per line.
+    Graph(ExportGraphArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportGraphArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Where to write the CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
 }
 
 /// Where the installation is: flags override `guild.toml` and `GUILD_*` variables.

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -84,6 +85,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Admin(cmd) => admin::run(cmd).await,
+        Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Export(cmd) => bench::export(cmd),
         Command::Config(ConfigCommand::Example) => {
             print!(
                 "{}",

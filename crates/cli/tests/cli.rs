@@ -242,3 +242,75 @@ async fn migrate_and_admin_commands() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn bench_graph_prints_its_json_and_export_writes_the_same_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--members",
+        "3000",
+        "--avg-connections",
+        "12",
+        "--seed",
+        "5",
+    ];
+    let out = guild(dir.path())
+        .args(["bench", "graph", "--through-store"])
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["members"], 3000);
+    for op in [
+        "degree",
+        "mutual_count",
+        "mutual_list",
+        "network_counts",
+        "path",
+        "pymk",
+    ] {
+        let o = &json["ops"][op];
+        assert!(o["count"].as_u64().unwrap() > 0, "{op}: {o}");
+        let (p50, p99, p999) = (
+            o["p50_us"].as_f64().unwrap(),
+            o["p99_us"].as_f64().unwrap(),
+            o["p999_us"].as_f64().unwrap(),
+        );
+        assert!(p50 <= p99 && p99 <= p999, "{op}: {o}");
+    }
+    assert!(json["machine"]["cores"].as_u64().unwrap() >= 1);
+    assert!(json["bytes_per_edge"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        json["store"]["edges"], json["edges"],
+        "the store gave every edge back"
+    );
+
+    let csv = dir.path().join("edges.csv");
+    let out = guild(dir.path())
+        .args(["export", "graph", "--csv"])
+        .arg(&csv)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut edges = std::collections::HashSet::new();
+    for line in text.lines() {
+        let (a, b) = line.split_once(',').unwrap();
+        let (a, b): (u32, u32) = (a.parse().unwrap(), b.parse().unwrap());
+        assert!(a < b && b < 3000, "{line}");
+        assert!(edges.insert((a, b)), "duplicate {line}");
+    }
+    assert_eq!(edges.len() as u64, json["edges"].as_u64().unwrap());
+}

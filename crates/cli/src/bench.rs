@@ -1,0 +1,198 @@
+//! `guild bench graph` and `guild export graph`: the graph engine measured on a generated
+//! network (see `guild_graph::bench`), optionally loaded through the store the way a server
+//! starts; and that same network's edges written out for independent tools.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use guild_core::domain::{Role, Visibility};
+use guild_core::model::NewMember;
+use guild_core::network::state::NetworkState;
+use guild_core::store::{SeedMember, Store};
+use guild_graph::bench::{self, BenchOptions};
+use guild_graph::{export, gen};
+use guild_store::SqlStore;
+
+use crate::cli::{BenchCommand, BenchGraphArgs, ExportCommand, NetworkArgs};
+
+pub async fn run(cmd: BenchCommand) -> Result<()> {
+    match cmd {
+        BenchCommand::Graph(args) => graph(args).await,
+    }
+}
+
+fn options(n: &NetworkArgs) -> BenchOptions {
+    BenchOptions {
+        members: n.members,
+        avg_connections: n.avg_connections,
+        seed: n.seed,
+    }
+}
+
+async fn graph(args: BenchGraphArgs) -> Result<()> {
+    let start = Instant::now();
+    let mut progress = |m: &str| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64());
+    let store_figures = if args.through_store {
+        Some(through_store(&args, &mut progress).await?)
+    } else {
+        None
+    };
+    let opts = options(&args.network);
+    let report = tokio::task::spawn_blocking(move || {
+        bench::run(opts, &mut |m| {
+            eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64())
+        })
+    })
+    .await
+    .context("the benchmark stopped")?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(&report.to_json()).context("reading the benchmark's JSON")?;
+    if let (Some(obj), Some(store)) = (json.as_object_mut(), store_figures) {
+        obj.insert("store".into(), store);
+    }
+    println!("{json}");
+    eprintln!(
+        "done in {:.1} s; budgets {}",
+        start.elapsed().as_secs_f64(),
+        if report.budgets_met() {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    Ok(())
+}
+
+/// Writes the generated network through the store and loads it back as `guild serve` does,
+/// checking that the graph read from the store has every edge.
+async fn through_store(
+    args: &BenchGraphArgs,
+    progress: &mut dyn FnMut(&str),
+) -> Result<serde_json::Value> {
+    let n = &args.network;
+    let network = gen::generate(n.members, n.avg_connections, n.seed);
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let url = match &args.database_url {
+        Some(u) => u.clone(),
+        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+    };
+    let store = SqlStore::connect(&url)
+        .await
+        .with_context(|| format!("opening {}", crate::app::redact_url(&url)))?;
+    store
+        .migrate()
+        .await
+        .context("migrating the bench database")?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    if store.count_members().await? > 0 {
+        anyhow::bail!("the bench database must be empty");
+    }
+
+    progress("writing members through the store");
+    let t = Instant::now();
+    let all: Vec<u32> = (0..network.members).collect();
+    for chunk in all.chunks(crate::demo::CHUNK) {
+        let batch: Vec<SeedMember> = chunk.iter().map(|&i| bench_member(i)).collect();
+        store
+            .seed_members(&batch)
+            .await
+            .context("writing members")?;
+    }
+    let members_s = t.elapsed().as_secs_f64();
+    // Generated node i is the member with handle m<i>; ids were assigned in insertion order
+    // from 1, checked here rather than assumed.
+    let first = store
+        .member_by_handle("m0")
+        .await?
+        .context("the first bench member is missing")?
+        .id;
+    let last = store
+        .member_by_handle(&format!("m{}", network.members.saturating_sub(1)))
+        .await?
+        .context("the last bench member is missing")?
+        .id;
+    anyhow::ensure!(
+        last - first + 1 == i64::from(network.members),
+        "member ids are not contiguous"
+    );
+
+    progress("writing connections through the store");
+    let t = Instant::now();
+    let rows: Vec<(i64, i64, i64)> = network
+        .edges
+        .iter()
+        .map(|&(a, b)| (first + i64::from(a), first + i64::from(b), 0))
+        .collect();
+    for chunk in rows.chunks(50_000) {
+        store
+            .seed_connections(chunk)
+            .await
+            .context("writing connections")?;
+    }
+    let connections_s = t.elapsed().as_secs_f64();
+
+    progress("loading the graph back from the store");
+    let t = Instant::now();
+    let max = store.max_member_id().await?;
+    let edges = store.all_connections().await?;
+    let read_s = t.elapsed().as_secs_f64();
+    let state = NetworkState::load(max, &edges, &[]).map_err(crate::app::core_error)?;
+    let load_s = t.elapsed().as_secs_f64();
+    let loaded = state.snapshot().edge_count();
+    anyhow::ensure!(
+        loaded == network.edges.len() as u64,
+        "the store gave back {loaded} connections, not {}",
+        network.edges.len()
+    );
+    Ok(serde_json::json!({
+        "backend": if url.starts_with("postgres") { "postgres" } else { "sqlite" },
+        "write_members_s": members_s,
+        "write_connections_s": connections_s,
+        "read_connections_s": read_s,
+        "load_s": load_s,
+        "edges": loaded,
+    }))
+}
+
+/// A bare member for the store bench: no profile beyond the row every member has.
+fn bench_member(i: u32) -> SeedMember {
+    SeedMember {
+        member: NewMember {
+            handle: format!("m{i}"),
+            name: format!("Member {i}"),
+            email: format!("m{i}@bench.invalid"),
+            password_hash: "!".into(),
+            role: Role::Member,
+            active: false,
+            created_at: 0,
+        },
+        headline: None,
+        about: None,
+        location: None,
+        visibility: Visibility::Members,
+        positions: Vec::new(),
+        education: Vec::new(),
+        skills: Vec::new(),
+    }
+}
+
+pub fn export(cmd: ExportCommand) -> Result<()> {
+    match cmd {
+        ExportCommand::Graph(args) => {
+            let n = &args.network;
+            let network = gen::generate(n.members, n.avg_connections, n.seed);
+            let file = std::fs::File::create(&args.csv)
+                .with_context(|| format!("creating {}", args.csv.display()))?;
+            export::write_edges_csv(&network, file)
+                .with_context(|| format!("writing {}", args.csv.display()))?;
+            eprintln!(
+                "wrote {} connections among {} members to {}",
+                network.edges.len(),
+                network.members,
+                args.csv.display()
+            );
+            Ok(())
+        }
+    }
+}
