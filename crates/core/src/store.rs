@@ -221,7 +221,11 @@ pub trait NetworkStore: Send + Sync {
     /// Closes an open invitation without an answer (it expired).
     async fn close_invitation(&self, id: i64, now: i64) -> StoreResult<()>;
     /// Every invitation `from` ever sent `to`, oldest first (cool-downs are read from them).
-    async fn invitation_history(&self, from: MemberId, to: MemberId) -> StoreResult<Vec<Invitation>>;
+    async fn invitation_history(
+        &self,
+        from: MemberId,
+        to: MemberId,
+    ) -> StoreResult<Vec<Invitation>>;
     /// How many invitations `from` created at or after `since` (the weekly quota).
     async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64>;
     /// When recipients answered "I don't know" (or spam) to `from`, at or after `since`.
@@ -312,8 +316,9 @@ pub trait NetworkStore: Send + Sync {
     ) -> StoreResult<Vec<MemberId>>;
     /// Active members with one of these email addresses (lower-cased).
     async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>>;
-    /// Writes connections in bulk (demo generation): each pair connected and following each
-    /// other both ways, in one transaction; pairs already there are skipped.
+    /// Writes connections in bulk (demo generation, the store bench): each pair connected and
+    /// following each other both ways, in transactions of many rows; pairs already there are
+    /// skipped. Not atomic as a whole: for seeding a new installation only.
     async fn seed_connections(&self, pairs: &[(MemberId, MemberId, i64)]) -> StoreResult<()>;
     /// Active members with one of these folded names, with the folded keys of every company
     /// they list.

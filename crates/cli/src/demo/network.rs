@@ -110,12 +110,10 @@ pub async fn seed_connections(store: &dyn Store, seed: u64, now: i64) -> Result<
         .iter()
         .map(|&(a, b)| (a, b, now - rng.gen_range(0..3 * 365) * 86_400_000))
         .collect();
-    for chunk in rows.chunks(20_000) {
-        store
-            .seed_connections(chunk)
-            .await
-            .context("writing demo connections")?;
-    }
+    store
+        .seed_connections(&rows)
+        .await
+        .context("writing demo connections")?;
     Ok(rows.len())
 }
 

@@ -39,7 +39,11 @@ fn import_error(e: ImportError) -> CoreError {
 }
 
 impl Guild {
-    pub async fn import_contacts(&self, viewer: &Viewer, bytes: &[u8]) -> CoreResult<ContactsResult> {
+    pub async fn import_contacts(
+        &self,
+        viewer: &Viewer,
+        bytes: &[u8],
+    ) -> CoreResult<ContactsResult> {
         let me = Self::me(viewer)?;
         let parsed = parse_contacts(bytes, Limits::default()).map_err(import_error)?;
         let hidden = self.network.hidden_from(me);

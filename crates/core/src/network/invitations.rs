@@ -254,7 +254,12 @@ impl Guild {
     /// Sends an invitation, or connects at once when the other member had invited the viewer.
     pub async fn invite(&self, viewer: &Viewer, input: &InviteInput) -> CoreResult<InviteOutcome> {
         let me = viewer.require()?.clone();
-        let note = match input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let note = match input
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
             Some(n) => Some(
                 bounded_text(n, "The note", 0, MAX_NOTE)
                     .map_err(|m| CoreError::invalid("note", m))?,
@@ -265,7 +270,10 @@ impl Guild {
         let now = now_ms();
         if let Some(theirs) = self.reverse_pending(&me, &to, now).await? {
             self.check_cap(&me, &to)?;
-            return self.accept(viewer, &me, theirs.id).await.map(InviteOutcome::Connected);
+            return self
+                .accept(viewer, &me, theirs.id)
+                .await
+                .map(InviteOutcome::Connected);
         }
         if let Some(reason) = self.invite_rules(&me, &to, now).await? {
             let typed = input.email.as_deref().map(str::trim).unwrap_or("");
@@ -300,8 +308,13 @@ impl Guild {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut views = self.invitation_views(viewer, vec![inv], InvitationBox::Sent).await?;
-        views.pop().map(InviteOutcome::Sent).ok_or(CoreError::NotFound)
+        let mut views = self
+            .invitation_views(viewer, vec![inv], InvitationBox::Sent)
+            .await?;
+        views
+            .pop()
+            .map(InviteOutcome::Sent)
+            .ok_or(CoreError::NotFound)
     }
 
     async fn invitation_views(
@@ -383,7 +396,11 @@ impl Guild {
     /// other. Someone else's invitation, or one no longer pending, is "not found".
     pub async fn accept_invitation(&self, viewer: &Viewer, id: i64) -> CoreResult<Person> {
         let me = viewer.require()?.clone();
-        let inv = self.store.invitation(id).await?.ok_or(CoreError::NotFound)?;
+        let inv = self
+            .store
+            .invitation(id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         if inv.to != me.id
             || inv.state != InvitationState::Pending
             || inv.created_at <= self.expired_before(now_ms())
@@ -425,7 +442,10 @@ impl Guild {
             answer,
             InvitationState::Ignored | InvitationState::DontKnow | InvitationState::Spam
         ) {
-            return Err(CoreError::invalid("answer", "Not an answer to an invitation."));
+            return Err(CoreError::invalid(
+                "answer",
+                "Not an answer to an invitation.",
+            ));
         }
         self.store
             .answer_invitation(id, me, answer, now_ms())
@@ -447,7 +467,8 @@ impl Guild {
     /// Who may invite the viewer: everyone, or only people who know their email address.
     pub async fn set_invite_policy(&self, viewer: &Viewer, raw: &str) -> CoreResult<InvitePolicy> {
         let me = Self::me(viewer)?;
-        let policy = InvitePolicy::parse(raw).map_err(|m| CoreError::invalid("invite_policy", m))?;
+        let policy =
+            InvitePolicy::parse(raw).map_err(|m| CoreError::invalid("invite_policy", m))?;
         self.store.set_invite_policy(me, policy).await?;
         Ok(policy)
     }

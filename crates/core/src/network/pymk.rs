@@ -66,7 +66,10 @@ fn affinity_reasons(me: &Affinity, them: &Affinity, this_year: i32) -> (f32, Vec
                 seen.insert(key.clone());
                 score += EMPLOYER_WEIGHT;
                 let current = e1.is_none() && e2.is_none();
-                reasons.push(format!("Both at {company} {}", years(s / 12, e / 12, current)));
+                reasons.push(format!(
+                    "Both at {company} {}",
+                    years(s / 12, e / 12, current)
+                ));
             }
         }
     }
@@ -205,7 +208,9 @@ impl Guild {
         if other.id == me {
             return Err(CoreError::NotFound);
         }
-        self.store.dismiss_suggestion(me, other.id, now_ms()).await?;
+        self.store
+            .dismiss_suggestion(me, other.id, now_ms())
+            .await?;
         Ok(())
     }
 }
@@ -214,7 +219,11 @@ impl Guild {
 mod tests {
     use super::*;
 
-    fn aff(jobs: &[(&str, i32, Option<i32>)], schools: &[(&str, Option<i32>, Option<i32>)], place: Option<&str>) -> Affinity {
+    fn aff(
+        jobs: &[(&str, i32, Option<i32>)],
+        schools: &[(&str, Option<i32>, Option<i32>)],
+        place: Option<&str>,
+    ) -> Affinity {
         Affinity {
             member: 0,
             location: place.map(str::to_string),
@@ -237,12 +246,18 @@ mod tests {
     #[test]
     fn reasons_name_the_shared_employer_years_school_and_place() {
         let me = aff(
-            &[("Acme", m(2017, 3), Some(m(2021, 6))), ("Initech", m(2022, 1), None)],
+            &[
+                ("Acme", m(2017, 3), Some(m(2021, 6))),
+                ("Initech", m(2022, 1), None),
+            ],
             &[("TU Delft", Some(2010), Some(2014))],
             Some("Utrecht"),
         );
         let them = aff(
-            &[("Acme", m(2019, 1), Some(m(2023, 1))), ("Initech", m(2024, 5), None)],
+            &[
+                ("Acme", m(2019, 1), Some(m(2023, 1))),
+                ("Initech", m(2024, 5), None),
+            ],
             &[("TU Delft", Some(2013), Some(2016))],
             Some("Utrecht"),
         );

@@ -13,7 +13,10 @@ pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub fn week_start(now: i64) -> i64 {
     let t = utc(now);
     let days_back = i64::from(t.weekday().num_days_from_monday());
-    let midnight = t.date_naive().and_hms_opt(0, 0, 0).map(|d| Utc.from_utc_datetime(&d));
+    let midnight = t
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|d| Utc.from_utc_datetime(&d));
     midnight
         .map(|m| (m - Duration::days(days_back)).timestamp_millis())
         .unwrap_or(now)
@@ -197,7 +200,10 @@ mod tests {
         let mut five = four.clone();
         five.push(t + 10 * DAY_MS);
         let until = t + 40 * DAY_MS;
-        assert_eq!(email_required_until(&five, &l, t + 11 * DAY_MS), Some(until));
+        assert_eq!(
+            email_required_until(&five, &l, t + 11 * DAY_MS),
+            Some(until)
+        );
         assert_eq!(email_required_until(&five, &l, until), None);
         // Five answers spread over more than 90 days never add up.
         let spread: Vec<i64> = (0..5).map(|i| t + i * 30 * DAY_MS).collect();

@@ -121,7 +121,8 @@ impl NetworkState {
     /// Whether a block stands between the two, in either direction.
     pub fn is_hidden(&self, a: MemberId, b: MemberId) -> bool {
         let bl = self.blocks_read();
-        bl.by.get(&a).is_some_and(|s| s.contains(&b)) || bl.by.get(&b).is_some_and(|s| s.contains(&a))
+        bl.by.get(&a).is_some_and(|s| s.contains(&b))
+            || bl.by.get(&b).is_some_and(|s| s.contains(&a))
     }
 
     /// Everyone `a` blocked or was blocked by: they never appear to each other.
