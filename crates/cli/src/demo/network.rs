@@ -28,7 +28,7 @@ fn target_degree(rng: &mut StdRng) -> usize {
 
 /// Draws the edges among `members` from their communities.
 pub fn draw_edges(members: &[Affinity], seed: u64) -> Vec<(MemberId, MemberId)> {
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b);
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x006e_6574_776f_726b);
     let mut groups: HashMap<String, Vec<MemberId>> = HashMap::new();
     for m in members {
         for j in &m.jobs {
@@ -130,7 +130,7 @@ pub async fn welcome_member(store: &dyn Store, seed: u64, now: i64) -> Result<()
     if max <= me + 1 {
         return Ok(());
     }
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x77656c636f6d65);
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x0077_656c_636f_6d65);
     let mut picked: Vec<MemberId> = Vec::new();
     while picked.len() < 45.min((max - me) as usize) {
         let id = rng.gen_range(me + 1..=max);
