@@ -96,7 +96,7 @@ async fn demo_seeds_serves_and_prints_logins() {
     assert!(data.join("outbox").is_dir());
 
     // The demo is a network: members are connected and the demo member has invitations.
-    use guild_core::store::{NetworkStore, Store};
+    use guild_core::store::{InvitationStore, NetworkStore, Store};
     let url = format!("sqlite://{}", data.join("guild.db").display());
     let store = guild_store::SqlStore::connect(&url).await.unwrap();
     let edges = store.all_connections().await.unwrap();

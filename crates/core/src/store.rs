@@ -79,7 +79,7 @@ pub struct SeedMember {
 }
 
 #[async_trait]
-pub trait Store: NetworkStore + Send + Sync + 'static {
+pub trait Store: NetworkStore + InvitationStore + Send + Sync + 'static {
     // members
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;
     async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>>;
@@ -206,6 +206,70 @@ pub trait NetworkStore: Send + Sync {
     async fn all_blocks(&self) -> StoreResult<Vec<(MemberId, MemberId)>>;
     async fn max_member_id(&self) -> StoreResult<MemberId>;
 
+    /// Removes the connection both ways (follows stay); false when there was none.
+    async fn remove_connection(&self, a: MemberId, b: MemberId) -> StoreResult<bool>;
+    async fn list_connections(&self, q: &ConnectionQuery) -> StoreResult<Vec<Related>>;
+
+    /// Starts (`on`) or stops following; false when nothing changed.
+    async fn set_follow(
+        &self,
+        follower: MemberId,
+        followee: MemberId,
+        on: bool,
+        now: i64,
+    ) -> StoreResult<bool>;
+    async fn is_following(&self, follower: MemberId, followee: MemberId) -> StoreResult<bool>;
+    async fn list_follows(
+        &self,
+        member: MemberId,
+        direction: FollowDirection,
+        after: Option<(i64, MemberId)>,
+        limit: u32,
+    ) -> StoreResult<Vec<Related>>;
+    /// (followers, following)
+    async fn follow_counts(&self, member: MemberId) -> StoreResult<(i64, i64)>;
+
+    /// Blocks in one transaction: the block, and the connection, follows and open invitations
+    /// between the two removed or closed. Returns whether they were connected.
+    async fn block(&self, blocker: MemberId, blocked: MemberId, now: i64) -> StoreResult<bool>;
+    async fn unblock(&self, blocker: MemberId, blocked: MemberId) -> StoreResult<bool>;
+    async fn list_blocks(&self, blocker: MemberId) -> StoreResult<Vec<Related>>;
+
+    async fn dismiss_suggestion(
+        &self,
+        member: MemberId,
+        other: MemberId,
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn dismissed(&self, member: MemberId) -> StoreResult<Vec<MemberId>>;
+
+    /// Cards of these members (active ones only), in no particular order.
+    async fn cards(&self, ids: &[MemberId]) -> StoreResult<Vec<MemberCard>>;
+    /// Employers, schools and place of these members (People You May Know reasons).
+    async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>>;
+    /// Active members who worked at one of these companies or studied at one of these
+    /// schools (folded keys), at most `limit`: suggestion candidates beyond the graph.
+    async fn colleagues(
+        &self,
+        company_keys: &[String],
+        school_keys: &[String],
+        limit: u32,
+    ) -> StoreResult<Vec<MemberId>>;
+    /// Active members with one of these email addresses (lower-cased).
+    async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>>;
+    /// Writes connections in bulk (demo generation, the store bench): each pair connected and
+    /// following each other both ways, in transactions of many rows; pairs already there are
+    /// skipped. Not atomic as a whole: for seeding a new installation only.
+    async fn seed_connections(&self, pairs: &[(MemberId, MemberId, i64)]) -> StoreResult<()>;
+    /// Active members with one of these folded names, with the folded keys of every company
+    /// they list.
+    async fn members_by_name_keys(&self, keys: &[String]) -> StoreResult<Vec<ContactMatch>>;
+}
+
+/// Invitations and who may send them. Accepting writes the connection and follows too, in the
+/// same transaction.
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
     async fn invite_policy(&self, member: MemberId) -> StoreResult<InvitePolicy>;
     async fn set_invite_policy(&self, member: MemberId, policy: InvitePolicy) -> StoreResult<()>;
 
@@ -265,62 +329,4 @@ pub trait NetworkStore: Send + Sync {
         to: MemberId,
         now: i64,
     ) -> StoreResult<Option<Invitation>>;
-    /// Removes the connection both ways (follows stay); false when there was none.
-    async fn remove_connection(&self, a: MemberId, b: MemberId) -> StoreResult<bool>;
-    async fn list_connections(&self, q: &ConnectionQuery) -> StoreResult<Vec<Related>>;
-
-    /// Starts (`on`) or stops following; false when nothing changed.
-    async fn set_follow(
-        &self,
-        follower: MemberId,
-        followee: MemberId,
-        on: bool,
-        now: i64,
-    ) -> StoreResult<bool>;
-    async fn is_following(&self, follower: MemberId, followee: MemberId) -> StoreResult<bool>;
-    async fn list_follows(
-        &self,
-        member: MemberId,
-        direction: FollowDirection,
-        after: Option<(i64, MemberId)>,
-        limit: u32,
-    ) -> StoreResult<Vec<Related>>;
-    /// (followers, following)
-    async fn follow_counts(&self, member: MemberId) -> StoreResult<(i64, i64)>;
-
-    /// Blocks in one transaction: the block, and the connection, follows and open invitations
-    /// between the two removed or closed. Returns whether they were connected.
-    async fn block(&self, blocker: MemberId, blocked: MemberId, now: i64) -> StoreResult<bool>;
-    async fn unblock(&self, blocker: MemberId, blocked: MemberId) -> StoreResult<bool>;
-    async fn list_blocks(&self, blocker: MemberId) -> StoreResult<Vec<Related>>;
-
-    async fn dismiss_suggestion(
-        &self,
-        member: MemberId,
-        other: MemberId,
-        now: i64,
-    ) -> StoreResult<()>;
-    async fn dismissed(&self, member: MemberId) -> StoreResult<Vec<MemberId>>;
-
-    /// Cards of these members (active ones only), in no particular order.
-    async fn cards(&self, ids: &[MemberId]) -> StoreResult<Vec<MemberCard>>;
-    /// Employers, schools and place of these members (People You May Know reasons).
-    async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>>;
-    /// Active members who worked at one of these companies or studied at one of these
-    /// schools (folded keys), at most `limit`: suggestion candidates beyond the graph.
-    async fn colleagues(
-        &self,
-        company_keys: &[String],
-        school_keys: &[String],
-        limit: u32,
-    ) -> StoreResult<Vec<MemberId>>;
-    /// Active members with one of these email addresses (lower-cased).
-    async fn members_by_emails(&self, emails: &[String]) -> StoreResult<Vec<ContactMatch>>;
-    /// Writes connections in bulk (demo generation, the store bench): each pair connected and
-    /// following each other both ways, in transactions of many rows; pairs already there are
-    /// skipped. Not atomic as a whole: for seeding a new installation only.
-    async fn seed_connections(&self, pairs: &[(MemberId, MemberId, i64)]) -> StoreResult<()>;
-    /// Active members with one of these folded names, with the folded keys of every company
-    /// they list.
-    async fn members_by_name_keys(&self, keys: &[String]) -> StoreResult<Vec<ContactMatch>>;
 }

@@ -18,8 +18,10 @@ use sqlx::sqlite::{
 
 mod directory;
 mod impl_store;
+mod invitations;
 mod network;
 mod rows;
+mod sql;
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =

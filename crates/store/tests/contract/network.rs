@@ -3,7 +3,7 @@
 //! everything, lists in keyset order, and the lookups the importer and suggestions use.
 
 use guild_core::network::model::*;
-use guild_core::store::{NetworkStore, Store, StoreError};
+use guild_core::store::{InvitationStore, NetworkStore, Store, StoreError};
 use guild_testkit::TestApp;
 
 use super::{new_member, pos};

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, members, network, profile};
+use super::{accounts, invitations, members, network, profile};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -20,8 +20,9 @@ use crate::AppState;
         profile::add_education, profile::delete_education, profile::set_skills,
         profile::add_link, profile::delete_link, profile::upload_photo, profile::remove_photo, profile::list_events,
         members::list_members, members::get_member,
-        network::invite, network::list_invitations, network::invitation_summary,
-        network::accept, network::ignore, network::dont_know, network::spam, network::withdraw,
+        invitations::invite, invitations::list_invitations, invitations::invitation_summary,
+        invitations::accept, invitations::ignore, invitations::dont_know, invitations::spam,
+        invitations::withdraw,
         network::connections, network::remove_connection, network::follow, network::unfollow,
         network::followers, network::following, network::block, network::unblock, network::blocks,
         network::mutuals, network::path, network::stats, network::pymk, network::dismiss,

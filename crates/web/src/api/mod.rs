@@ -12,6 +12,7 @@ use crate::AppState;
 
 pub mod accounts;
 pub mod docs;
+pub mod invitations;
 pub mod members;
 pub mod network;
 pub mod profile;
@@ -52,14 +53,14 @@ pub fn router() -> Router<AppState> {
         .route("/members/{handle}/path", get(network::path))
         .route(
             "/invitations",
-            post(network::invite).get(network::list_invitations),
+            post(invitations::invite).get(invitations::list_invitations),
         )
-        .route("/invitations/summary", get(network::invitation_summary))
-        .route("/invitations/{id}/accept", post(network::accept))
-        .route("/invitations/{id}/ignore", post(network::ignore))
-        .route("/invitations/{id}/dont-know", post(network::dont_know))
-        .route("/invitations/{id}/spam", post(network::spam))
-        .route("/invitations/{id}/withdraw", post(network::withdraw))
+        .route("/invitations/summary", get(invitations::invitation_summary))
+        .route("/invitations/{id}/accept", post(invitations::accept))
+        .route("/invitations/{id}/ignore", post(invitations::ignore))
+        .route("/invitations/{id}/dont-know", post(invitations::dont_know))
+        .route("/invitations/{id}/spam", post(invitations::spam))
+        .route("/invitations/{id}/withdraw", post(invitations::withdraw))
         .route("/connections", get(network::connections))
         .route("/connections/{handle}", delete(network::remove_connection))
         .route(

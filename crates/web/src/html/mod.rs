@@ -28,6 +28,7 @@ pub mod form;
 mod home;
 mod invite;
 mod network;
+mod network_actions;
 mod profile;
 mod settings;
 

@@ -7,15 +7,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use guild_core::auth::Viewer;
-use guild_core::network::model::{ConnectionSort, FollowDirection, InvitationBox, InvitationState};
+use guild_core::network::model::{ConnectionSort, FollowDirection, InvitationBox};
 use guild_core::network::{InvitationView, NetworkStats, SuggestionView};
 use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
-use super::{date, fail, path_id, render, see_other, url_encode, Layout};
+use super::{date, fail, render, url_encode, Layout};
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;
@@ -29,15 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/network/following", get(show_following))
         .route("/network/suggestions", get(show_suggestions))
         .route("/network/manage", get(show_manage))
-        .route("/network/invite-policy", post(set_invite_policy))
-        .route("/network/invitations/{id}/{action}", post(answer))
-        .route("/network/suggestions/{handle}/dismiss", post(dismiss))
-        .route("/in/{handle}/follow", post(follow))
-        .route("/in/{handle}/unfollow", post(unfollow))
-        .route("/in/{handle}/remove", post(remove_connection))
-        .route("/in/{handle}/block", post(block))
-        .route("/in/{handle}/unblock", post(unblock))
         .route("/in/{handle}/mutuals", get(show_mutuals))
+        .merge(super::network_actions::router())
 }
 
 /// An invitation as the lists show it.
@@ -406,151 +399,4 @@ async fn show_manage(
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct PolicyForm {
-    invite_policy: String,
-}
-
-async fn set_invite_policy(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    super::form::PageForm(f): super::form::PageForm<PolicyForm>,
-) -> PageResult<Response> {
-    state
-        .set_invite_policy(&v, &f.invite_policy)
-        .await
-        .map_err(|e| fail(e, &v, "/network/manage"))?;
-    Ok(see_other("/network/manage?done=policy", None))
-}
-
-async fn answer(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path((id, action)): Path<(String, String)>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/network");
-    let id = path_id(&id).map_err(back)?;
-    let to = match action.as_str() {
-        "accept" => {
-            state.accept_invitation(&v, id).await.map_err(back)?;
-            "/network?done=accept"
-        }
-        "withdraw" => {
-            state.withdraw_invitation(&v, id).await.map_err(back)?;
-            "/network/sent?done=withdraw"
-        }
-        other => {
-            let (answer, to) = match other {
-                "ignore" => (InvitationState::Ignored, "/network?done=ignore"),
-                "dont-know" => (InvitationState::DontKnow, "/network?done=dont-know"),
-                "spam" => (InvitationState::Spam, "/network?done=spam"),
-                _ => return Err(back(guild_core::CoreError::NotFound)),
-            };
-            state
-                .answer_invitation(&v, id, answer)
-                .await
-                .map_err(back)?;
-            to
-        }
-    };
-    Ok(see_other(to, None))
-}
-
-/// Where a member action returns: the page it came from when that is one of ours.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Back {
-    back: String,
-}
-
-fn back_to(b: &Back, fallback: &str, done: &str) -> String {
-    let base = if b.back.starts_with('/') && !b.back.starts_with("//") {
-        b.back.as_str()
-    } else {
-        fallback
-    };
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}done={done}")
-}
-
-async fn dismiss(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-    super::form::PageForm(b): super::form::PageForm<Back>,
-) -> PageResult<Response> {
-    state
-        .dismiss_suggestion(&v, &handle)
-        .await
-        .map_err(|e| fail(e, &v, "/network"))?;
-    Ok(see_other(&back_to(&b, "/network", "dismiss"), None))
-}
-
-async fn follow(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-) -> PageResult<Response> {
-    let here = format!("/in/{}", url_encode(&handle));
-    state
-        .set_follow(&v, &handle, true)
-        .await
-        .map_err(|e| fail(e, &v, &here))?;
-    Ok(see_other(&here, None))
-}
-
-async fn unfollow(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-) -> PageResult<Response> {
-    let here = format!("/in/{}", url_encode(&handle));
-    state
-        .set_follow(&v, &handle, false)
-        .await
-        .map_err(|e| fail(e, &v, &here))?;
-    Ok(see_other(&here, None))
-}
-
-async fn remove_connection(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-    super::form::PageForm(b): super::form::PageForm<Back>,
-) -> PageResult<Response> {
-    state
-        .remove_connection(&v, &handle)
-        .await
-        .map_err(|e| fail(e, &v, "/network/connections"))?;
-    Ok(see_other(
-        &back_to(&b, "/network/connections", "removed"),
-        None,
-    ))
-}
-
-async fn block(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-) -> PageResult<Response> {
-    state
-        .block(&v, &handle)
-        .await
-        .map_err(|e| fail(e, &v, "/network/manage"))?;
-    Ok(see_other("/network/manage?done=blocked", None))
-}
-
-async fn unblock(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-) -> PageResult<Response> {
-    state
-        .unblock(&v, &handle)
-        .await
-        .map_err(|e| fail(e, &v, "/network/manage"))?;
-    Ok(see_other("/network/manage?done=unblocked", None))
 }

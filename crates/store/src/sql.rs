@@ -1,0 +1,63 @@
+//! Statements whose shape depends on the request: `$n` placeholders numbered as values are
+//! added, and lists of member ids written inline.
+
+use guild_core::model::MemberId;
+
+/// Comma-separated integers for an `IN (…)` list. Only ever given member ids from core, never
+/// text from input, so inlining cannot inject anything.
+pub(crate) fn id_list(ids: &[MemberId]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$first, $first+1, …` placeholders for `n` text values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Text fragments of one SQL statement whose `$n` placeholders are numbered as values are added.
+pub(crate) struct Sql {
+    pub(crate) text: String,
+    pub(crate) binds: Vec<Val>,
+}
+
+pub(crate) enum Val {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    pub(crate) fn new(text: impl Into<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            binds: Vec::new(),
+        }
+    }
+    pub(crate) fn arg(&mut self, v: Val) -> String {
+        self.binds.push(v);
+        format!("${}", self.binds.len())
+    }
+    pub(crate) fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+}
+
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                Val::Int(i) => q.bind(*i),
+                Val::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }};
+}
+
+pub(crate) use bind_all;
