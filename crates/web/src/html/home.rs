@@ -23,6 +23,8 @@ struct HomePage {
     layout: Layout,
     /// The signed-in member's first name, handle and meter; `None` for visitors.
     dashboard: Option<Dashboard>,
+    /// The People You May Know card beside the dashboard.
+    suggestions: Vec<super::network::SuggestionRow>,
 }
 
 struct Dashboard {
@@ -41,6 +43,7 @@ async fn show_home(
             &HomePage {
                 layout: Layout::new("Welcome", None),
                 dashboard: None,
+                suggestions: Vec::new(),
             },
         ));
     };
@@ -60,6 +63,7 @@ async fn show_home(
         &HomePage {
             layout: Layout::new("Home", Some(me)),
             dashboard,
+            suggestions: super::network::suggestions_for(&state, &v, 3).await,
         },
     ))
 }

@@ -239,6 +239,11 @@ async fn suggestions_say_why_and_dismissed_ones_stay_away() {
         page.contains("id=\"suggestion-cyd\"") && page.contains("1 shared connection"),
         "{page}"
     );
+    let home = app.get("/").session(&ann).send().await.text();
+    assert!(
+        home.contains("id=\"suggestion-cyd\""),
+        "the home page's card: {home}"
+    );
     let r = app
         .post("/network/suggestions/cyd/dismiss")
         .session(&ann)
