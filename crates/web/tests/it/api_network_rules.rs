@@ -294,3 +294,27 @@ async fn the_connection_cap_refuses_one_more() {
         ["cyd", "eve"]
     );
 }
+
+#[tokio::test]
+async fn invitations_sent_before_monday_do_not_count_against_this_week() {
+    use guild_core::store::InvitationStore;
+    let app = TestApp::with_settings(|s| s.limits.invitations_per_week = 1).await;
+    let (ann, bob, cyd) = (
+        app.member("ann").await,
+        app.member("bob").await,
+        app.member("cyd").await,
+    );
+    // An invitation from last week (written with its real time, eight days ago)…
+    let last_week = (Utc::now() - Duration::days(8)).timestamp_millis();
+    app.store
+        .create_invitation(ann.id, bob.id, None, last_week)
+        .await
+        .unwrap();
+    // …leaves this week's quota whole: the count starts again each Monday.
+    let q = get_json(&app, &ann, "/api/v1/invitations/summary").await["quota"].clone();
+    assert_eq!(q["used"], 0);
+    assert_eq!(q["label"], "1 of 1 left this week, resets Monday");
+    invite_id(&app, &ann, &cyd).await;
+    let q = get_json(&app, &ann, "/api/v1/invitations/summary").await["quota"].clone();
+    assert_eq!(q["left"], 0);
+}

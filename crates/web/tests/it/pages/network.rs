@@ -336,6 +336,18 @@ async fn contacts_from_a_linkedin_export_are_matched_and_the_rest_counted() {
         html.contains("Of 3 contacts, 1 are members, 1 may be; 1 matched no one."),
         "{html}"
     );
+    // One click invites a contact found in the file.
+    assert!(
+        matched.contains("action=\"/in/bob/invite\" method=\"post\""),
+        "{matched}"
+    );
+    let r = app
+        .post("/in/bob/invite")
+        .session(&ann)
+        .form(&[("note", "")])
+        .send()
+        .await;
+    r.assert_status(303);
 
     let r = app
         .post("/network/contacts")
