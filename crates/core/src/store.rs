@@ -248,7 +248,8 @@ pub trait NetworkStore: Send + Sync {
     /// Employers, schools and place of these members (People You May Know reasons).
     async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>>;
     /// Active members who worked at one of these companies or studied at one of these
-    /// schools (folded keys), at most `limit`: suggestion candidates beyond the graph.
+    /// schools (folded keys), at most `limit` per company or school (the newest members):
+    /// suggestion candidates beyond the graph.
     async fn colleagues(
         &self,
         company_keys: &[String],

@@ -393,26 +393,29 @@ impl NetworkStore for SqlStore {
         if company_keys.is_empty() && school_keys.is_empty() {
             return Ok(Vec::new());
         }
+        // One index range per company or school (`positions_company_key`,
+        // `education_school_key`), newest members first, each cut at `limit`: a large
+        // employer never makes this read thousands of rows.
         let mut parts = Vec::new();
         let mut binds: Vec<String> = Vec::new();
-        if !company_keys.is_empty() {
-            parts.push(format!(
-                "SELECT member_id FROM positions WHERE company_key IN ({})",
-                placeholders(binds.len() + 1, company_keys.len())
-            ));
-            binds.extend(company_keys.iter().cloned());
-        }
-        if !school_keys.is_empty() {
-            parts.push(format!(
-                "SELECT member_id FROM education WHERE school_key IN ({})",
-                placeholders(binds.len() + 1, school_keys.len())
-            ));
-            binds.extend(school_keys.iter().cloned());
+        for (table, column, keys) in [
+            ("positions", "company_key", company_keys),
+            ("education", "school_key", school_keys),
+        ] {
+            for key in keys {
+                binds.push(key.clone());
+                parts.push(format!(
+                    "SELECT member_id FROM (SELECT x.member_id FROM {table} x \
+                     JOIN members m ON m.id = x.member_id AND m.active = TRUE \
+                     WHERE x.{column} = ${} ORDER BY x.member_id DESC LIMIT {limit}) k{}",
+                    binds.len(),
+                    binds.len()
+                ));
+            }
         }
         let sql = format!(
-            "SELECT DISTINCT x.member_id FROM ({}) x JOIN members m ON m.id = x.member_id \
-             WHERE m.active = TRUE LIMIT {limit}",
-            parts.join(" UNION ")
+            "SELECT DISTINCT member_id FROM ({}) u",
+            parts.join(" UNION ALL ")
         );
         with_pool!(self, |p| {
             let mut q = sqlx::query_scalar(&sql);

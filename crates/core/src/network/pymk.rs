@@ -17,9 +17,9 @@ use crate::model::MemberId;
 use crate::{now_ms, Guild};
 
 /// Graph candidates considered before the profile-based scores are added.
-const GRAPH_CANDIDATES: usize = 200;
-/// Colleagues and schoolmates considered when the graph offers few.
-const PROFILE_CANDIDATES: u32 = 200;
+const GRAPH_CANDIDATES: usize = 100;
+/// Colleagues and schoolmates considered per employer or school, beyond the graph's.
+const PROFILE_CANDIDATES: u32 = 25;
 const EMPLOYER_WEIGHT: f32 = 1.0;
 const SCHOOL_WEIGHT: f32 = 0.6;
 const PLACE_WEIGHT: f32 = 0.3;
