@@ -184,14 +184,21 @@ impl Guild {
             .collect();
         let snap = self.network.snapshot();
         let my_node = state::node(me)?;
+        // With blocks in play, a degree counts only chains the viewer may see (as the path
+        // does); without, the plain degree is the same answer and cheaper.
+        let hidden = self.network.hidden_from(me);
         Ok(cards
             .into_iter()
             .map(|c| {
                 let other = state::node(c.id).unwrap_or(u32::MAX);
                 let degree = if c.id == me {
                     None
-                } else {
+                } else if hidden.is_empty() {
                     snap.degree(my_node, other)
+                } else {
+                    snap.path_avoiding(my_node, other, |n| hidden.contains(&MemberId::from(n)))
+                        .and_then(|p| u8::try_from(p.len().saturating_sub(1)).ok())
+                        .filter(|d| *d >= 1)
                 };
                 let mutual_count = if c.id == me {
                     0

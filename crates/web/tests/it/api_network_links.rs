@@ -325,6 +325,13 @@ async fn blocking_severs_everything_and_hides_each_from_the_other() {
         .send()
         .await
         .assert_status(404);
+    // Degrees count only chains around bob too: dan is 3rd through cyd and eve, and fay,
+    // reachable only through bob, is out of network.
+    assert_eq!(
+        get_json(&app, ann, "/api/v1/members/dan").await["degree"],
+        3
+    );
+    assert!(get_json(&app, ann, "/api/v1/members/fay").await["degree"].is_null());
     assert!(!get_json(&app, ann, "/api/v1/members/dan/mutuals")
         .await
         .to_string()
