@@ -11,6 +11,23 @@ use crate::sql::{bind_all, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 impl SqlStore {
+    /// Runs an `UPDATE … RETURNING` of one invitation: the row as changed, or `None` when the
+    /// conditions matched nothing (not theirs, or no longer in that state).
+    async fn changed_invitation(
+        &self,
+        sql: &str,
+        binds: &[Val],
+    ) -> StoreResult<Option<Invitation>> {
+        let row: Option<InvitationRow> = with_pool!(self, |p| bind_all!(
+            sqlx::query_as::<_, InvitationRow>(sql),
+            binds
+        )
+        .fetch_optional(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(row.map(Invitation::from))
+    }
+
     async fn invitation_where(&self, sql: &str, a: i64, b: i64) -> StoreResult<Vec<Invitation>> {
         let rows: Vec<InvitationRow> = with_pool!(self, |p| sqlx::query_as(sql)
             .bind(a)
@@ -37,16 +54,10 @@ impl InvitationStore for SqlStore {
     }
 
     async fn set_invite_policy(&self, member: MemberId, policy: InvitePolicy) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query(
-            "UPDATE members SET invite_policy = $1 WHERE id = $2"
-        )
-        .bind(policy.as_str())
-        .bind(member)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map(|_| ())
-        .map_err(db_err)
+        let sql = "UPDATE members SET invite_policy = $1 WHERE id = $2";
+        self.run(sql, &[Val::Text(policy.as_str().into()), Val::Int(member)])
+            .await
+            .map(|_| ())
     }
 
     async fn create_invitation(
@@ -94,17 +105,11 @@ impl InvitationStore for SqlStore {
     }
 
     async fn close_invitation(&self, id: i64, now: i64) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query(
-            "UPDATE invitations SET state = 'closed', responded_at = $1 \
-             WHERE id = $2 AND state IN ('pending', 'ignored')"
-        )
-        .bind(now)
-        .bind(id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map(|_| ())
-        .map_err(db_err)
+        let sql = "UPDATE invitations SET state = 'closed', responded_at = $1 \
+                   WHERE id = $2 AND state IN ('pending', 'ignored')";
+        self.run(sql, &[Val::Int(now), Val::Int(id)])
+            .await
+            .map(|_| ())
     }
 
     async fn invitation_history(
@@ -216,23 +221,18 @@ impl InvitationStore for SqlStore {
         now: i64,
     ) -> StoreResult<Option<Invitation>> {
         let ignored = (answer == InvitationState::Ignored).then_some(now);
-        let changed = with_pool!(self, |p| sqlx::query(
+        let sql = format!(
             "UPDATE invitations SET state = $1, responded_at = $2, ignored_at = $3 \
-             WHERE id = $4 AND to_id = $5 AND state = 'pending'"
-        )
-        .bind(answer.as_str())
-        .bind(now)
-        .bind(ignored)
-        .bind(id)
-        .bind(to)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(db_err)?;
-        if changed == 0 {
-            return Ok(None);
-        }
-        self.invitation(id).await
+             WHERE id = $4 AND to_id = $5 AND state = 'pending' RETURNING {INVITATION_COLS}"
+        );
+        let binds = [
+            Val::Text(answer.as_str().into()),
+            Val::Int(now),
+            Val::OptInt(ignored),
+            Val::Int(id),
+            Val::Int(to),
+        ];
+        self.changed_invitation(&sql, &binds).await
     }
 
     async fn withdraw_invitation(
@@ -241,21 +241,13 @@ impl InvitationStore for SqlStore {
         from: MemberId,
         now: i64,
     ) -> StoreResult<Option<Invitation>> {
-        let changed = with_pool!(self, |p| sqlx::query(
+        let sql = format!(
             "UPDATE invitations SET state = 'withdrawn', withdrawn_at = $1 \
-             WHERE id = $2 AND from_id = $3 AND state IN ('pending', 'ignored')"
-        )
-        .bind(now)
-        .bind(id)
-        .bind(from)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(db_err)?;
-        if changed == 0 {
-            return Ok(None);
-        }
-        self.invitation(id).await
+             WHERE id = $2 AND from_id = $3 AND state IN ('pending', 'ignored') \
+             RETURNING {INVITATION_COLS}"
+        );
+        self.changed_invitation(&sql, &[Val::Int(now), Val::Int(id), Val::Int(from)])
+            .await
     }
 
     async fn accept_invitation(
@@ -264,21 +256,24 @@ impl InvitationStore for SqlStore {
         to: MemberId,
         now: i64,
     ) -> StoreResult<Option<Invitation>> {
-        let accepted = with_pool!(self, |p| {
+        let accept = format!(
+            "UPDATE invitations SET state = 'accepted', responded_at = $1 \
+             WHERE id = $2 AND to_id = $3 AND state IN ('pending', 'ignored') \
+             RETURNING {INVITATION_COLS}"
+        );
+        with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let from: Option<i64> = sqlx::query_scalar(
-                "UPDATE invitations SET state = 'accepted', responded_at = $1 \
-                 WHERE id = $2 AND to_id = $3 AND state IN ('pending', 'ignored') RETURNING from_id",
-            )
-            .bind(now)
-            .bind(id)
-            .bind(to)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let Some(from) = from else {
+            let row: Option<InvitationRow> = sqlx::query_as(&accept)
+                .bind(now)
+                .bind(id)
+                .bind(to)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let Some(inv) = row.map(Invitation::from) else {
                 return Ok(None);
             };
+            let from = inv.from;
             sqlx::query(
                 "UPDATE invitations SET state = 'closed', responded_at = $1 \
                  WHERE state IN ('pending', 'ignored') \
@@ -307,11 +302,7 @@ impl InvitationStore for SqlStore {
                 .map_err(db_err)?;
             }
             tx.commit().await.map_err(db_err)?;
-            Ok::<_, StoreError>(Some(from))
-        })?;
-        match accepted {
-            Some(_) => self.invitation(id).await,
-            None => Ok(None),
-        }
+            Ok(Some(inv))
+        })
     }
 }

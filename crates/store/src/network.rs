@@ -69,17 +69,9 @@ impl NetworkStore for SqlStore {
     }
 
     async fn remove_connection(&self, a: MemberId, b: MemberId) -> StoreResult<bool> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) \
-             OR (member_id = $2 AND other_id = $1)"
-        )
-        .bind(a)
-        .bind(b)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(db_err)?;
-        Ok(n > 0)
+        let sql = "DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) \
+                   OR (member_id = $2 AND other_id = $1)";
+        Ok(self.run(sql, &[Val::Int(a), Val::Int(b)]).await? > 0)
     }
 
     async fn list_connections(&self, q: &ConnectionQuery) -> StoreResult<Vec<Related>> {
@@ -132,26 +124,19 @@ impl NetworkStore for SqlStore {
         on: bool,
         now: i64,
     ) -> StoreResult<bool> {
-        let n = with_pool!(self, |p| if on {
-            sqlx::query(
-                "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT DO NOTHING",
+        let n = if on {
+            let sql = "INSERT INTO follows (follower_id, followee_id, created_at) \
+                       VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+            self.run(
+                sql,
+                &[Val::Int(follower), Val::Int(followee), Val::Int(now)],
             )
-            .bind(follower)
-            .bind(followee)
-            .bind(now)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected())
+            .await?
         } else {
-            sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
-                .bind(follower)
-                .bind(followee)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
-        })
-        .map_err(db_err)?;
+            let sql = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
+            self.run(sql, &[Val::Int(follower), Val::Int(followee)])
+                .await?
+        };
         Ok(n > 0)
     }
 
@@ -259,16 +244,11 @@ impl NetworkStore for SqlStore {
     }
 
     async fn unblock(&self, blocker: MemberId, blocked: MemberId) -> StoreResult<bool> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2"
-        )
-        .bind(blocker)
-        .bind(blocked)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(db_err)?;
-        Ok(n > 0)
+        let sql = "DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2";
+        Ok(self
+            .run(sql, &[Val::Int(blocker), Val::Int(blocked)])
+            .await?
+            > 0)
     }
 
     async fn list_blocks(&self, blocker: MemberId) -> StoreResult<Vec<Related>> {
@@ -288,18 +268,11 @@ impl NetworkStore for SqlStore {
         other: MemberId,
         now: i64,
     ) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query(
-            "INSERT INTO pymk_dismissals (member_id, other_id, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING"
-        )
-        .bind(member)
-        .bind(other)
-        .bind(now)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))
-        .map(|_| ())
-        .map_err(db_err)
+        let sql = "INSERT INTO pymk_dismissals (member_id, other_id, created_at) \
+                   VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+        self.run(sql, &[Val::Int(member), Val::Int(other), Val::Int(now)])
+            .await
+            .map(|_| ())
     }
 
     async fn dismissed(&self, member: MemberId) -> StoreResult<Vec<MemberId>> {

@@ -2,6 +2,9 @@
 //! added, and lists of member ids written inline.
 
 use guild_core::model::MemberId;
+use guild_core::store::StoreResult;
+
+use crate::{db_err, with_pool, SqlStore};
 
 /// Comma-separated integers for an `IN (…)` list. Only ever given member ids from core, never
 /// text from input, so inlining cannot inject anything.
@@ -28,6 +31,7 @@ pub(crate) struct Sql {
 
 pub(crate) enum Val {
     Int(i64),
+    OptInt(Option<i64>),
     Text(String),
 }
 
@@ -53,6 +57,7 @@ macro_rules! bind_all {
         for b in $binds {
             q = match b {
                 Val::Int(i) => q.bind(*i),
+                Val::OptInt(i) => q.bind(*i),
                 Val::Text(s) => q.bind(s.clone()),
             };
         }
@@ -61,3 +66,15 @@ macro_rules! bind_all {
 }
 
 pub(crate) use bind_all;
+
+impl SqlStore {
+    /// Runs one statement with these values for `$1, $2, …` and returns how many rows it
+    /// changed: the single-statement writes of the network tables.
+    pub(crate) async fn run(&self, sql: &str, binds: &[Val]) -> StoreResult<u64> {
+        with_pool!(self, |p| bind_all!(sqlx::query(sql), binds)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(db_err)
+    }
+}
