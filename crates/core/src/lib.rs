@@ -12,6 +12,7 @@ pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod markup;
 pub mod model;
 pub mod network;
 pub mod photo;

@@ -1,0 +1,1 @@
+//! Member text to safe HTML (placeholder; being written).
