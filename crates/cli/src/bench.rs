@@ -1,6 +1,7 @@
-//! `guild bench graph` and `guild export graph`: the graph engine measured on a generated
-//! network (see `guild_graph::bench`), optionally loaded through the store the way a server
-//! starts; and that same network's edges written out for independent tools.
+//! `guild bench graph`, `guild bench feed` and `guild export graph`: the graph engine measured
+//! on a generated network (see `guild_graph::bench`), optionally loaded through the store the
+//! way a server starts; the feed index on that network plus generated posts (see
+//! `guild_feed::bench`); and that same network's edges written out for independent tools.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,12 +15,47 @@ use guild_graph::bench::{self, BenchOptions};
 use guild_graph::{export, gen};
 use guild_store::SqlStore;
 
-use crate::cli::{BenchCommand, BenchGraphArgs, ExportCommand, NetworkArgs};
+use crate::cli::{BenchCommand, BenchFeedArgs, BenchGraphArgs, ExportCommand, NetworkArgs};
 
 pub async fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Graph(args) => graph(args).await,
+        BenchCommand::Feed(args) => feed(args).await,
     }
+}
+
+/// Prints the feed bench's JSON. It is parsed back into a value (as the graph's is) so that
+/// figures measured elsewhere — the notifications list, say — can be added to `ops`.
+async fn feed(args: BenchFeedArgs) -> Result<()> {
+    let start = Instant::now();
+    let opts = guild_feed::bench::FeedBenchOptions {
+        members: args.network.members,
+        avg_connections: args.network.avg_connections,
+        posts: args.posts,
+        reactions: args.reactions,
+        seed: args.network.seed,
+        queries: args.queries,
+    };
+    let report = tokio::task::spawn_blocking(move || {
+        guild_feed::bench::run(opts, &mut |m| {
+            eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64())
+        })
+    })
+    .await
+    .context("the benchmark stopped")?;
+    let json: serde_json::Value =
+        serde_json::from_str(&report.to_json()).context("reading the benchmark's JSON")?;
+    println!("{json}");
+    eprintln!(
+        "done in {:.1} s; budgets {}",
+        start.elapsed().as_secs_f64(),
+        if report.budgets_met() {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    Ok(())
 }
 
 fn options(n: &NetworkArgs) -> BenchOptions {

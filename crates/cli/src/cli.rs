@@ -56,6 +56,26 @@ pub enum BenchCommand {
     /// The graph engine on a generated network: build time, bytes per edge, and p50/p99/p999
     /// of degree, mutual count and list, network counts, path and People You May Know.
     Graph(BenchGraphArgs),
+    /// The feed index on the same network plus a fortnight of generated posts: build time,
+    /// memory, p50/p99/p999 of feed pages (relevant, next, recent) and hashtag pages, and
+    /// whether the most connected members get more feed slots than their engagement earns.
+    Feed(BenchFeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchFeedArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Posts over the last 14 days.
+    #[arg(long, default_value_t = 10_000_000, value_name = "P")]
+    pub posts: u64,
+    /// Reactions, comments and reposts in all (applied as counters; a tenth replayed as
+    /// individual events for affinity and network activity).
+    #[arg(long, default_value_t = 100_000_000, value_name = "R")]
+    pub reactions: u64,
+    /// Viewers asked (each: first page, second page, recent page, hashtag page).
+    #[arg(long, default_value_t = 5_000, value_name = "Q")]
+    pub queries: usize,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::CoreResult;
+use crate::feed::state::FeedState;
 use crate::mail::Mailer;
 use crate::network::state::NetworkState;
 use crate::ratelimit::RateLimiter;
@@ -19,6 +20,8 @@ pub struct Guild {
     pub(crate) limiter: RateLimiter,
     /// The connection graph and blocks in memory (see [`crate::network::state`]).
     pub network: NetworkState,
+    /// The post index that ranks feeds, and the live-push hub (see [`crate::feed::state`]).
+    pub feed: FeedState,
 }
 
 impl Guild {
@@ -35,6 +38,7 @@ impl Guild {
             media_dir,
             limiter: RateLimiter::new(),
             network: NetworkState::default(),
+            feed: FeedState::default(),
         }
     }
 
@@ -47,6 +51,7 @@ impl Guild {
     ) -> CoreResult<Self> {
         let mut guild = Guild::new(store, mailer, settings, media_dir);
         guild.load_network().await?;
+        guild.load_feed().await?;
         Ok(guild)
     }
 
@@ -56,6 +61,18 @@ impl Guild {
         let connections = self.store.all_connections().await?;
         let blocks = self.store.all_blocks().await?;
         self.network = NetworkState::load(max, &connections, &blocks)?;
+        Ok(())
+    }
+
+    /// (Re)loads the feed index from the store: every post, and the last 14 days of
+    /// activity and impressions (what ranking reads).
+    pub async fn load_feed(&mut self) -> CoreResult<()> {
+        const WINDOW_MS: i64 = 14 * 86_400_000;
+        let since = crate::now_ms() - WINDOW_MS;
+        let rows = self.store.all_feed_rows().await?;
+        let activity = self.store.activity_since(since).await?;
+        let seen = self.store.impressions_since(since / 86_400_000).await?;
+        self.feed = FeedState::load(&rows, &activity, &seen)?;
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod directory;
 pub mod domain;
 pub mod error;
+pub mod feed;
 pub mod mail;
 pub mod markup;
 pub mod model;

@@ -15,8 +15,8 @@ pub struct PhotoSet {
     pub small: Vec<u8>,
 }
 
-/// Checks and re-encodes an upload. Errors are sentences for the member.
-pub fn process(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<PhotoSet, String> {
+/// Checks an upload (type, bytes, pixels — from the header, before decoding) and decodes it.
+fn decode(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<DynamicImage, String> {
     if bytes.is_empty() {
         return Err("Choose an image file to upload.".into());
     }
@@ -62,18 +62,43 @@ pub fn process(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<PhotoS
     limits.max_image_height = Some(h);
     limits.max_alloc = Some(max_pixels.saturating_mul(8));
     reader.limits(limits);
-    let img = reader.decode().map_err(|_| corrupt())?;
+    reader.decode().map_err(|_| corrupt())
+}
+
+/// Checks and re-encodes an upload. Errors are sentences for the member.
+pub fn process(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<PhotoSet, String> {
+    let img = decode(bytes, max_bytes, max_pixels)?;
     Ok(PhotoSet {
         large: square_jpeg(&img, LARGE)?,
         small: square_jpeg(&img, SMALL)?,
     })
 }
 
+/// Checks and re-encodes an image for a post or an article cover: at most `max_side` pixels on
+/// the longer side, JPEG, so nothing is served as it was sent (no scripts in SVG, no EXIF).
+pub fn fit_jpeg(
+    bytes: &[u8],
+    max_bytes: usize,
+    max_pixels: u64,
+    max_side: u32,
+) -> Result<Vec<u8>, String> {
+    let img = decode(bytes, max_bytes, max_pixels)?;
+    let img = if img.width() > max_side || img.height() > max_side {
+        img.resize(max_side, max_side, FilterType::Lanczos3)
+    } else {
+        img
+    };
+    jpeg(&img)
+}
+
 fn square_jpeg(img: &DynamicImage, size: u32) -> Result<Vec<u8>, String> {
-    let resized = img.resize_to_fill(size, size, FilterType::Lanczos3);
+    jpeg(&img.resize_to_fill(size, size, FilterType::Lanczos3))
+}
+
+fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
     // JPEG has no alpha: flatten onto white.
-    let rgba = resized.to_rgba8();
-    let mut rgb = image::RgbImage::new(size, size);
+    let rgba = img.to_rgba8();
+    let mut rgb = image::RgbImage::new(img.width(), img.height());
     for (x, y, p) in rgba.enumerate_pixels() {
         let a = u32::from(p[3]);
         let blend = |c: u8| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8;

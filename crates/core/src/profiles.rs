@@ -420,10 +420,15 @@ impl Guild {
             kind: ProfileEventKind::NewPosition,
             detail: json!({ "company": p.company, "title": p.title }),
         });
-        Ok(self
+        let position = self
             .store
             .add_position(me.id, &p, event.as_ref(), now_ms())
-            .await?)
+            .await?;
+        if event.is_some() {
+            let text = format!("started a new position as {} at {}.", p.title, p.company);
+            self.publish_update(me, &text, true).await?;
+        }
+        Ok(position)
     }
 
     pub async fn update_position(
@@ -464,10 +469,15 @@ impl Guild {
                 kind: ProfileEventKind::NewSchool,
                 detail: json!({ "school": ed.school, "degree": ed.degree }),
             });
-        Ok(self
+        let education = self
             .store
             .add_education(me.id, &ed, event.as_ref(), now_ms())
-            .await?)
+            .await?;
+        if event.is_some() {
+            self.publish_update(me, &format!("started studying at {}.", ed.school), false)
+                .await?;
+        }
+        Ok(education)
     }
 
     pub async fn delete_education(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {

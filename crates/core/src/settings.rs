@@ -69,6 +69,8 @@ pub struct Limits {
     pub email_required_days: u32,
     pub max_connections: u32,
     pub session_days: u32,
+    pub posts_per_hour: u32,
+    pub comments_per_hour: u32,
     pub photo_max_bytes: usize,
     pub photo_max_pixels: u64,
 }
@@ -89,6 +91,8 @@ impl Default for Limits {
             email_required_days: 30,
             max_connections: 30_000,
             session_days: 30,
+            posts_per_hour: 30,
+            comments_per_hour: 120,
             photo_max_bytes: 5 * 1024 * 1024,
             photo_max_pixels: 40_000_000,
         }

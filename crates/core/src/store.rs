@@ -11,6 +11,8 @@ use crate::domain::Visibility;
 use crate::model::*;
 use crate::network::model::*;
 
+pub use crate::feed::store::{FeedStore, NotificationStore};
+
 /// What a single-use emailed link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailTokenPurpose {
@@ -79,7 +81,9 @@ pub struct SeedMember {
 }
 
 #[async_trait]
-pub trait Store: NetworkStore + InvitationStore + Send + Sync + 'static {
+pub trait Store:
+    NetworkStore + InvitationStore + FeedStore + NotificationStore + Send + Sync + 'static
+{
     // members
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;
     async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>>;
@@ -226,6 +230,8 @@ pub trait NetworkStore: Send + Sync {
         after: Option<(i64, MemberId)>,
         limit: u32,
     ) -> StoreResult<Vec<Related>>;
+    /// Everyone `member` follows (the feed's sources).
+    async fn following_ids(&self, member: MemberId) -> StoreResult<Vec<MemberId>>;
     /// (followers, following)
     async fn follow_counts(&self, member: MemberId) -> StoreResult<(i64, i64)>;
 

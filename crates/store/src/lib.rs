@@ -16,10 +16,14 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+mod comments;
 mod directory;
+mod feed_rows;
 mod impl_store;
 mod invitations;
 mod network;
+mod notifications;
+mod posts;
 mod rows;
 mod sql;
 

@@ -152,6 +152,16 @@ impl NetworkStore for SqlStore {
         Ok(n > 0)
     }
 
+    async fn following_ids(&self, member: MemberId) -> StoreResult<Vec<MemberId>> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT followee_id FROM follows WHERE follower_id = $1"
+        )
+        .bind(member)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
     async fn list_follows(
         &self,
         member: MemberId,

@@ -36,7 +36,13 @@ pub async fn serve(
     guild: Arc<Guild>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(AppState(guild)).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(AppState(guild.clone())).into_make_service_with_connect_info::<SocketAddr>();
+    // Event streams never end by themselves: tell them to when the server stops, or the
+    // graceful shutdown would wait for them forever.
+    let shutdown = async move {
+        shutdown.await;
+        guild.close_streams();
+    };
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

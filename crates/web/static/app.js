@@ -52,4 +52,123 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     }
   });
+
+  liveCounts();
+  infiniteScroll();
+  mentionTypeahead();
 });
+
+// The top bar's badges follow the member's events (server-sent, /api/v1/events): a new
+// notification or invitation raises them without a reload. EventSource reconnects by itself
+// and sends Last-Event-ID, so nothing is missed in between.
+function liveCounts() {
+  const nav = document.getElementById("nav-notifications");
+  if (!nav || !window.EventSource) return;
+  const set = (id, n, what) => {
+    const el = document.getElementById(id);
+    if (!el) return;
+    el.textContent = String(n);
+    el.setAttribute("aria-label", `${n} ${what}`);
+    el.hidden = n === 0;
+  };
+  const events = new EventSource(nav.dataset.live);
+  events.addEventListener("counts", (e) => {
+    try {
+      const c = JSON.parse(e.data);
+      set("unread-count", c.notifications, "unread notifications");
+      set("pending-count", c.invitations, "pending invitations");
+    } catch (_) {
+      /* a malformed event changes nothing */
+    }
+  });
+  window.addEventListener("pagehide", () => events.close());
+}
+
+// "Show more" at the end of the feed loads the next page in place when it comes into view.
+function infiniteScroll() {
+  const feed = document.getElementById("feed");
+  if (!feed || !window.IntersectionObserver) return;
+  let loading = false;
+  const observer = new IntersectionObserver(async (entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting || loading) continue;
+      const more = entry.target;
+      loading = true;
+      observer.unobserve(more);
+      try {
+        const r = await fetch(more.dataset.more, { credentials: "same-origin" });
+        if (!r.ok) throw new Error(String(r.status));
+        const html = await r.text();
+        const tpl = document.createElement("template");
+        tpl.innerHTML = html;
+        more.replaceWith(tpl.content);
+        const next = feed.querySelector("p.more[data-more]");
+        if (next) observer.observe(next);
+      } catch (_) {
+        observer.observe(more); // the link still works without us
+      } finally {
+        loading = false;
+      }
+    }
+  }, { rootMargin: "400px" });
+  const first = feed.querySelector("p.more[data-more]");
+  if (first) observer.observe(first);
+}
+
+// Typing "@" and a few letters in the composer offers matching connections; choosing one
+// writes their handle.
+function mentionTypeahead() {
+  const box = document.querySelector("textarea[data-mentions]");
+  const list = document.getElementById("mention-list");
+  if (!box || !list) return;
+  let timer = 0;
+  const close = () => {
+    list.hidden = true;
+    list.replaceChildren();
+  };
+  const word = () => {
+    const upto = box.value.slice(0, box.selectionStart);
+    const m = /(^|[^\w@])@([\p{L}\p{N}_-]{1,30})$/u.exec(upto);
+    return m ? m[2] : null;
+  };
+  const choose = (handle) => {
+    const at = box.selectionStart;
+    const upto = box.value.slice(0, at).replace(/@[\p{L}\p{N}_-]*$/u, `@${handle} `);
+    box.value = upto + box.value.slice(at);
+    box.selectionStart = box.selectionEnd = upto.length;
+    close();
+    box.focus();
+  };
+  box.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = word();
+    if (!q) return close();
+    timer = setTimeout(async () => {
+      try {
+        const r = await fetch(`${box.dataset.mentions}?q=${encodeURIComponent(q)}`, { credentials: "same-origin" });
+        if (!r.ok) return close();
+        const people = await r.json();
+        list.replaceChildren(...people.map((p) => {
+          const li = document.createElement("li");
+          li.setAttribute("role", "option");
+          li.tabIndex = 0;
+          li.textContent = `${p.name} (@${p.handle})`;
+          li.addEventListener("click", () => choose(p.handle));
+          li.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); choose(p.handle); } });
+          return li;
+        }));
+        list.hidden = people.length === 0;
+      } catch (_) {
+        close();
+      }
+    }, 150);
+  });
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") close();
+    if (e.key === "ArrowDown" && !list.hidden) {
+      e.preventDefault();
+      list.firstElementChild?.focus();
+    }
+  });
+}
+

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::model::{Invitation, InvitationBox, InvitationQuery, InvitationState, InvitePolicy};
 use super::rules::{self, Cooldown, Quota};
 use super::{check_limit, decode_cursor, encode_cursor, state, Page, Person};
+use crate::feed::model::NotificationKind;
 use crate::auth::Viewer;
 use crate::domain::{bounded_text, Email};
 use crate::error::{CoreError, CoreResult};
@@ -308,6 +309,8 @@ impl Guild {
             }
             Err(e) => return Err(e.into()),
         };
+        self.notify_invitation(me.id, to.id, NotificationKind::InvitationReceived, inv.id)
+            .await?;
         let mut views = self
             .invitation_views(viewer, vec![inv], InvitationBox::Sent)
             .await?;
@@ -424,6 +427,9 @@ impl Guild {
             .await?
             .ok_or(CoreError::NotFound)?;
         self.network.connect(inv.from, inv.to)?;
+        self.notify_invitation(me.id, inv.from, NotificationKind::InvitationAccepted, inv.id)
+            .await?;
+        self.feed.push(crate::feed::Push::Counts { member: me.id });
         self.people_by_ids(viewer, &[inv.from])
             .await?
             .pop()

@@ -228,7 +228,7 @@ impl Guild {
 
     /// Cards of these members in the order given, decorated for the viewer; members that are
     /// gone or hidden from the viewer are left out.
-    pub(crate) async fn people_by_ids(
+    pub async fn people_by_ids(
         &self,
         viewer: &Viewer,
         ids: &[MemberId],

@@ -8,6 +8,7 @@ use guild_core::model::*;
 use guild_core::store::{DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError};
 use guild_testkit::TestApp;
 
+mod feed;
 mod network;
 
 fn new_member(handle: &str) -> NewMember {

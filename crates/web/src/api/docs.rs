@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, invitations, members, network, profile};
+use super::{accounts, feed, invitations, members, network, posts, profile};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -27,10 +27,17 @@ use crate::AppState;
         network::followers, network::following, network::block, network::unblock, network::blocks,
         network::mutuals, network::path, network::stats, network::pymk, network::dismiss,
         network::set_invite_policy, network::import_contacts,
+        posts::create, posts::get_post, posts::edit, posts::delete_post, posts::react,
+        posts::unreact, posts::reactions, posts::add_comment, posts::comments,
+        posts::edit_comment, posts::delete_comment, posts::react_comment, posts::unreact_comment,
+        posts::repost, posts::stats, posts::upload, posts::by_member,
+        feed::feed, feed::hashtag, feed::follow_hashtag, feed::unfollow_hashtag,
+        feed::my_hashtags, feed::mentions, feed::notifications, feed::read, feed::settings,
+        feed::set_settings, feed::events,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "accounts"), (name = "profile"), (name = "members"), (name = "network"))
+    tags((name = "accounts"), (name = "profile"), (name = "members"), (name = "network"), (name = "posts"), (name = "feed"), (name = "notifications"))
 )]
 pub struct ApiDoc;
 

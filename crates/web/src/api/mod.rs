@@ -12,9 +12,11 @@ use crate::AppState;
 
 pub mod accounts;
 pub mod docs;
+pub mod feed;
 pub mod invitations;
 pub mod members;
 pub mod network;
+pub mod posts;
 pub mod profile;
 
 pub fn router() -> Router<AppState> {
@@ -78,6 +80,52 @@ pub fn router() -> Router<AppState> {
         .route("/network/stats", get(network::stats))
         .route("/pymk", get(network::pymk))
         .route("/pymk/{handle}/dismiss", post(network::dismiss))
+        .route("/posts", post(posts::create))
+        .route(
+            "/posts/{id}",
+            get(posts::get_post)
+                .patch(posts::edit)
+                .delete(posts::delete_post),
+        )
+        .route(
+            "/posts/{id}/reaction",
+            put(posts::react).delete(posts::unreact),
+        )
+        .route("/posts/{id}/reactions", get(posts::reactions))
+        .route(
+            "/posts/{id}/comments",
+            post(posts::add_comment).get(posts::comments),
+        )
+        .route("/posts/{id}/reposts", post(posts::repost))
+        .route("/posts/{id}/stats", get(posts::stats))
+        .route(
+            "/comments/{id}",
+            patch(posts::edit_comment).delete(posts::delete_comment),
+        )
+        .route(
+            "/comments/{id}/reaction",
+            put(posts::react_comment).delete(posts::unreact_comment),
+        )
+        .route(
+            "/media",
+            post(posts::upload).layer(profile::photo_body_limit()),
+        )
+        .route("/members/{handle}/posts", get(posts::by_member))
+        .route("/feed", get(feed::feed))
+        .route("/hashtags/{tag}", get(feed::hashtag))
+        .route(
+            "/hashtags/{tag}/follow",
+            put(feed::follow_hashtag).delete(feed::unfollow_hashtag),
+        )
+        .route("/me/hashtags", get(feed::my_hashtags))
+        .route("/mentions", get(feed::mentions))
+        .route("/notifications", get(feed::notifications))
+        .route("/notifications/read", post(feed::read))
+        .route(
+            "/me/notification-settings",
+            get(feed::settings).put(feed::set_settings),
+        )
+        .route("/events", get(feed::events))
         .route(
             "/contacts/import",
             post(network::import_contacts).layer(network::contacts_body_limit()),
@@ -128,6 +176,19 @@ impl From<&MemberCard> for MemberJson {
 pub struct ListJson<T: ToSchema> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// A JSON body that may be left out entirely (an empty body is `None`); anything else must
+/// parse, or it is a 400 in the API's error shape.
+pub fn optional_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> crate::error::ApiResult<Option<T>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|e| crate::error::ApiError::BadRequest(format!("The JSON body is not valid: {e}")))
 }
 
 pub fn rfc3339(ms: i64) -> String {

@@ -24,11 +24,13 @@ pub mod cards;
 mod contacts;
 mod directory;
 mod edit;
+mod feed;
 pub mod form;
 mod home;
 mod invite;
 mod network;
 mod network_actions;
+mod posts;
 mod profile;
 mod settings;
 
@@ -47,12 +49,14 @@ pub struct MeBar {
     pub is_admin: bool,
     /// Invitations waiting for an answer (the badge on "My network").
     pub pending: i64,
+    /// Unread notifications (the badge on "Notifications"; kept live by `/api/v1/events`).
+    pub unread: i64,
 }
 
 tokio::task_local! {
     /// The viewer's pending-invitation count, looked up once per page request by
     /// [`topbar_counts`] so that every `Layout::new` can show it without its own query.
-    static PENDING: i64;
+    static PENDING: (i64, i64);
 }
 
 impl Layout {
@@ -63,13 +67,15 @@ impl Layout {
                 name: m.name.clone(),
                 handle: m.handle.clone(),
                 is_admin: m.is_admin(),
-                pending: PENDING.try_with(|p| *p).unwrap_or(0),
+                pending: PENDING.try_with(|p| p.0).unwrap_or(0),
+                unread: PENDING.try_with(|p| p.1).unwrap_or(0),
             }),
         }
     }
 }
 
-/// Middleware for pages: counts the signed-in viewer's pending invitations for the top bar.
+/// Middleware for pages: counts the signed-in viewer's pending invitations and unread
+/// notifications for the top bar.
 /// An unreadable session is left for the handler's extractor to answer.
 pub async fn topbar_counts(
     state: axum::extract::State<AppState>,
@@ -82,14 +88,17 @@ pub async fn topbar_counts(
     {
         Ok(crate::extract::CurrentViewer(v)) => {
             let n = if v.member().is_some() {
-                state.pending_invitation_count(&v).await.unwrap_or(0)
+                (
+                    state.pending_invitation_count(&v).await.unwrap_or(0),
+                    state.unread_notifications(&v).await.unwrap_or(0),
+                )
             } else {
-                0
+                (0, 0)
             };
             parts.extensions.insert(crate::extract::ResolvedViewer(v));
             n
         }
-        Err(_) => 0,
+        Err(_) => (0, 0),
     };
     PENDING
         .scope(
@@ -125,6 +134,8 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(invite::router())
         .merge(contacts::router())
+        .merge(feed::router())
+        .merge(posts::router())
 }
 
 /// Renders a page with `status`; a template failure is a logged 500 page.

@@ -5,11 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api_accounts;
+mod api_feed;
 mod api_members;
 mod api_network;
 mod api_network_graph;
 mod api_network_links;
 mod api_network_rules;
+mod api_notifications;
+mod api_posts;
 mod api_profile;
 mod pages;
 mod security;

@@ -41,13 +41,13 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
         .await;
     r.assert_status(422);
     assert_field_error(&r.text(), "note", "at most 300");
-    assert!(!app
+    assert!(app
         .get("/")
         .session(&bob)
         .send()
         .await
         .text()
-        .contains("id=\"pending-count\""));
+        .contains("id=\"pending-count\" aria-label=\"0 pending invitations\" hidden"));
 
     let r = app
         .post("/in/bob/invite")
@@ -66,7 +66,10 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
 
     // Bob sees the count in the top bar and the invitation with its note.
     let home = app.get("/network").session(&bob).send().await.text();
-    assert!(home.contains("id=\"pending-count\""), "{home}");
+    assert!(
+        home.contains("id=\"pending-count\" aria-label=\"1 pending invitations\">1<"),
+        "{home}"
+    );
     assert!(home.contains("Met at RustConf"), "{home}");
     let id = home
         .split("id=\"invitation-")
@@ -100,7 +103,7 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
         page.contains("you are now connected") && page.contains("id=\"stat-first\">1<"),
         "{page}"
     );
-    assert!(!page.contains("id=\"pending-count\""));
+    assert!(page.contains("id=\"pending-count\" aria-label=\"0 pending invitations\" hidden"));
 
     let profile = app.get("/in/ann").session(&bob).send().await.text();
     assert!(profile.contains("<span class=\"degree\""), "{profile}");

@@ -1,0 +1,421 @@
+//! Notifications: written when something happens to a member's posts, comments, invitations
+//! or network; listed, counted and marked read; pushed live to open event streams; and
+//! gathered into an email digest. Each kind can be switched off in-app and by email.
+//!
+//! A member only hears of what they may read: a mention in a post they cannot see, or an
+//! action by someone hidden from them by a block, makes no notification.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::model::*;
+use crate::auth::Viewer;
+use crate::error::{CoreError, CoreResult};
+use crate::mail::OutgoingEmail;
+use crate::model::{Member, MemberId};
+use crate::network::{decode_cursor, encode_cursor, Page, Person};
+use crate::{now_ms, Guild};
+
+/// What goes out to a member's open event streams.
+#[derive(Debug, Clone)]
+pub enum Push {
+    /// A new or changed notification (its id is the event id).
+    Notification { member: MemberId, id: i64 },
+    /// The member's counts changed (read, a new invitation): re-read them.
+    Counts { member: MemberId },
+    /// The server is stopping: streams end (clients reconnect to the next one).
+    Closing,
+}
+
+impl Push {
+    pub fn member(&self) -> MemberId {
+        match self {
+            Push::Notification { member, .. } | Push::Counts { member } => *member,
+            Push::Closing => 0,
+        }
+    }
+}
+
+/// A notification as the member sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationView {
+    #[serde(skip)]
+    pub n: Notification,
+    #[serde(skip)]
+    pub actor: Person,
+    /// "Ann Lee and 12 others reacted to your post."
+    pub text: String,
+    /// Where clicking it leads.
+    pub link: String,
+}
+
+fn text_for(kind: NotificationKind, actor: &str, count: i64, excerpt: &str) -> String {
+    let who = match count {
+        c if c <= 1 => actor.to_string(),
+        2 => format!("{actor} and 1 other"),
+        c => format!("{actor} and {} others", c - 1),
+    };
+    match kind {
+        NotificationKind::InvitationReceived => format!("{who} invited you to connect."),
+        NotificationKind::InvitationAccepted => format!("{who} accepted your invitation."),
+        NotificationKind::Mention => format!("{who} mentioned you."),
+        NotificationKind::Comment => format!("{who} commented on your post."),
+        NotificationKind::Reply => format!("{who} replied to your comment."),
+        NotificationKind::Reaction => format!("{who} reacted to your post."),
+        NotificationKind::Repost => format!("{who} reposted your post."),
+        NotificationKind::NewPosition if excerpt.is_empty() => {
+            format!("{who} started a new position.")
+        }
+        NotificationKind::NewPosition => format!("{who} {excerpt}"),
+    }
+}
+
+impl Guild {
+    /// The kinds the member wants in-app (or by email).
+    async fn kinds_on(&self, member: MemberId, email: bool) -> CoreResult<Vec<NotificationKind>> {
+        let set: HashMap<NotificationKind, NotificationSetting> = self
+            .store
+            .notification_settings(member)
+            .await?
+            .into_iter()
+            .map(|s| (s.kind, s))
+            .collect();
+        Ok(NotificationKind::ALL
+            .into_iter()
+            .filter(|k| set.get(k).map_or(true, |s| if email { s.email } else { s.in_app }))
+            .collect())
+    }
+
+    /// Tells `to` that `actor` did something, unless it is the actor themself or a block
+    /// stands between them; pushes it to their open streams.
+    pub(crate) async fn notify_one(
+        &self,
+        actor: &Member,
+        to: MemberId,
+        kind: NotificationKind,
+        post_id: Option<PostId>,
+        comment_id: Option<i64>,
+        group_key: String,
+    ) -> CoreResult<()> {
+        if to == actor.id || self.network.is_hidden(actor.id, to) {
+            return Ok(());
+        }
+        let rows = self
+            .store
+            .notify(&[NewNotification {
+                member_id: to,
+                kind,
+                actor_id: actor.id,
+                post_id,
+                comment_id,
+                invitation_id: None,
+                group_key,
+                created_at: now_ms(),
+            }])
+            .await?;
+        for n in rows {
+            self.feed.push(Push::Notification { member: n.member_id, id: n.id });
+        }
+        Ok(())
+    }
+
+    /// Invitations: received (to the invitee) and accepted (to the sender).
+    pub(crate) async fn notify_invitation(
+        &self,
+        actor: MemberId,
+        to: MemberId,
+        kind: NotificationKind,
+        invitation: i64,
+    ) -> CoreResult<()> {
+        let rows = self
+            .store
+            .notify(&[NewNotification {
+                member_id: to,
+                kind,
+                actor_id: actor,
+                post_id: None,
+                comment_id: None,
+                invitation_id: Some(invitation),
+                group_key: format!("{}:{invitation}", kind.as_str()),
+                created_at: now_ms(),
+            }])
+            .await?;
+        for n in rows {
+            self.feed.push(Push::Notification { member: n.member_id, id: n.id });
+        }
+        Ok(())
+    }
+
+    /// Mentions in a post (or a comment on it) tell each mentioned member who may read it.
+    pub(crate) async fn notify_mentions(
+        &self,
+        actor: &Member,
+        post: &Post,
+        comment_id: Option<i64>,
+        mentioned: &[Member],
+    ) -> CoreResult<()> {
+        for m in mentioned {
+            let as_them = Viewer::Member(m.clone());
+            let author_vis = self
+                .people_by_ids(&as_them, &[post.author_id])
+                .await?
+                .pop()
+                .map(|p| p.card.visibility);
+            let Some(vis) = author_vis else { continue };
+            if !self.can_read(&as_them, post, vis) {
+                continue;
+            }
+            let key = match comment_id {
+                Some(c) => format!("mention:c{c}"),
+                None => format!("mention:{}", post.id),
+            };
+            self.notify_one(actor, m.id, NotificationKind::Mention, Some(post.id), comment_id, key)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A network update goes to every connection of its author, in one statement.
+    pub(crate) async fn notify_connections_of(&self, me: &Member, post: &Post) -> CoreResult<()> {
+        self.store
+            .notify_connections(
+                me.id,
+                &NewNotification {
+                    member_id: 0,
+                    kind: NotificationKind::NewPosition,
+                    actor_id: me.id,
+                    post_id: Some(post.id),
+                    comment_id: None,
+                    invitation_id: None,
+                    group_key: format!("update:{}", post.id),
+                    created_at: post.created_at,
+                },
+            )
+            .await?;
+        if let Ok(n) = crate::network::state::node(me.id) {
+            for &c in self.network.snapshot().neighbours(n) {
+                self.feed.push(Push::Counts { member: MemberId::from(c) });
+            }
+        }
+        Ok(())
+    }
+
+    /// The viewer's notifications, newest first.
+    pub async fn notifications(
+        &self,
+        viewer: &Viewer,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> CoreResult<Page<NotificationView>> {
+        let me = Self::me(viewer)?;
+        let limit = crate::network::check_limit(limit)?;
+        let before = match cursor {
+            Some(c) => {
+                let p = decode_cursor(c, 2)?;
+                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
+                Some((p[0].parse().map_err(|_| bad())?, p[1].parse().map_err(|_| bad())?))
+            }
+            None => None,
+        };
+        let kinds = self.kinds_on(me, false).await?;
+        let rows = self.store.notifications(me, &kinds, before, limit + 1).await?;
+        let more = rows.len() > limit as usize;
+        let rows: Vec<Notification> = rows.into_iter().take(limit as usize).collect();
+        let next_cursor = more
+            .then(|| rows.last().map(|n| encode_cursor(&format!("{}:{}", n.created_at, n.id))))
+            .flatten();
+        let items = self.notification_views(viewer, rows).await?;
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Notifications after an event id (a stream's catch-up), oldest first.
+    pub async fn notifications_after(
+        &self,
+        viewer: &Viewer,
+        after_id: i64,
+    ) -> CoreResult<Vec<NotificationView>> {
+        let me = Self::me(viewer)?;
+        let kinds = self.kinds_on(me, false).await?;
+        let rows = self.store.notifications_after(me, &kinds, after_id, 100).await?;
+        self.notification_views(viewer, rows).await
+    }
+
+    /// One notification by id, if it is the viewer's (for a live push).
+    pub async fn notification(&self, viewer: &Viewer, id: i64) -> CoreResult<Option<NotificationView>> {
+        Ok(self
+            .notifications_after(viewer, id - 1)
+            .await?
+            .into_iter()
+            .find(|v| v.n.id == id))
+    }
+
+    async fn notification_views(
+        &self,
+        viewer: &Viewer,
+        rows: Vec<Notification>,
+    ) -> CoreResult<Vec<NotificationView>> {
+        let actors: Vec<MemberId> = rows.iter().map(|n| n.actor_id).collect();
+        let people: HashMap<MemberId, Person> = self
+            .people_by_ids(viewer, &actors)
+            .await?
+            .into_iter()
+            .map(|p| (p.card.id, p))
+            .collect();
+        // Updates carry their text ("started a new position as … at …") in the post.
+        let update_ids: Vec<PostId> = rows
+            .iter()
+            .filter(|n| n.kind == NotificationKind::NewPosition)
+            .filter_map(|n| n.post_id)
+            .collect();
+        let updates: HashMap<PostId, String> = if update_ids.is_empty() {
+            HashMap::new()
+        } else {
+            self.store
+                .posts_by_ids(&update_ids)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p.body))
+                .collect()
+        };
+        Ok(rows
+            .into_iter()
+            .filter_map(|n| {
+                // An actor since blocked or gone: the notification is no longer shown.
+                let actor = people.get(&n.actor_id)?.clone();
+                let excerpt = n.post_id.and_then(|p| updates.get(&p)).map_or("", String::as_str);
+                let link = match (n.kind, n.post_id) {
+                    (NotificationKind::InvitationReceived, _) => "/network".to_string(),
+                    (NotificationKind::InvitationAccepted, _) => format!("/in/{}", actor.card.handle),
+                    (_, Some(p)) => format!("/posts/{p}"),
+                    (_, None) => format!("/in/{}", actor.card.handle),
+                };
+                Some(NotificationView {
+                    text: text_for(n.kind, &actor.card.name, n.count, excerpt),
+                    link,
+                    actor,
+                    n,
+                })
+            })
+            .collect())
+    }
+
+    /// Unread notifications of the kinds the viewer wants in-app (the badge).
+    pub async fn unread_notifications(&self, viewer: &Viewer) -> CoreResult<i64> {
+        let me = Self::me(viewer)?;
+        let kinds = self.kinds_on(me, false).await?;
+        Ok(self.store.unread_count(me, &kinds).await?)
+    }
+
+    /// Marks these notifications (all, with `None`) read.
+    pub async fn mark_notifications_read(
+        &self,
+        viewer: &Viewer,
+        ids: Option<&[i64]>,
+    ) -> CoreResult<u64> {
+        let me = Self::me(viewer)?;
+        if ids.is_some_and(|i| i.len() > 500) {
+            return Err(CoreError::invalid("ids", "Mark at most 500 at a time."));
+        }
+        let n = self.store.mark_read(me, ids, now_ms()).await?;
+        self.feed.push(Push::Counts { member: me });
+        Ok(n)
+    }
+
+    /// Every kind with the viewer's choice (on for both unless changed).
+    pub async fn notification_settings(&self, viewer: &Viewer) -> CoreResult<Vec<NotificationSetting>> {
+        let me = Self::me(viewer)?;
+        let set: HashMap<NotificationKind, NotificationSetting> = self
+            .store
+            .notification_settings(me)
+            .await?
+            .into_iter()
+            .map(|s| (s.kind, s))
+            .collect();
+        Ok(NotificationKind::ALL
+            .into_iter()
+            .map(|k| set.get(&k).copied().unwrap_or(NotificationSetting { kind: k, in_app: true, email: true }))
+            .collect())
+    }
+
+    pub async fn set_notification_setting(
+        &self,
+        viewer: &Viewer,
+        kind: &str,
+        in_app: bool,
+        email: bool,
+    ) -> CoreResult<()> {
+        let me = Self::me(viewer)?;
+        let kind = NotificationKind::parse(kind.trim())
+            .ok_or_else(|| CoreError::invalid("kind", "There is no such kind of notification."))?;
+        self.store
+            .set_notification_setting(me, NotificationSetting { kind, in_app, email })
+            .await?;
+        self.feed.push(Push::Counts { member: me });
+        Ok(())
+    }
+
+    pub async fn set_digest(&self, viewer: &Viewer, raw: &str) -> CoreResult<Digest> {
+        let me = Self::me(viewer)?;
+        let d = Digest::parse(raw).map_err(|m| CoreError::invalid("digest", m))?;
+        self.store.set_digest(me, d).await?;
+        Ok(d)
+    }
+
+    /// Emails each member whose digest is due a summary of their unread notifications (of
+    /// the kinds they want by email) since the last one; members with nothing new get no
+    /// email. Returns how many were sent. The server calls this every few minutes.
+    pub async fn send_due_digests(&self, now: i64) -> CoreResult<usize> {
+        let mut sent = 0;
+        for (member, digest) in self.store.digests_due(now, 500).await? {
+            if digest.period_ms().is_none() {
+                continue;
+            }
+            let Some(m) = self.store.member_by_id(member).await?.filter(|m| m.active) else {
+                self.store.mark_digest_sent(member, now).await?;
+                continue;
+            };
+            let viewer = Viewer::Member(m.clone());
+            let kinds = self.kinds_on(member, true).await?;
+            let since = self.store.feed_prefs(member).await?.digest_sent_at;
+            let rows = self.store.unread_since(member, &kinds, since, 50).await?;
+            let views = self.notification_views(&viewer, rows).await?;
+            self.store.mark_digest_sent(member, now).await?;
+            if views.is_empty() {
+                continue;
+            }
+            let base = self.settings.public_url.trim_end_matches('/');
+            let mut body = format!(
+                "Hello {},\n\nHere is what happened on Guild since your last {} digest:\n\n",
+                m.name,
+                digest.as_str()
+            );
+            for v in &views {
+                body.push_str(&format!("- {}\n  {base}{}\n", v.text, v.link));
+            }
+            body.push_str(&format!(
+                "\nChoose what you are emailed about, or turn the digest off: {base}/notifications/settings\n"
+            ));
+            let subject = match views.len() {
+                1 => "1 new notification on Guild".to_string(),
+                n => format!("{n} new notifications on Guild"),
+            };
+            self.mailer
+                .send(OutgoingEmail { to: m.email.clone(), subject, body })
+                .await
+                .map_err(CoreError::Internal)?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+
+    /// Ends every open event stream (the server is stopping).
+    pub fn close_streams(&self) {
+        self.feed.push(Push::Closing);
+    }
+
+    /// Listens for pushes (the web layer filters by member).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Push> {
+        self.feed.subscribe()
+    }
+}

@@ -1,0 +1,474 @@
+//! Writing posts, articles and reposts; editing and deleting one's own; reading one post,
+//! an author's posts and a post's statistics (the author's only).
+
+use serde::{Deserialize, Serialize};
+
+use super::model::*;
+use super::views::PostView;
+use super::{IMAGE_SIDE, MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE_CHARS};
+use crate::auth::{self, Viewer};
+use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::model::Member;
+use crate::network::{decode_cursor, encode_cursor, Page};
+use crate::{markup, now_ms, photo, Guild};
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// What a member writes. Images are media keys from [`Guild::upload_image`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PostInput {
+    pub body: String,
+    pub visibility: Option<String>,
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    #[serde(default)]
+    pub images: Vec<String>,
+    pub cover: Option<String>,
+}
+
+/// What the author sees on their post.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostStats {
+    pub impressions: i64,
+    pub unique_viewers: i64,
+    pub reactions: std::collections::BTreeMap<&'static str, i64>,
+    pub comments: i64,
+    pub reposts: i64,
+    /// (reactions + comments + reposts) / impressions; 0 before the first impression.
+    pub engagement_rate: f64,
+}
+
+struct Checked {
+    kind: PostKind,
+    title: Option<String>,
+    body: String,
+    visibility: PostVisibility,
+    images: Vec<String>,
+    cover: Option<String>,
+}
+
+/// A media key as [`Guild::upload_image`] makes them: 24 letters and digits.
+fn is_media_key(k: &str) -> bool {
+    k.len() == 24 && k.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+impl Guild {
+    fn check_post(&self, input: &PostInput, editing: Option<PostKind>) -> CoreResult<Checked> {
+        let mut errors = FieldErrors::new();
+        let kind = match (editing, input.kind.as_deref().map(str::trim)) {
+            (Some(k), _) => k,
+            (None, None | Some("") | Some("post")) => PostKind::Post,
+            (None, Some("article")) => PostKind::Article,
+            (None, Some(_)) => {
+                errors.add("kind", "Choose post or article.");
+                PostKind::Post
+            }
+        };
+        let visibility = errors
+            .take(
+                "visibility",
+                input
+                    .visibility
+                    .as_deref()
+                    .map(PostVisibility::parse)
+                    .unwrap_or(Ok(PostVisibility::Anyone)),
+            )
+            .unwrap_or_default();
+        let body = input.body.trim().to_string();
+        let max = if kind == PostKind::Article {
+            MAX_ARTICLE_CHARS
+        } else {
+            MAX_POST_CHARS
+        };
+        let chars = body.chars().count();
+        if body.is_empty() && input.images.is_empty() {
+            errors.add("body", "Write something to post.");
+        } else if chars > max {
+            errors.add(
+                "body",
+                format!("A {} is at most {max} characters; this one has {chars}.", kind.as_str()),
+            );
+        }
+        if body.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+            errors.add("body", "The text contains control characters.");
+        }
+        let title = input
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        match (kind, &title) {
+            (PostKind::Article, None) => errors.add("title", "An article needs a title."),
+            (PostKind::Article, Some(t)) if t.chars().count() > MAX_TITLE_CHARS => {
+                errors.add("title", format!("A title is at most {MAX_TITLE_CHARS} characters."))
+            }
+            (PostKind::Article, Some(t)) if t.chars().any(char::is_control) => {
+                errors.add("title", "The title contains control characters.")
+            }
+            (PostKind::Post | PostKind::Update, Some(_)) => {
+                errors.add("title", "Only articles have a title.")
+            }
+            _ => {}
+        }
+        if input.images.len() > MAX_IMAGES {
+            errors.add("images", format!("A post has at most {MAX_IMAGES} images."));
+        }
+        if input.images.iter().any(|k| !is_media_key(k) || !self.image_exists(k)) {
+            errors.add("images", "An image was not found; upload it again.");
+        }
+        let cover = input.cover.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        if let Some(c) = cover {
+            if kind != PostKind::Article {
+                errors.add("cover", "Only articles have a cover image.");
+            } else if !is_media_key(c) || !self.image_exists(c) {
+                errors.add("cover", "The cover image was not found; upload it again.");
+            }
+        }
+        errors.into_result()?;
+        Ok(Checked {
+            kind,
+            title: if kind == PostKind::Article { title } else { None },
+            body,
+            visibility,
+            images: input.images.clone(),
+            cover: cover.map(str::to_string),
+        })
+    }
+
+    fn image_exists(&self, key: &str) -> bool {
+        self.media_dir.join("posts").join(format!("{key}.jpg")).is_file()
+    }
+
+    /// The posting limit: so many per hour per member, with a message saying when it lifts.
+    fn posting_limit(&self, me: &Member, what: &'static str, max: u32) -> CoreResult<()> {
+        let key = format!("{what}:{}", me.id);
+        self.limiter.hit(&key, max, HOUR_MS, now_ms()).map_err(|until| {
+            let retry_after = chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
+            CoreError::RateLimited {
+                code: "rate_limited",
+                message: format!(
+                    "You can write {max} {what} an hour. Try again after {} UTC.",
+                    retry_after.format("%H:%M")
+                ),
+                retry_after,
+            }
+        })
+    }
+
+    /// Renders member text: mentions of members the author may reach become links, hashtags
+    /// link to their page. Returns the HTML, the folded tags and the mentioned members.
+    pub(crate) async fn render_text(
+        &self,
+        viewer: &Viewer,
+        text: &str,
+    ) -> CoreResult<(String, Vec<String>, Vec<Member>)> {
+        let refs = markup::refs(text);
+        let mut mentioned = Vec::new();
+        for handle in refs.mentions.iter().take(20) {
+            if let Ok(m) = self.reachable_member(viewer, handle).await {
+                mentioned.push(m);
+            }
+        }
+        let ok: Vec<String> = mentioned.iter().map(|m| m.handle.clone()).collect();
+        let html = markup::render(text, &|h: &str| ok.iter().any(|o| o == h));
+        Ok((html, refs.hashtags, mentioned))
+    }
+
+    /// Writes a post or an article.
+    pub async fn create_post(&self, viewer: &Viewer, input: &PostInput) -> CoreResult<PostView> {
+        let me = viewer.require()?.clone();
+        let c = self.check_post(input, None)?;
+        self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
+        let (body_html, hashtags, mentioned) = self.render_text(viewer, &c.body).await?;
+        let post = self
+            .store
+            .create_post(&NewPost {
+                author_id: me.id,
+                kind: c.kind,
+                title: c.title,
+                body: c.body,
+                body_html,
+                visibility: c.visibility,
+                repost_of: None,
+                images: c.images,
+                cover: c.cover,
+                hashtags,
+                mentions: mentioned.iter().map(|m| m.id).collect(),
+                created_at: now_ms(),
+            })
+            .await?;
+        self.feed.insert(&FeedRow::from(&post))?;
+        self.notify_mentions(&me, &post, None, &mentioned).await?;
+        self.post_view(viewer, post).await
+    }
+
+    /// Reposts a post the viewer may read, plainly or with their own commentary. Only posts
+    /// for anyone can be reposted: a connections-only post stays with its audience.
+    pub async fn repost(
+        &self,
+        viewer: &Viewer,
+        original: PostId,
+        body: Option<&str>,
+    ) -> CoreResult<PostView> {
+        let me = viewer.require()?.clone();
+        let (orig, _) = self.readable_post(viewer, original).await?;
+        // Reposting a repost credits the original it carries.
+        let orig = match orig.repost_of {
+            Some(id) if orig.body.is_empty() => self.readable_post(viewer, id).await?.0,
+            _ => orig,
+        };
+        if orig.visibility != PostVisibility::Anyone {
+            return Err(CoreError::Refused {
+                code: "not_repostable",
+                message: "Posts shared with connections only cannot be reposted.".into(),
+            });
+        }
+        let input = PostInput {
+            body: body.unwrap_or("").to_string(),
+            ..PostInput::default()
+        };
+        let text = input.body.trim().to_string();
+        if text.chars().count() > MAX_POST_CHARS {
+            return Err(CoreError::invalid(
+                "body",
+                format!("A post is at most {MAX_POST_CHARS} characters."),
+            ));
+        }
+        self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
+        let (body_html, hashtags, mentioned) = self.render_text(viewer, &text).await?;
+        let post = self
+            .store
+            .create_post(&NewPost {
+                author_id: me.id,
+                kind: PostKind::Post,
+                title: None,
+                body: text,
+                body_html,
+                visibility: PostVisibility::Anyone,
+                repost_of: Some(orig.id),
+                images: Vec::new(),
+                cover: None,
+                hashtags,
+                mentions: mentioned.iter().map(|m| m.id).collect(),
+                created_at: now_ms(),
+            })
+            .await?;
+        self.feed.insert(&FeedRow::from(&post))?;
+        self.feed.index.activity(
+            orig.id,
+            crate::network::state::node(me.id)?,
+            guild_feed::Activity::Reposted,
+            1,
+            post.created_at,
+        );
+        self.notify_one(&me, orig.author_id, NotificationKind::Repost, Some(orig.id), None, format!("repost:{}", post.id))
+            .await?;
+        self.notify_mentions(&me, &post, None, &mentioned).await?;
+        self.post_view(viewer, post).await
+    }
+
+    /// One post the viewer may read.
+    pub async fn post(&self, viewer: &Viewer, id: PostId) -> CoreResult<PostView> {
+        let (post, _) = self.readable_post(viewer, id).await?;
+        if viewer.id().is_some() {
+            self.record_impressions(viewer, &[post.id]).await?;
+        }
+        self.post_view(viewer, post).await
+    }
+
+    /// The author edits their post; it is marked "edited". Someone else's: not found.
+    pub async fn edit_post(
+        &self,
+        viewer: &Viewer,
+        id: PostId,
+        input: &PostInput,
+    ) -> CoreResult<PostView> {
+        let me = viewer.require()?.clone();
+        let old = self
+            .store
+            .post(id)
+            .await?
+            .filter(|p| p.author_id == me.id && p.kind != PostKind::Update)
+            .ok_or(CoreError::NotFound)?;
+        let mut input = input.clone();
+        if old.repost_of.is_some() {
+            // A repost's commentary may change; what it reposts and who sees it may not.
+            input.visibility = Some("anyone".into());
+        }
+        let c = self.check_post(&input, Some(old.kind))?;
+        let (body_html, hashtags, mentioned) = self.render_text(viewer, &c.body).await?;
+        let post = self
+            .store
+            .update_post(
+                id,
+                me.id,
+                &PostEdit {
+                    title: c.title,
+                    body: c.body,
+                    body_html,
+                    visibility: c.visibility,
+                    images: c.images,
+                    cover: c.cover,
+                    hashtags,
+                    mentions: mentioned.iter().map(|m| m.id).collect(),
+                    edited_at: now_ms(),
+                },
+            )
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        // Re-inserting replaces the item in place: new audience and hashtags, same counts.
+        self.feed.insert(&FeedRow::from(&post))?;
+        // Only members newly mentioned hear of it (the key dedupes the rest).
+        self.notify_mentions(&me, &post, None, &mentioned).await?;
+        self.post_view(viewer, post).await
+    }
+
+    /// The author deletes their post, with its comments and reactions.
+    pub async fn delete_post(&self, viewer: &Viewer, id: PostId) -> CoreResult<()> {
+        let me = Self::me(viewer)?;
+        let post = self.store.post(id).await?.filter(|p| p.author_id == me);
+        if !self.store.delete_post(id, me).await? {
+            return Err(CoreError::NotFound);
+        }
+        self.feed.index.remove(id);
+        if let Some(orig) = post.and_then(|p| p.repost_of) {
+            self.feed.index.activity(
+                orig,
+                crate::network::state::node(me)?,
+                guild_feed::Activity::Reposted,
+                -1,
+                now_ms(),
+            );
+        }
+        Ok(())
+    }
+
+    /// An author's posts as the viewer may read them, newest first.
+    pub async fn posts_by(
+        &self,
+        viewer: &Viewer,
+        handle: &str,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> CoreResult<Page<PostView>> {
+        let author = self.reachable_member(viewer, handle).await?;
+        let limit = crate::network::check_limit(limit)?;
+        let before = match cursor {
+            Some(c) => {
+                let p = decode_cursor(c, 2)?;
+                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
+                Some((
+                    p[0].parse().map_err(|_| bad())?,
+                    p[1].parse().map_err(|_| bad())?,
+                ))
+            }
+            None => None,
+        };
+        let connections_too = viewer.is(author.id) || self.is_connected(viewer, author.id);
+        let posts = self
+            .store
+            .posts_by_author(author.id, connections_too, before, limit + 1)
+            .await?;
+        let more = posts.len() > limit as usize;
+        let posts: Vec<Post> = posts.into_iter().take(limit as usize).collect();
+        let next_cursor = more
+            .then(|| posts.last().map(|p| encode_cursor(&format!("{}:{}", p.created_at, p.id))))
+            .flatten();
+        let items = self.post_views(viewer, posts).await?;
+        Ok(Page { items, next_cursor })
+    }
+
+    /// The author's figures for one post; anyone else gets "not found".
+    pub async fn post_stats(&self, viewer: &Viewer, id: PostId) -> CoreResult<PostStats> {
+        let me = Self::me(viewer)?;
+        let post = self
+            .store
+            .post(id)
+            .await?
+            .filter(|p| p.author_id == me)
+            .ok_or(CoreError::NotFound)?;
+        let unique_viewers = self.store.unique_viewers(id).await?;
+        let reactions = self
+            .store
+            .reaction_counts(id)
+            .await?
+            .into_iter()
+            .map(|(k, n)| (k.as_str(), n))
+            .collect();
+        let c = post.counts;
+        let engaged = c.reactions + c.comments + c.reposts;
+        Ok(PostStats {
+            impressions: c.impressions,
+            unique_viewers,
+            reactions,
+            comments: c.comments,
+            reposts: c.reposts,
+            engagement_rate: if c.impressions > 0 {
+                engaged as f64 / c.impressions as f64
+            } else {
+                0.0
+            },
+        })
+    }
+
+    /// Checks, re-encodes and keeps an image for a post or an article cover; returns its key.
+    pub async fn upload_image(&self, viewer: &Viewer, bytes: Vec<u8>) -> CoreResult<String> {
+        let me = viewer.require()?.clone();
+        self.posting_limit(&me, "image uploads", self.settings.limits.posts_per_hour * 4)?;
+        let limits = self.settings.limits.clone();
+        let jpeg = tokio::task::spawn_blocking(move || {
+            photo::fit_jpeg(&bytes, limits.photo_max_bytes, limits.photo_max_pixels, IMAGE_SIDE)
+        })
+        .await
+        .map_err(|e| CoreError::Internal(format!("image task: {e}")))?
+        .map_err(|m| CoreError::invalid("image", m))?;
+        let key: String = auth::new_secret("")
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(24)
+            .collect();
+        let dir = self.media_dir.join("posts");
+        let io = |e: std::io::Error| CoreError::Internal(format!("writing image: {e}"));
+        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+        tokio::fs::write(dir.join(format!("{key}.jpg")), &jpeg)
+            .await
+            .map_err(io)?;
+        Ok(key)
+    }
+
+    /// Publishes a network update for a profile event ("started a new position at Acme") to
+    /// the member's connections: a post of kind `update` they can react to, and a
+    /// notification to each connection.
+    pub(crate) async fn publish_update(
+        &self,
+        me: &Member,
+        text: &str,
+        notify: bool,
+    ) -> CoreResult<()> {
+        let body = text.to_string();
+        let body_html = markup::render(&body, &|_| false);
+        let post = self
+            .store
+            .create_post(&NewPost {
+                author_id: me.id,
+                kind: PostKind::Update,
+                title: None,
+                body,
+                body_html,
+                visibility: PostVisibility::Connections,
+                repost_of: None,
+                images: Vec::new(),
+                cover: None,
+                hashtags: Vec::new(),
+                mentions: Vec::new(),
+                created_at: now_ms(),
+            })
+            .await?;
+        self.feed.insert(&FeedRow::from(&post))?;
+        if notify {
+            self.notify_connections_of(me, &post).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,1 +1,0 @@
-//! Member text to safe HTML (placeholder; being written).

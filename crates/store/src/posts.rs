@@ -1,0 +1,690 @@
+//! `FeedStore` for [`SqlStore`]: posts and reposts with their hashtags and mentions,
+//! reactions, impressions, followed hashtags and the member's feed settings. Comments are
+//! written by `comments.rs`, which this implementation calls.
+//!
+//! Every transaction starts with a write (as elsewhere in this crate), so SQLite takes its
+//! write lock first and never has to upgrade a read snapshot. Counters on `posts` change in
+//! the same transaction as the rows they count.
+
+use async_trait::async_trait;
+use guild_core::feed::model::*;
+use guild_core::model::MemberId;
+use guild_core::store::{FeedStore, StoreError, StoreResult};
+
+use crate::feed_rows::*;
+use crate::sql::{bind_all, id_list, Sql, Val};
+use crate::{db_err, with_pool, SqlStore};
+
+/// The statements that write a post's hashtags and mentions (none when both are empty).
+/// Ids and times are integers from core and are written inline; tags are values.
+pub(crate) fn tag_and_mention_inserts(
+    post: PostId,
+    created_at: i64,
+    tags: &[String],
+    mentions: &[MemberId],
+) -> Vec<Sql> {
+    let mut out = Vec::new();
+    if !tags.is_empty() {
+        let mut sql = Sql::new("INSERT INTO post_hashtags (tag, post_id, created_at) VALUES ");
+        let rows: Vec<String> = tags
+            .iter()
+            .map(|t| format!("({}, {post}, {created_at})", sql.arg(Val::Text(t.clone()))))
+            .collect();
+        sql.push(&rows.join(", "));
+        sql.push(" ON CONFLICT DO NOTHING");
+        out.push(sql);
+    }
+    if let Some(s) = member_rows("post_mentions (post_id, member_id)", post, mentions) {
+        out.push(Sql::new(s));
+    }
+    out
+}
+
+/// `INSERT INTO {table} VALUES (owner, member), …` for a list of mentioned members.
+pub(crate) fn member_rows(table: &str, owner: i64, members: &[MemberId]) -> Option<String> {
+    if members.is_empty() {
+        return None;
+    }
+    let rows: Vec<String> = members.iter().map(|m| format!("({owner}, {m})")).collect();
+    Some(format!(
+        "INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING",
+        rows.join(", ")
+    ))
+}
+
+/// Where a reaction lives: on a post or on a comment.
+#[derive(Clone, Copy)]
+pub(crate) enum Reactable {
+    Post,
+    Comment,
+}
+
+impl Reactable {
+    /// (reaction table, its item column, the counted table)
+    fn tables(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Reactable::Post => ("reactions", "post_id", "posts"),
+            Reactable::Comment => ("comment_reactions", "comment_id", "comments"),
+        }
+    }
+}
+
+impl SqlStore {
+    /// Sets a member's reaction on a post or comment; the previous kind, or `None` for a new
+    /// one (which adds one to the item's `reaction_count`).
+    pub(crate) async fn set_reaction_on(
+        &self,
+        on: Reactable,
+        item: i64,
+        member: MemberId,
+        kind: ReactionKind,
+        now: i64,
+    ) -> StoreResult<Option<ReactionKind>> {
+        let (table, col, counted) = on.tables();
+        let insert = format!(
+            "INSERT INTO {table} ({col}, member_id, kind, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING"
+        );
+        let bump =
+            format!("UPDATE {counted} SET reaction_count = reaction_count + 1 WHERE id = $1");
+        let previous = format!("SELECT kind FROM {table} WHERE {col} = $1 AND member_id = $2");
+        let change = format!("UPDATE {table} SET kind = $1 WHERE {col} = $2 AND member_id = $3");
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let added = sqlx::query(&insert)
+                .bind(item)
+                .bind(member)
+                .bind(kind.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(feed_err)?
+                .rows_affected();
+            if added > 0 {
+                sqlx::query(&bump)
+                    .bind(item)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                tx.commit().await.map_err(db_err)?;
+                return Ok(None);
+            }
+            let before: String = sqlx::query_scalar(&previous)
+                .bind(item)
+                .bind(member)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if before != kind.as_str() {
+                sqlx::query(&change)
+                    .bind(kind.as_str())
+                    .bind(item)
+                    .bind(member)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok(Some(ReactionKind::from_db(&before)))
+        })
+    }
+
+    /// Takes a member's reaction back (one less on the item); false when there was none.
+    pub(crate) async fn remove_reaction_on(
+        &self,
+        on: Reactable,
+        item: i64,
+        member: MemberId,
+    ) -> StoreResult<bool> {
+        let (table, col, counted) = on.tables();
+        let delete = format!("DELETE FROM {table} WHERE {col} = $1 AND member_id = $2");
+        let lower =
+            format!("UPDATE {counted} SET reaction_count = reaction_count - 1 WHERE id = $1");
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let gone = sqlx::query(&delete)
+                .bind(item)
+                .bind(member)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+            if gone == 0 {
+                return Ok(false);
+            }
+            sqlx::query(&lower)
+                .bind(item)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(true)
+        })
+    }
+
+    /// The member's own reaction on each of these items that has one.
+    pub(crate) async fn my_reactions_on(
+        &self,
+        on: Reactable,
+        member: MemberId,
+        items: &[i64],
+    ) -> StoreResult<Vec<(i64, ReactionKind)>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (table, col, _) = on.tables();
+        let sql = format!(
+            "SELECT {col}, kind FROM {table} WHERE member_id = $1 AND {col} IN ({})",
+            id_list(items)
+        );
+        let rows: Vec<(i64, String)> = with_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(member)
+            .fetch_all(p)
+            .await)
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, k)| (id, ReactionKind::from_db(&k)))
+            .collect())
+    }
+
+    async fn fetch_posts(&self, sql: &Sql) -> StoreResult<Vec<Post>> {
+        let rows: Vec<PostRow> = with_pool!(self, |p| bind_all!(
+            sqlx::query_as::<_, PostRow>(&sql.text),
+            &sql.binds
+        )
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    async fn set_member_text(
+        &self,
+        column: &str,
+        value: &str,
+        member: MemberId,
+    ) -> StoreResult<()> {
+        let sql = format!("UPDATE members SET {column} = $1 WHERE id = $2");
+        let n = self
+            .run(&sql, &[Val::Text(value.to_string()), Val::Int(member)])
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl FeedStore for SqlStore {
+    async fn create_post(&self, new: &NewPost) -> StoreResult<Post> {
+        let images = join_list(&new.images);
+        let hashtags = join_list(&new.hashtags);
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO posts (author_id, kind, title, body, body_html, visibility, \
+                 repost_of, images, cover, hashtags, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(new.author_id)
+            .bind(new.kind.as_str())
+            .bind(&new.title)
+            .bind(&new.body)
+            .bind(&new.body_html)
+            .bind(new.visibility.as_str())
+            .bind(new.repost_of)
+            .bind(&images)
+            .bind(&new.cover)
+            .bind(&hashtags)
+            .bind(new.created_at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(feed_err)?;
+            for s in tag_and_mention_inserts(id, new.created_at, &new.hashtags, &new.mentions) {
+                bind_all!(sqlx::query(&s.text), &s.binds)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(feed_err)?;
+            }
+            if let Some(original) = new.repost_of {
+                sqlx::query("UPDATE posts SET repost_count = repost_count + 1 WHERE id = $1")
+                    .bind(original)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok(Post {
+                id,
+                author_id: new.author_id,
+                kind: new.kind,
+                title: new.title.clone(),
+                body: new.body.clone(),
+                body_html: new.body_html.clone(),
+                visibility: new.visibility,
+                repost_of: new.repost_of,
+                repost_deleted: false,
+                images: split_list(&images),
+                cover: new.cover.clone(),
+                hashtags: split_list(&hashtags),
+                created_at: new.created_at,
+                edited_at: None,
+                counts: PostCounts::default(),
+            })
+        })
+    }
+
+    async fn post(&self, id: PostId) -> StoreResult<Option<Post>> {
+        let sql = format!("SELECT {POST_COLS} FROM posts WHERE id = $1");
+        let row: Option<PostRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)
+        .map_err(db_err)?;
+        Ok(row.map(Post::from))
+    }
+
+    async fn posts_by_ids(&self, ids: &[PostId]) -> StoreResult<Vec<Post>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {POST_COLS} FROM posts WHERE id IN ({})",
+            id_list(ids)
+        );
+        self.fetch_posts(&Sql::new(sql)).await
+    }
+
+    async fn update_post(
+        &self,
+        id: PostId,
+        author: MemberId,
+        edit: &PostEdit,
+    ) -> StoreResult<Option<Post>> {
+        let update = format!(
+            "UPDATE posts SET title = $1, body = $2, body_html = $3, visibility = $4, \
+             images = $5, cover = $6, hashtags = $7, edited_at = $8 \
+             WHERE id = $9 AND author_id = $10 RETURNING {POST_COLS}"
+        );
+        let images = join_list(&edit.images);
+        let hashtags = join_list(&edit.hashtags);
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let row: Option<PostRow> = sqlx::query_as(&update)
+                .bind(&edit.title)
+                .bind(&edit.body)
+                .bind(&edit.body_html)
+                .bind(edit.visibility.as_str())
+                .bind(&images)
+                .bind(&edit.cover)
+                .bind(&hashtags)
+                .bind(edit.edited_at)
+                .bind(id)
+                .bind(author)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let Some(post) = row.map(Post::from) else {
+                return Ok(None);
+            };
+            for table in ["post_hashtags", "post_mentions"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE post_id = $1"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            for s in tag_and_mention_inserts(id, post.created_at, &edit.hashtags, &edit.mentions) {
+                bind_all!(sqlx::query(&s.text), &s.binds)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(feed_err)?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok(Some(post))
+        })
+    }
+
+    async fn delete_post(&self, id: PostId, author: MemberId) -> StoreResult<bool> {
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            // Reposts stay, marked (the foreign key then clears their `repost_of`).
+            sqlx::query(
+                "UPDATE posts SET repost_deleted = TRUE WHERE repost_of = $1 \
+                 AND EXISTS (SELECT 1 FROM posts o WHERE o.id = $1 AND o.author_id = $2)",
+            )
+            .bind(id)
+            .bind(author)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            // Hashtags, mentions, comments (and theirs), reactions, impressions and the
+            // notifications about the post go with it by cascade.
+            let gone: Option<Option<i64>> = sqlx::query_scalar(
+                "DELETE FROM posts WHERE id = $1 AND author_id = $2 RETURNING repost_of",
+            )
+            .bind(id)
+            .bind(author)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let Some(repost_of) = gone else {
+                return Ok(false);
+            };
+            if let Some(original) = repost_of {
+                sqlx::query("UPDATE posts SET repost_count = repost_count - 1 WHERE id = $1")
+                    .bind(original)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok(true)
+        })
+    }
+
+    async fn posts_by_author(
+        &self,
+        author: MemberId,
+        connections_too: bool,
+        before: Option<(i64, PostId)>,
+        limit: u32,
+    ) -> StoreResult<Vec<Post>> {
+        let mut sql = Sql::new(format!("SELECT {POST_COLS} FROM posts WHERE author_id = "));
+        let a = sql.arg(Val::Int(author));
+        sql.push(&a);
+        if !connections_too {
+            let v = sql.arg(Val::Text(PostVisibility::Anyone.as_str().into()));
+            sql.push(&format!(" AND visibility = {v}"));
+        }
+        if let Some((t, id)) = before {
+            let t = sql.arg(Val::Int(t));
+            let i = sql.arg(Val::Int(id));
+            sql.push(&format!(
+                " AND (created_at < {t} OR (created_at = {t} AND id < {i}))"
+            ));
+        }
+        let l = sql.arg(Val::Int(i64::from(limit)));
+        sql.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+        self.fetch_posts(&sql).await
+    }
+
+    async fn all_feed_rows(&self) -> StoreResult<Vec<FeedRow>> {
+        let sql = format!("SELECT {FEED_ROW_COLS} FROM posts ORDER BY id");
+        let rows: Vec<FeedRowRow> =
+            with_pool!(self, |p| sqlx::query_as(&sql).fetch_all(p).await).map_err(db_err)?;
+        Ok(rows.into_iter().map(FeedRow::from).collect())
+    }
+
+    async fn activity_since(&self, since: i64) -> StoreResult<Vec<ActivityRow>> {
+        // A repost is activity on its original; one whose original is gone is left out.
+        let rows: Vec<(i64, i64, String, i64)> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT post_id, member_id, 'reacted' AS kind, created_at FROM reactions \
+             WHERE created_at >= $1 \
+             UNION ALL \
+             SELECT post_id, author_id, 'commented', created_at FROM comments \
+             WHERE created_at >= $1 \
+             UNION ALL \
+             SELECT repost_of, author_id, 'reposted', created_at FROM posts \
+             WHERE repost_of IS NOT NULL AND created_at >= $1 \
+             ORDER BY 4"
+        )
+        .bind(since)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(post_id, actor_id, kind, at)| ActivityRow {
+                post_id,
+                actor_id,
+                kind: match kind.as_str() {
+                    "commented" => ActivityKind::Commented,
+                    "reposted" => ActivityKind::Reposted,
+                    _ => ActivityKind::Reacted,
+                },
+                at,
+            })
+            .collect())
+    }
+
+    async fn impressions_since(&self, since_day: i64) -> StoreResult<Vec<(MemberId, PostId, i64)>> {
+        with_pool!(self, |p| sqlx::query_as(
+            "SELECT viewer_id, post_id, first_at FROM post_impressions WHERE day >= $1"
+        )
+        .bind(since_day)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn set_reaction(
+        &self,
+        post: PostId,
+        member: MemberId,
+        kind: ReactionKind,
+        now: i64,
+    ) -> StoreResult<Option<ReactionKind>> {
+        self.set_reaction_on(Reactable::Post, post, member, kind, now)
+            .await
+    }
+
+    async fn remove_reaction(&self, post: PostId, member: MemberId) -> StoreResult<bool> {
+        self.remove_reaction_on(Reactable::Post, post, member).await
+    }
+
+    async fn reaction_counts(&self, post: PostId) -> StoreResult<Vec<(ReactionKind, i64)>> {
+        let rows: Vec<(String, i64)> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT kind, COUNT(*) AS n FROM reactions WHERE post_id = $1 \
+             GROUP BY kind ORDER BY n DESC, kind"
+        )
+        .bind(post)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, n)| (ReactionKind::from_db(&k), n))
+            .collect())
+    }
+
+    async fn my_reactions(
+        &self,
+        member: MemberId,
+        posts: &[PostId],
+    ) -> StoreResult<Vec<(PostId, ReactionKind)>> {
+        self.my_reactions_on(Reactable::Post, member, posts).await
+    }
+
+    async fn reactors(
+        &self,
+        post: PostId,
+        limit: u32,
+    ) -> StoreResult<Vec<(MemberId, ReactionKind)>> {
+        let rows: Vec<(i64, String)> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT member_id, kind FROM reactions WHERE post_id = $1 \
+             ORDER BY created_at DESC, member_id DESC LIMIT $2"
+        )
+        .bind(post)
+        .bind(i64::from(limit))
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(m, k)| (m, ReactionKind::from_db(&k)))
+            .collect())
+    }
+
+    async fn create_comment(&self, c: &NewComment) -> StoreResult<Comment> {
+        self.insert_comment(c).await
+    }
+
+    async fn comment(&self, id: i64) -> StoreResult<Option<Comment>> {
+        self.comment_by_id(id).await
+    }
+
+    async fn comments(
+        &self,
+        post: PostId,
+        after: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<Comment>> {
+        self.comments_of(post, after, limit).await
+    }
+
+    async fn update_comment(
+        &self,
+        id: i64,
+        author: MemberId,
+        body: &str,
+        body_html: &str,
+        now: i64,
+    ) -> StoreResult<Option<Comment>> {
+        self.edit_comment(id, author, body, body_html, now).await
+    }
+
+    async fn delete_comment(&self, id: i64, member: MemberId) -> StoreResult<bool> {
+        self.remove_comment(id, member).await
+    }
+
+    async fn set_comment_reaction(
+        &self,
+        comment: i64,
+        member: MemberId,
+        kind: ReactionKind,
+        now: i64,
+    ) -> StoreResult<Option<ReactionKind>> {
+        self.set_reaction_on(Reactable::Comment, comment, member, kind, now)
+            .await
+    }
+
+    async fn remove_comment_reaction(&self, comment: i64, member: MemberId) -> StoreResult<bool> {
+        self.remove_reaction_on(Reactable::Comment, comment, member)
+            .await
+    }
+
+    async fn my_comment_reactions(
+        &self,
+        member: MemberId,
+        comments: &[i64],
+    ) -> StoreResult<Vec<(i64, ReactionKind)>> {
+        self.my_reactions_on(Reactable::Comment, member, comments)
+            .await
+    }
+
+    async fn record_impressions(
+        &self,
+        viewer: MemberId,
+        posts: &[PostId],
+        day: i64,
+        now: i64,
+    ) -> StoreResult<Vec<PostId>> {
+        if posts.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One row per (post, viewer, day): the insert returns only the rows it wrote, and
+        // exactly those posts count one more. Posts deleted meanwhile are skipped.
+        let insert = format!(
+            "INSERT INTO post_impressions (post_id, viewer_id, day, first_at) \
+             SELECT id, $1, $2, $3 FROM posts WHERE id IN ({}) \
+             ON CONFLICT DO NOTHING RETURNING post_id",
+            id_list(posts)
+        );
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let mut counted: Vec<i64> = sqlx::query_scalar(&insert)
+                .bind(viewer)
+                .bind(day)
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if counted.is_empty() {
+                return Ok(counted);
+            }
+            counted.sort_unstable();
+            sqlx::query(&format!(
+                "UPDATE posts SET impression_count = impression_count + 1 WHERE id IN ({})",
+                id_list(&counted)
+            ))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(counted)
+        })
+    }
+
+    async fn unique_viewers(&self, post: PostId) -> StoreResult<i64> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT viewer_id) FROM post_impressions WHERE post_id = $1"
+        )
+        .bind(post)
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn follow_hashtag(
+        &self,
+        member: MemberId,
+        tag: &str,
+        on: bool,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let n = if on {
+            let sql = "INSERT INTO hashtag_follows (member_id, tag, created_at) \
+                       VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+            self.run(
+                sql,
+                &[Val::Int(member), Val::Text(tag.into()), Val::Int(now)],
+            )
+            .await?
+        } else {
+            let sql = "DELETE FROM hashtag_follows WHERE member_id = $1 AND tag = $2";
+            self.run(sql, &[Val::Int(member), Val::Text(tag.into())])
+                .await?
+        };
+        Ok(n > 0)
+    }
+
+    async fn followed_hashtags(&self, member: MemberId) -> StoreResult<Vec<String>> {
+        with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT tag FROM hashtag_follows WHERE member_id = $1 ORDER BY tag"
+        )
+        .bind(member)
+        .fetch_all(p)
+        .await)
+        .map_err(db_err)
+    }
+
+    async fn feed_prefs(&self, member: MemberId) -> StoreResult<FeedPrefs> {
+        let row: Option<(String, String, i64)> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT feed_sort, digest, COALESCE(NULLIF(digest_sent_at, 0), created_at) \
+             FROM members WHERE id = $1"
+        )
+        .bind(member)
+        .fetch_optional(p)
+        .await)
+        .map_err(db_err)?;
+        let (sort, digest, sent) = row.ok_or(StoreError::NotFound)?;
+        Ok(FeedPrefs {
+            sort: FeedSort::from_db(&sort),
+            digest: Digest::from_db(&digest),
+            digest_sent_at: sent,
+        })
+    }
+
+    async fn set_feed_sort(&self, member: MemberId, sort: FeedSort) -> StoreResult<()> {
+        self.set_member_text("feed_sort", sort.as_str(), member)
+            .await
+    }
+
+    async fn set_digest(&self, member: MemberId, digest: Digest) -> StoreResult<()> {
+        self.set_member_text("digest", digest.as_str(), member)
+            .await
+    }
+}
