@@ -81,7 +81,7 @@ pub(super) fn absolute(raw: &str) -> Option<Target> {
     match url.scheme() {
         "http" | "https" if url.host().is_some() => Some(Target::Web(href)),
         "mailto" => Some(Target::Mail(href)),
-        _ => Some(Target::Web(href)),
+        _ => None,
     }
 }
 
