@@ -408,6 +408,30 @@ impl<'a> Req<'a> {
         )
     }
 
+    /// A multipart form with text fields and files `(field, filename, content type, bytes)`,
+    /// as a browser sends a form with `enctype="multipart/form-data"`.
+    pub fn multipart(mut self, fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> Self {
+        let boundary = "----guildtestboundary9QX2pLmz";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, filename, content_type, data) in files {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.body = Body::from(body);
+        self.header(
+            "content-type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+    }
+
     pub async fn send(mut self) -> Resp {
         if self.same_origin && !self.headers.contains_key("sec-fetch-site") {
             self.headers

@@ -221,7 +221,12 @@ impl Guild {
                 },
             });
         }
-        let shown: Vec<PostId> = items.iter().map(|i| i.post.post.id).collect();
+        // The author's own views are not impressions.
+        let shown: Vec<PostId> = items
+            .iter()
+            .filter(|i| !i.post.mine)
+            .map(|i| i.post.post.id)
+            .collect();
         self.record_impressions(viewer, &shown).await?;
         Ok(FeedView {
             items,

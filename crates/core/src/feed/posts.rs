@@ -271,7 +271,7 @@ impl Guild {
     /// One post the viewer may read.
     pub async fn post(&self, viewer: &Viewer, id: PostId) -> CoreResult<PostView> {
         let (post, _) = self.readable_post(viewer, id).await?;
-        if viewer.id().is_some() {
+        if viewer.id().is_some() && !viewer.is(post.author_id) {
             self.record_impressions(viewer, &[post.id]).await?;
         }
         self.post_view(viewer, post).await

@@ -121,6 +121,7 @@ fn profile_fields<'a>(headline: &'a str, website: &'a str) -> Vec<(&'static str,
 
 mod auth;
 mod edit;
+mod feed;
 mod network;
 mod profile;
 mod site;
