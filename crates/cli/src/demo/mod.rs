@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod generate;
 pub mod names;
 pub mod network;
+pub mod posts;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -70,6 +71,16 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         let connections =
             network::seed_connections(guild.store.as_ref(), args.seed, now_ms()).await?;
         network::welcome_member(guild.store.as_ref(), args.seed, now_ms()).await?;
+        let connected = started.elapsed();
+        let started = Instant::now();
+        let talk = posts::seed_posts(guild.store.as_ref(), args.seed, now_ms()).await?;
+        eprintln!(
+            "demo: {} posts, {} reactions, {} comments in {:.1} s",
+            talk.posts,
+            talk.reactions,
+            talk.comments,
+            started.elapsed().as_secs_f64()
+        );
         eprintln!(
             "demo: wrote {} members ({} positions, {} schools attended, {} skills) in {:.1} s, {} connections in {:.1} s",
             stats.members,
@@ -78,7 +89,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             stats.skills,
             stats.elapsed.as_secs_f64(),
             connections,
-            started.elapsed().as_secs_f64()
+            connected.as_secs_f64()
         );
         true
     } else {
