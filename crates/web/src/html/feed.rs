@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/feed/more", get(more))
         .route("/hashtags/{tag}", get(hashtag))
         .route("/hashtags/{tag}/{action}", post(follow_hashtag))
+        .route("/in/{handle}/posts", get(member_posts))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(mark_read))
         .route(
@@ -149,6 +150,47 @@ struct HashtagPage {
 #[serde(default)]
 struct CursorQuery {
     cursor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "member_posts.html")]
+struct MemberPostsPage {
+    layout: Layout,
+    name: String,
+    handle: String,
+    back: String,
+    items: Vec<PostRow>,
+    next: Option<String>,
+}
+
+/// Everything a member posted that the viewer may read, newest first.
+async fn member_posts(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(handle): Path<String>,
+    Query(q): Query<CursorQuery>,
+) -> PageResult<Response> {
+    let here = format!("/in/{}/posts", url_encode(&handle));
+    let page = state
+        .posts_by(&v, &handle, q.cursor.as_deref(), None)
+        .await
+        .map_err(|e| fail(e, &v, &here))?;
+    let member = state
+        .view_profile(&v, &handle)
+        .await
+        .map_err(|e| fail(e, &v, &here))?
+        .member;
+    Ok(render(
+        StatusCode::OK,
+        &MemberPostsPage {
+            layout: Layout::new(&format!("Posts by {}", member.name), v.member()),
+            back: here,
+            name: member.name,
+            handle: member.handle,
+            items: page.items.iter().map(PostRow::from).collect(),
+            next: page.next_cursor,
+        },
+    ))
 }
 
 async fn hashtag(

@@ -38,6 +38,10 @@ struct ProfilePage {
     path: Vec<Card>,
     notice: Option<&'static str>,
     signed_in: bool,
+    /// The member's latest posts the viewer may read.
+    activity: Vec<super::posts::PostRow>,
+    /// Where reaction forms on those posts return to.
+    back: String,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -63,8 +67,15 @@ async fn show_profile(
             _ => Vec::new(),
         }
     };
+    let activity = state
+        .posts_by(&v, &handle, None, Some(3))
+        .await
+        .map(|page| page.items.iter().map(super::posts::PostRow::from).collect())
+        .map_err(|e| fail(e, &v, &format!("/in/{}", url_encode(&handle))))?;
     let p = &view.profile;
     let page = ProfilePage {
+        activity,
+        back: format!("/in/{}", view.member.handle),
         card: view
             .network
             .person

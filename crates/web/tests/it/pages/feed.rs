@@ -297,3 +297,25 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_profile_shows_the_posts_its_visitor_may_read() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let zed = app.member("zed").await;
+    app.connect(&ann, &bob).await;
+    compose(&app, &ann, &[("body", "Open to all"), ("visibility", "anyone")]).await;
+    compose(&app, &ann, &[("body", "Inner circle"), ("visibility", "connections")]).await;
+    let for_bob = app.get("/in/ann").session(&bob).send().await.text();
+    assert!(for_bob.contains("id=\"activity\""), "{for_bob}");
+    assert!(for_bob.contains("Open to all") && for_bob.contains("Inner circle"), "{for_bob}");
+    let for_zed = app.get("/in/ann").session(&zed).send().await.text();
+    assert!(for_zed.contains("Open to all"), "{for_zed}");
+    assert!(!for_zed.contains("Inner circle"), "{for_zed}");
+    let all = app.get("/in/ann/posts").session(&zed).send().await.text();
+    assert!(all.contains("Open to all") && !all.contains("Inner circle"), "{all}");
+    // A visitor who is not signed in: public profile, open posts only.
+    let anon = app.get("/in/ann").send().await.text();
+    assert!(anon.contains("Open to all") && !anon.contains("Inner circle"), "{anon}");
+}
