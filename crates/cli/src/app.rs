@@ -81,12 +81,27 @@ pub async fn run_server(
         eprintln!("stopping now");
         std::process::exit(130);
     });
+    // Email digests: every few minutes, whoever is due gets theirs (a failure is logged and
+    // tried again next round; nothing is marked sent unless it went out).
+    let digests = guild.clone();
+    let digest_task = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match digests.send_due_digests(guild_core::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("sent {n} notification digests"),
+                Err(e) => tracing::warn!("sending digests: {e}"),
+            }
+        }
+    });
     let server = tokio::spawn(guild_web::serve(listener, guild, async move {
         let _ = stop_rx.await;
     }));
     println!("listening on http://{addr}");
     after_listening(addr);
     let served = server.await.context("the server task failed")?;
+    digest_task.abort();
     store.close().await;
     served.context("serving")?;
     tracing::info!("stopped");

@@ -380,8 +380,8 @@ impl Guild {
             let since = self.store.feed_prefs(member).await?.digest_sent_at;
             let rows = self.store.unread_since(member, &kinds, since, 50).await?;
             let views = self.notification_views(&viewer, rows).await?;
-            self.store.mark_digest_sent(member, now).await?;
             if views.is_empty() {
+                self.store.mark_digest_sent(member, now).await?;
                 continue;
             }
             let base = self.settings.public_url.trim_end_matches('/');
@@ -400,11 +400,18 @@ impl Guild {
                 1 => "1 new notification on Guild".to_string(),
                 n => format!("{n} new notifications on Guild"),
             };
-            self.mailer
+            // Marked sent only once it went out; one address failing does not hold up the rest.
+            match self
+                .mailer
                 .send(OutgoingEmail { to: m.email.clone(), subject, body })
                 .await
-                .map_err(CoreError::Internal)?;
-            sent += 1;
+            {
+                Ok(()) => {
+                    self.store.mark_digest_sent(member, now).await?;
+                    sent += 1;
+                }
+                Err(e) => tracing::warn!("digest for member {member} not sent: {e}"),
+            }
         }
         Ok(sent)
     }
