@@ -410,7 +410,11 @@ impl<'a> Req<'a> {
 
     /// A multipart form with text fields and files `(field, filename, content type, bytes)`,
     /// as a browser sends a form with `enctype="multipart/form-data"`.
-    pub fn multipart(mut self, fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> Self {
+    pub fn multipart(
+        mut self,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Self {
         let boundary = "----guildtestboundary9QX2pLmz";
         let mut body = Vec::new();
         for (name, value) in fields {

@@ -19,12 +19,29 @@ const MAX_POSTS: usize = 400;
 const DAY_MS: i64 = 86_400_000;
 
 const TOPICS: &[&str] = &[
-    "design systems", "hiring", "mentoring", "accessibility", "data pipelines", "pricing",
-    "remote work", "product discovery", "onboarding", "security reviews", "public speaking",
+    "design systems",
+    "hiring",
+    "mentoring",
+    "accessibility",
+    "data pipelines",
+    "pricing",
+    "remote work",
+    "product discovery",
+    "onboarding",
+    "security reviews",
+    "public speaking",
 ];
 const TAGS: &[&str] = &[
-    "hiring", "leadership", "design", "rust", "careers", "mentoring", "productivity",
-    "accessibility", "opentowork", "engineering",
+    "hiring",
+    "leadership",
+    "design",
+    "rust",
+    "careers",
+    "mentoring",
+    "productivity",
+    "accessibility",
+    "opentowork",
+    "engineering",
 ];
 const TEMPLATES: &[&str] = &[
     "Excited to share that our team just shipped a long-awaited piece of work on {topic}. Proud of everyone involved! #{tag}",
@@ -56,7 +73,11 @@ pub struct PostStats {
 pub async fn seed_posts(store: &dyn Store, seed: u64, now: i64) -> Result<PostStats> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x706f_7374);
     let mut adj: HashMap<MemberId, Vec<MemberId>> = HashMap::new();
-    for (a, b) in store.all_connections().await.context("reading connections")? {
+    for (a, b) in store
+        .all_connections()
+        .await
+        .context("reading connections")?
+    {
         adj.entry(a).or_default().push(b);
         adj.entry(b).or_default().push(a);
     }

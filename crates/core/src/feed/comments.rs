@@ -44,8 +44,14 @@ fn check_body(raw: &str) -> CoreResult<String> {
             format!("A comment is at most {MAX_COMMENT_CHARS} characters; this one has {n}."),
         ));
     }
-    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(CoreError::invalid("body", "The text contains control characters."));
+    if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(CoreError::invalid(
+            "body",
+            "The text contains control characters.",
+        ));
     }
     Ok(body)
 }
@@ -79,12 +85,14 @@ impl Guild {
         let (post, _) = self.readable_post(viewer, post_id).await?;
         let parent = match input.parent_id {
             Some(pid) => {
-                let (c, _) = self
-                    .readable_comment(viewer, pid)
-                    .await
-                    .map_err(|_| CoreError::invalid("parent_id", "That comment is not on this post."))?;
+                let (c, _) = self.readable_comment(viewer, pid).await.map_err(|_| {
+                    CoreError::invalid("parent_id", "That comment is not on this post.")
+                })?;
                 if c.post_id != post_id {
-                    return Err(CoreError::invalid("parent_id", "That comment is not on this post."));
+                    return Err(CoreError::invalid(
+                        "parent_id",
+                        "That comment is not on this post.",
+                    ));
                 }
                 // One level of replies: a reply to a reply joins the same thread.
                 Some(match c.parent_id {
@@ -109,19 +117,38 @@ impl Guild {
                 created_at: now,
             })
             .await?;
-        self.feed
-            .index
-            .activity(post_id, node(me.id)?, guild_feed::Activity::Commented, 1, now);
+        self.feed.index.activity(
+            post_id,
+            node(me.id)?,
+            guild_feed::Activity::Commented,
+            1,
+            now,
+        );
         let key = format!("comment:{}", comment.id);
-        self.notify_one(&me, post.author_id, NotificationKind::Comment, Some(post_id), Some(comment.id), key.clone())
-            .await?;
+        self.notify_one(
+            &me,
+            post.author_id,
+            NotificationKind::Comment,
+            Some(post_id),
+            Some(comment.id),
+            key.clone(),
+        )
+        .await?;
         if let Some((_, replied_to)) = parent {
             if replied_to != post.author_id {
-                self.notify_one(&me, replied_to, NotificationKind::Reply, Some(post_id), Some(comment.id), key)
-                    .await?;
+                self.notify_one(
+                    &me,
+                    replied_to,
+                    NotificationKind::Reply,
+                    Some(post_id),
+                    Some(comment.id),
+                    key,
+                )
+                .await?;
             }
         }
-        self.notify_mentions(&me, &post, Some(comment.id), &mentioned).await?;
+        self.notify_mentions(&me, &post, Some(comment.id), &mentioned)
+            .await?;
         let author = self
             .people_by_ids(viewer, &[me.id])
             .await?
@@ -141,7 +168,8 @@ impl Guild {
         self.limiter
             .hit(&format!("comments:{}", me.id), max, 3_600_000, now_ms())
             .map_err(|until| {
-                let retry_after = chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
+                let retry_after =
+                    chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
                 CoreError::RateLimited {
                     code: "rate_limited",
                     message: format!(
@@ -188,7 +216,11 @@ impl Guild {
         let mine: HashMap<i64, ReactionKind> = match me {
             Some(m) if !rows.is_empty() => {
                 let cids: Vec<i64> = rows.iter().map(|c| c.id).collect();
-                self.store.my_comment_reactions(m, &cids).await?.into_iter().collect()
+                self.store
+                    .my_comment_reactions(m, &cids)
+                    .await?
+                    .into_iter()
+                    .collect()
             }
             _ => HashMap::new(),
         };
@@ -210,7 +242,12 @@ impl Guild {
     }
 
     /// The comment's author edits it. Someone else's: not found.
-    pub async fn edit_comment(&self, viewer: &Viewer, id: i64, raw: &str) -> CoreResult<CommentView> {
+    pub async fn edit_comment(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        raw: &str,
+    ) -> CoreResult<CommentView> {
         let me = Self::me(viewer)?;
         let body = check_body(raw)?;
         let (body_html, _, _) = self.render_text(viewer, &body).await?;

@@ -79,7 +79,12 @@ impl Guild {
         let limit = match limit {
             None => FEED_PAGE,
             Some(l @ 1..=50) => l as usize,
-            Some(_) => return Err(CoreError::invalid("limit", "The limit is between 1 and 50.")),
+            Some(_) => {
+                return Err(CoreError::invalid(
+                    "limit",
+                    "The limit is between 1 and 50.",
+                ))
+            }
         };
         let bad = || CoreError::invalid("cursor", "This page link is not valid.");
         let cursor = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
@@ -199,7 +204,8 @@ impl Guild {
                 if f.seen {
                     lines.push("You have seen it before, so it is shown lower.".into());
                 }
-                lines.push("How many followers or connections the author has plays no part.".into());
+                lines
+                    .push("How many followers or connections the author has plays no part.".into());
             } else {
                 lines.push("Most recent first: newest posts at the top, nothing reordered.".into());
             }
@@ -236,13 +242,20 @@ impl Guild {
     }
 
     /// Counts an impression once per viewer per post per day.
-    pub(crate) async fn record_impressions(&self, viewer: &Viewer, ids: &[PostId]) -> CoreResult<()> {
+    pub(crate) async fn record_impressions(
+        &self,
+        viewer: &Viewer,
+        ids: &[PostId],
+    ) -> CoreResult<()> {
         let Some(me) = viewer.id() else { return Ok(()) };
         if ids.is_empty() {
             return Ok(());
         }
         let now = now_ms();
-        let new = self.store.record_impressions(me, ids, now / DAY_MS, now).await?;
+        let new = self
+            .store
+            .record_impressions(me, ids, now / DAY_MS, now)
+            .await?;
         let n = node(me)?;
         for id in new {
             self.feed.index.impression(id, n, now);
@@ -266,7 +279,10 @@ impl Guild {
             Some(c) => {
                 let p = crate::network::decode_cursor(c, 2)?;
                 let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((p[0].parse().map_err(|_| bad())?, p[1].parse().map_err(|_| bad())?))
+                Some((
+                    p[0].parse().map_err(|_| bad())?,
+                    p[1].parse().map_err(|_| bad())?,
+                ))
             }
             None => None,
         };
@@ -287,7 +303,8 @@ impl Guild {
         let ids: Vec<PostId> = ids.into_iter().take(limit).collect();
         let posts = self.store.posts_by_ids(&ids).await?;
         let mut views = self.post_views(viewer, posts).await?;
-        let order: HashMap<PostId, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let order: HashMap<PostId, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         views.sort_by_key(|v| order.get(&v.post.id).copied().unwrap_or(usize::MAX));
         let next_cursor = more
             .then(|| {
@@ -297,7 +314,12 @@ impl Guild {
             })
             .flatten();
         let following = self.store.followed_hashtags(me).await?.contains(&tag);
-        Ok(HashtagView { tag, following, posts: views, next_cursor })
+        Ok(HashtagView {
+            tag,
+            following,
+            posts: views,
+            next_cursor,
+        })
     }
 
     pub async fn follow_hashtag(&self, viewer: &Viewer, raw: &str, on: bool) -> CoreResult<String> {

@@ -26,10 +26,10 @@ pub mod store;
 mod views;
 
 pub use comments::{CommentInput, CommentView};
-pub use reactions::Reactor;
 pub use home::{FeedItem, FeedView, HashtagView, Why};
 pub use notify::{NotificationView, Push};
 pub use posts::{PostInput, PostStats};
+pub use reactions::Reactor;
 pub use views::{media_url, PostView};
 
 use model::{Post, PostVisibility};
@@ -64,7 +64,11 @@ impl Guild {
 
     /// A post the viewer may read, with its author's card; otherwise "not found" (a post one
     /// may not read is indistinguishable from one that does not exist).
-    pub(crate) async fn readable_post(&self, viewer: &Viewer, id: i64) -> CoreResult<(Post, Person)> {
+    pub(crate) async fn readable_post(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> CoreResult<(Post, Person)> {
         let post = self.store.post(id).await?.ok_or(CoreError::NotFound)?;
         let author = self
             .people_by_ids(viewer, &[post.author_id])

@@ -83,7 +83,10 @@ impl Guild {
             .collect();
         Ok(NotificationKind::ALL
             .into_iter()
-            .filter(|k| set.get(k).map_or(true, |s| if email { s.email } else { s.in_app }))
+            .filter(|k| {
+                set.get(k)
+                    .is_none_or(|s| if email { s.email } else { s.in_app })
+            })
             .collect())
     }
 
@@ -115,7 +118,10 @@ impl Guild {
             }])
             .await?;
         for n in rows {
-            self.feed.push(Push::Notification { member: n.member_id, id: n.id });
+            self.feed.push(Push::Notification {
+                member: n.member_id,
+                id: n.id,
+            });
         }
         Ok(())
     }
@@ -142,7 +148,10 @@ impl Guild {
             }])
             .await?;
         for n in rows {
-            self.feed.push(Push::Notification { member: n.member_id, id: n.id });
+            self.feed.push(Push::Notification {
+                member: n.member_id,
+                id: n.id,
+            });
         }
         Ok(())
     }
@@ -170,8 +179,15 @@ impl Guild {
                 Some(c) => format!("mention:c{c}"),
                 None => format!("mention:{}", post.id),
             };
-            self.notify_one(actor, m.id, NotificationKind::Mention, Some(post.id), comment_id, key)
-                .await?;
+            self.notify_one(
+                actor,
+                m.id,
+                NotificationKind::Mention,
+                Some(post.id),
+                comment_id,
+                key,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -195,7 +211,9 @@ impl Guild {
             .await?;
         if let Ok(n) = crate::network::state::node(me.id) {
             for &c in self.network.snapshot().neighbours(n) {
-                self.feed.push(Push::Counts { member: MemberId::from(c) });
+                self.feed.push(Push::Counts {
+                    member: MemberId::from(c),
+                });
             }
         }
         Ok(())
@@ -214,16 +232,25 @@ impl Guild {
             Some(c) => {
                 let p = decode_cursor(c, 2)?;
                 let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((p[0].parse().map_err(|_| bad())?, p[1].parse().map_err(|_| bad())?))
+                Some((
+                    p[0].parse().map_err(|_| bad())?,
+                    p[1].parse().map_err(|_| bad())?,
+                ))
             }
             None => None,
         };
         let kinds = self.kinds_on(me, false).await?;
-        let rows = self.store.notifications(me, &kinds, before, limit + 1).await?;
+        let rows = self
+            .store
+            .notifications(me, &kinds, before, limit + 1)
+            .await?;
         let more = rows.len() > limit as usize;
         let rows: Vec<Notification> = rows.into_iter().take(limit as usize).collect();
         let next_cursor = more
-            .then(|| rows.last().map(|n| encode_cursor(&format!("{}:{}", n.created_at, n.id))))
+            .then(|| {
+                rows.last()
+                    .map(|n| encode_cursor(&format!("{}:{}", n.created_at, n.id)))
+            })
             .flatten();
         let items = self.notification_views(viewer, rows).await?;
         Ok(Page { items, next_cursor })
@@ -237,12 +264,19 @@ impl Guild {
     ) -> CoreResult<Vec<NotificationView>> {
         let me = Self::me(viewer)?;
         let kinds = self.kinds_on(me, false).await?;
-        let rows = self.store.notifications_after(me, &kinds, after_id, 100).await?;
+        let rows = self
+            .store
+            .notifications_after(me, &kinds, after_id, 100)
+            .await?;
         self.notification_views(viewer, rows).await
     }
 
     /// One notification by id, if it is the viewer's (for a live push).
-    pub async fn notification(&self, viewer: &Viewer, id: i64) -> CoreResult<Option<NotificationView>> {
+    pub async fn notification(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> CoreResult<Option<NotificationView>> {
         Ok(self
             .notifications_after(viewer, id - 1)
             .await?
@@ -283,10 +317,15 @@ impl Guild {
             .filter_map(|n| {
                 // An actor since blocked or gone: the notification is no longer shown.
                 let actor = people.get(&n.actor_id)?.clone();
-                let excerpt = n.post_id.and_then(|p| updates.get(&p)).map_or("", String::as_str);
+                let excerpt = n
+                    .post_id
+                    .and_then(|p| updates.get(&p))
+                    .map_or("", String::as_str);
                 let link = match (n.kind, n.post_id) {
                     (NotificationKind::InvitationReceived, _) => "/network".to_string(),
-                    (NotificationKind::InvitationAccepted, _) => format!("/in/{}", actor.card.handle),
+                    (NotificationKind::InvitationAccepted, _) => {
+                        format!("/in/{}", actor.card.handle)
+                    }
                     (_, Some(p)) => format!("/posts/{p}"),
                     (_, None) => format!("/in/{}", actor.card.handle),
                 };
@@ -323,7 +362,10 @@ impl Guild {
     }
 
     /// Every kind with the viewer's choice (on for both unless changed).
-    pub async fn notification_settings(&self, viewer: &Viewer) -> CoreResult<Vec<NotificationSetting>> {
+    pub async fn notification_settings(
+        &self,
+        viewer: &Viewer,
+    ) -> CoreResult<Vec<NotificationSetting>> {
         let me = Self::me(viewer)?;
         let set: HashMap<NotificationKind, NotificationSetting> = self
             .store
@@ -334,7 +376,13 @@ impl Guild {
             .collect();
         Ok(NotificationKind::ALL
             .into_iter()
-            .map(|k| set.get(&k).copied().unwrap_or(NotificationSetting { kind: k, in_app: true, email: true }))
+            .map(|k| {
+                set.get(&k).copied().unwrap_or(NotificationSetting {
+                    kind: k,
+                    in_app: true,
+                    email: true,
+                })
+            })
             .collect())
     }
 
@@ -349,7 +397,14 @@ impl Guild {
         let kind = NotificationKind::parse(kind.trim())
             .ok_or_else(|| CoreError::invalid("kind", "There is no such kind of notification."))?;
         self.store
-            .set_notification_setting(me, NotificationSetting { kind, in_app, email })
+            .set_notification_setting(
+                me,
+                NotificationSetting {
+                    kind,
+                    in_app,
+                    email,
+                },
+            )
             .await?;
         self.feed.push(Push::Counts { member: me });
         Ok(())
@@ -403,7 +458,11 @@ impl Guild {
             // Marked sent only once it went out; one address failing does not hold up the rest.
             match self
                 .mailer
-                .send(OutgoingEmail { to: m.email.clone(), subject, body })
+                .send(OutgoingEmail {
+                    to: m.email.clone(),
+                    subject,
+                    body,
+                })
                 .await
             {
                 Ok(()) => {

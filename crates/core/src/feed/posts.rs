@@ -86,10 +86,16 @@ impl Guild {
         } else if chars > max {
             errors.add(
                 "body",
-                format!("A {} is at most {max} characters; this one has {chars}.", kind.as_str()),
+                format!(
+                    "A {} is at most {max} characters; this one has {chars}.",
+                    kind.as_str()
+                ),
             );
         }
-        if body.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        if body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             errors.add("body", "The text contains control characters.");
         }
         let title = input
@@ -100,9 +106,10 @@ impl Guild {
             .map(str::to_string);
         match (kind, &title) {
             (PostKind::Article, None) => errors.add("title", "An article needs a title."),
-            (PostKind::Article, Some(t)) if t.chars().count() > MAX_TITLE_CHARS => {
-                errors.add("title", format!("A title is at most {MAX_TITLE_CHARS} characters."))
-            }
+            (PostKind::Article, Some(t)) if t.chars().count() > MAX_TITLE_CHARS => errors.add(
+                "title",
+                format!("A title is at most {MAX_TITLE_CHARS} characters."),
+            ),
             (PostKind::Article, Some(t)) if t.chars().any(char::is_control) => {
                 errors.add("title", "The title contains control characters.")
             }
@@ -114,10 +121,18 @@ impl Guild {
         if input.images.len() > MAX_IMAGES {
             errors.add("images", format!("A post has at most {MAX_IMAGES} images."));
         }
-        if input.images.iter().any(|k| !is_media_key(k) || !self.image_exists(k)) {
+        if input
+            .images
+            .iter()
+            .any(|k| !is_media_key(k) || !self.image_exists(k))
+        {
             errors.add("images", "An image was not found; upload it again.");
         }
-        let cover = input.cover.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let cover = input
+            .cover
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
         if let Some(c) = cover {
             if kind != PostKind::Article {
                 errors.add("cover", "Only articles have a cover image.");
@@ -128,7 +143,11 @@ impl Guild {
         errors.into_result()?;
         Ok(Checked {
             kind,
-            title: if kind == PostKind::Article { title } else { None },
+            title: if kind == PostKind::Article {
+                title
+            } else {
+                None
+            },
             body,
             visibility,
             images: input.images.clone(),
@@ -137,23 +156,29 @@ impl Guild {
     }
 
     fn image_exists(&self, key: &str) -> bool {
-        self.media_dir.join("posts").join(format!("{key}.jpg")).is_file()
+        self.media_dir
+            .join("posts")
+            .join(format!("{key}.jpg"))
+            .is_file()
     }
 
     /// The posting limit: so many per hour per member, with a message saying when it lifts.
     fn posting_limit(&self, me: &Member, what: &'static str, max: u32) -> CoreResult<()> {
         let key = format!("{what}:{}", me.id);
-        self.limiter.hit(&key, max, HOUR_MS, now_ms()).map_err(|until| {
-            let retry_after = chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
-            CoreError::RateLimited {
-                code: "rate_limited",
-                message: format!(
-                    "You can write {max} {what} an hour. Try again after {} UTC.",
-                    retry_after.format("%H:%M")
-                ),
-                retry_after,
-            }
-        })
+        self.limiter
+            .hit(&key, max, HOUR_MS, now_ms())
+            .map_err(|until| {
+                let retry_after =
+                    chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
+                CoreError::RateLimited {
+                    code: "rate_limited",
+                    message: format!(
+                        "You can write {max} {what} an hour. Try again after {} UTC.",
+                        retry_after.format("%H:%M")
+                    ),
+                    retry_after,
+                }
+            })
     }
 
     /// Renders member text: mentions of members the author may reach become links, hashtags
@@ -262,8 +287,15 @@ impl Guild {
             1,
             post.created_at,
         );
-        self.notify_one(&me, orig.author_id, NotificationKind::Repost, Some(orig.id), None, format!("repost:{}", post.id))
-            .await?;
+        self.notify_one(
+            &me,
+            orig.author_id,
+            NotificationKind::Repost,
+            Some(orig.id),
+            None,
+            format!("repost:{}", post.id),
+        )
+        .await?;
         self.notify_mentions(&me, &post, None, &mentioned).await?;
         self.post_view(viewer, post).await
     }
@@ -373,7 +405,11 @@ impl Guild {
         let more = posts.len() > limit as usize;
         let posts: Vec<Post> = posts.into_iter().take(limit as usize).collect();
         let next_cursor = more
-            .then(|| posts.last().map(|p| encode_cursor(&format!("{}:{}", p.created_at, p.id))))
+            .then(|| {
+                posts
+                    .last()
+                    .map(|p| encode_cursor(&format!("{}:{}", p.created_at, p.id)))
+            })
             .flatten();
         let items = self.post_views(viewer, posts).await?;
         Ok(Page { items, next_cursor })
@@ -415,10 +451,19 @@ impl Guild {
     /// Checks, re-encodes and keeps an image for a post or an article cover; returns its key.
     pub async fn upload_image(&self, viewer: &Viewer, bytes: Vec<u8>) -> CoreResult<String> {
         let me = viewer.require()?.clone();
-        self.posting_limit(&me, "image uploads", self.settings.limits.posts_per_hour * 4)?;
+        self.posting_limit(
+            &me,
+            "image uploads",
+            self.settings.limits.posts_per_hour * 4,
+        )?;
         let limits = self.settings.limits.clone();
         let jpeg = tokio::task::spawn_blocking(move || {
-            photo::fit_jpeg(&bytes, limits.photo_max_bytes, limits.photo_max_pixels, IMAGE_SIDE)
+            photo::fit_jpeg(
+                &bytes,
+                limits.photo_max_bytes,
+                limits.photo_max_pixels,
+                IMAGE_SIDE,
+            )
         })
         .await
         .map_err(|e| CoreError::Internal(format!("image task: {e}")))?

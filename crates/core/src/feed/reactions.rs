@@ -65,10 +65,10 @@ impl Guild {
         Ok(rows
             .into_iter()
             .filter_map(|(m, kind)| {
-                people
-                    .iter()
-                    .find(|p| p.card.id == m)
-                    .map(|p| Reactor { person: p.clone(), kind })
+                people.iter().find(|p| p.card.id == m).map(|p| Reactor {
+                    person: p.clone(),
+                    kind,
+                })
             })
             .collect())
     }

@@ -92,9 +92,12 @@ impl Guild {
             .collect();
         let ids: Vec<PostId> = readable.keys().copied().collect();
         let mine: HashMap<PostId, ReactionKind> = match viewer.id() {
-            Some(me) if !ids.is_empty() => {
-                self.store.my_reactions(me, &ids).await?.into_iter().collect()
-            }
+            Some(me) if !ids.is_empty() => self
+                .store
+                .my_reactions(me, &ids)
+                .await?
+                .into_iter()
+                .collect(),
             _ => HashMap::new(),
         };
         let me: Option<MemberId> = viewer.id();

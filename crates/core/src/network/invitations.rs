@@ -7,10 +7,10 @@ use serde::Serialize;
 use super::model::{Invitation, InvitationBox, InvitationQuery, InvitationState, InvitePolicy};
 use super::rules::{self, Cooldown, Quota};
 use super::{check_limit, decode_cursor, encode_cursor, state, Page, Person};
-use crate::feed::model::NotificationKind;
 use crate::auth::Viewer;
 use crate::domain::{bounded_text, Email};
 use crate::error::{CoreError, CoreResult};
+use crate::feed::model::NotificationKind;
 use crate::model::{Member, MemberId};
 use crate::{now_ms, Guild};
 
@@ -427,8 +427,13 @@ impl Guild {
             .await?
             .ok_or(CoreError::NotFound)?;
         self.network.connect(inv.from, inv.to)?;
-        self.notify_invitation(me.id, inv.from, NotificationKind::InvitationAccepted, inv.id)
-            .await?;
+        self.notify_invitation(
+            me.id,
+            inv.from,
+            NotificationKind::InvitationAccepted,
+            inv.id,
+        )
+        .await?;
         self.feed.push(crate::feed::Push::Counts { member: me.id });
         self.people_by_ids(viewer, &[inv.from])
             .await?

@@ -275,7 +275,9 @@ pub async fn read(
             raw.iter()
                 .map(|s| s.parse::<i64>())
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| guild_core::CoreError::invalid("ids", "Ids are numbers, as strings."))?,
+                .map_err(|_| {
+                    guild_core::CoreError::invalid("ids", "Ids are numbers, as strings.")
+                })?,
         ),
         None => None,
     };
@@ -307,7 +309,11 @@ pub async fn settings(
 ) -> ApiResult<Json<SettingsJson>> {
     let me = v.require()?.id;
     let kinds = state.notification_settings(&v).await?;
-    let prefs = state.store.feed_prefs(me).await.map_err(guild_core::CoreError::from)?;
+    let prefs = state
+        .store
+        .feed_prefs(me)
+        .await
+        .map_err(guild_core::CoreError::from)?;
     Ok(Json(SettingsJson {
         kinds: kinds
             .iter()

@@ -136,7 +136,12 @@ pub async fn create(
     ApiJson(r): ApiJson<PostRequest>,
 ) -> ApiResult<(StatusCode, Json<PostEnvelope>)> {
     let post = state.create_post(&v, &r.into()).await?;
-    Ok((StatusCode::CREATED, Json(PostEnvelope { post: (&post).into() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(PostEnvelope {
+            post: (&post).into(),
+        }),
+    ))
 }
 
 /// One post the asker may read (404 otherwise). Counts an impression.
@@ -148,7 +153,9 @@ pub async fn get_post(
     Path(raw): Path<String>,
 ) -> ApiResult<Json<PostEnvelope>> {
     let post = state.post(&v, id(&raw)?).await?;
-    Ok(Json(PostEnvelope { post: (&post).into() }))
+    Ok(Json(PostEnvelope {
+        post: (&post).into(),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -180,7 +187,9 @@ pub async fn edit(
         cover: r.cover,
     };
     let post = state.edit_post(&v, id(&raw)?, &input).await?;
-    Ok(Json(PostEnvelope { post: (&post).into() }))
+    Ok(Json(PostEnvelope {
+        post: (&post).into(),
+    }))
 }
 
 /// Delete one's own post with its comments and reactions. Anyone else's: 404.
@@ -212,7 +221,9 @@ pub async fn react(
     ApiJson(r): ApiJson<ReactionRequest>,
 ) -> ApiResult<Json<PostEnvelope>> {
     let post = state.react(&v, id(&raw)?, &r.kind).await?;
-    Ok(Json(PostEnvelope { post: (&post).into() }))
+    Ok(Json(PostEnvelope {
+        post: (&post).into(),
+    }))
 }
 
 /// Take the asker's reaction back.
@@ -321,9 +332,21 @@ pub async fn add_comment(
         None => None,
     };
     let c = state
-        .add_comment(&v, id(&raw)?, &CommentInput { body: r.body, parent_id })
+        .add_comment(
+            &v,
+            id(&raw)?,
+            &CommentInput {
+                body: r.body,
+                parent_id,
+            },
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(CommentEnvelope { comment: (&c).into() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CommentEnvelope {
+            comment: (&c).into(),
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -368,7 +391,9 @@ pub async fn edit_comment(
     ApiJson(r): ApiJson<CommentEditRequest>,
 ) -> ApiResult<Json<CommentEnvelope>> {
     let c = state.edit_comment(&v, id(&raw)?, &r.body).await?;
-    Ok(Json(CommentEnvelope { comment: (&c).into() }))
+    Ok(Json(CommentEnvelope {
+        comment: (&c).into(),
+    }))
 }
 
 /// Delete a comment and its replies: its author, or the post's author, may.
@@ -426,7 +451,12 @@ pub async fn repost(
 ) -> ApiResult<(StatusCode, Json<PostEnvelope>)> {
     let text = super::optional_json::<RepostRequest>(&body)?.and_then(|r| r.body);
     let post = state.repost(&v, id(&raw)?, text.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(PostEnvelope { post: (&post).into() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(PostEnvelope {
+            post: (&post).into(),
+        }),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -86,7 +86,12 @@ pub async fn home_page(
     };
     Ok(FeedPage {
         layout: Layout::new("Home", Some(&me)),
-        first_name: me.name.split_whitespace().next().unwrap_or(&me.name).to_string(),
+        first_name: me
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&me.name)
+            .to_string(),
         form,
         recent: feed.sort == guild_core::feed::model::FeedSort::Recent,
         items: feed.items.iter().map(PostRow::from).collect(),
@@ -104,9 +109,15 @@ pub async fn home_page(
 }
 
 pub async fn show_feed(state: &AppState, v: &Viewer, q: FeedQuery) -> PageResult<Response> {
-    let mut page = home_page(state, v, q.sort.as_deref(), q.cursor.as_deref(), Form::default())
-        .await
-        .map_err(|e| fail(e, v, "/"))?;
+    let mut page = home_page(
+        state,
+        v,
+        q.sort.as_deref(),
+        q.cursor.as_deref(),
+        Form::default(),
+    )
+    .await
+    .map_err(|e| fail(e, v, "/"))?;
     page.notice = match q.done.as_deref() {
         Some("posted") => Some("Posted."),
         Some("deleted") => Some("The post was deleted."),
@@ -310,7 +321,10 @@ async fn mark_read(
             Ok(see_other(&to, None))
         }
         Err(_) => {
-            state.mark_notifications_read(&v, None).await.map_err(back)?;
+            state
+                .mark_notifications_read(&v, None)
+                .await
+                .map_err(back)?;
             Ok(see_other("/notifications", None))
         }
     }

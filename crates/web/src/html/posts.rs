@@ -241,9 +241,16 @@ async fn show(
         Some("comment-deleted") => Some("The comment was deleted."),
         _ => None,
     };
-    let page = post_page(&state, &v, id, Form::default(), q.comments.as_deref(), notice)
-        .await
-        .map_err(|e| fail(e, &v, &here))?;
+    let page = post_page(
+        &state,
+        &v,
+        id,
+        Form::default(),
+        q.comments.as_deref(),
+        notice,
+    )
+    .await
+    .map_err(|e| fail(e, &v, &here))?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -348,13 +355,16 @@ async fn read_composer(
                 if name == "images" && images.len() >= guild_core::feed::MAX_IMAGES {
                     return Err(CoreError::invalid("images", "A post has at most 4 images."));
                 }
-                let key = state.upload_image(v, bytes.to_vec()).await.map_err(|e| match e {
-                    CoreError::Invalid(mut fe) => {
-                        let m = fe.0.remove("image").unwrap_or_default();
-                        CoreError::invalid(if name == "cover" { "cover" } else { "images" }, m)
-                    }
-                    e => e,
-                })?;
+                let key = state
+                    .upload_image(v, bytes.to_vec())
+                    .await
+                    .map_err(|e| match e {
+                        CoreError::Invalid(mut fe) => {
+                            let m = fe.0.remove("image").unwrap_or_default();
+                            CoreError::invalid(if name == "cover" { "cover" } else { "images" }, m)
+                        }
+                        e => e,
+                    })?;
                 if name == "cover" {
                     cover = Some(key);
                 } else {
@@ -403,7 +413,13 @@ async fn create(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult<Response> {
     v.require().map_err(|e| fail(e, &v, "/"))?;
-    let mp = mp.map_err(|_| fail(CoreError::invalid("body", "The form could not be read."), &v, "/"))?;
+    let mp = mp.map_err(|_| {
+        fail(
+            CoreError::invalid("body", "The form could not be read."),
+            &v,
+            "/",
+        )
+    })?;
     let (f, images, cover) = match read_composer(&state, &v, mp).await {
         Ok(x) => x,
         Err(e) => return compose_failed(&state, &v, ComposeForm::default(), e).await,
@@ -434,8 +450,12 @@ async fn compose_failed(
     e: CoreError,
 ) -> PageResult<Response> {
     let article = f.kind == "article";
-    let (r, form) = refuse(Form::of(&f), e, &["body", "visibility", "title", "images", "cover"])
-        .map_err(|e| fail(e, v, "/"))?;
+    let (r, form) = refuse(
+        Form::of(&f),
+        e,
+        &["body", "visibility", "title", "images", "cover"],
+    )
+    .map_err(|e| fail(e, v, "/"))?;
     if article {
         return Ok(r.render(&ArticlePage {
             layout: Layout::new("Write an article", v.member()),
@@ -454,7 +474,10 @@ async fn delete(
     Path(raw): Path<String>,
 ) -> PageResult<Response> {
     let id = path_id(&raw).map_err(|e| fail(e, &v, "/"))?;
-    state.delete_post(&v, id).await.map_err(|e| fail(e, &v, "/"))?;
+    state
+        .delete_post(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, "/"))?;
     Ok(see_other("/?done=deleted", None))
 }
 
@@ -486,11 +509,20 @@ async fn react(
     let current = state.post(&v, id).await.map_err(|e| fail(e, &v, &here))?;
     // Choosing the reaction one already has takes it back.
     if current.my_reaction.map(|k| k.as_str()) == Some(f.kind.as_str()) {
-        state.unreact(&v, id).await.map_err(|e| fail(e, &v, &here))?;
+        state
+            .unreact(&v, id)
+            .await
+            .map_err(|e| fail(e, &v, &here))?;
     } else {
-        state.react(&v, id, &f.kind).await.map_err(|e| fail(e, &v, &here))?;
+        state
+            .react(&v, id, &f.kind)
+            .await
+            .map_err(|e| fail(e, &v, &here))?;
     }
-    Ok(see_other(&format!("{}#post-{id}", back_to(&f.back, &here)), None))
+    Ok(see_other(
+        &format!("{}#post-{id}", back_to(&f.back, &here)),
+        None,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -508,8 +540,14 @@ async fn repost(
     let here = format!("/posts/{raw}");
     let id = path_id(&raw).map_err(|e| fail(e, &v, &here))?;
     let body = Some(f.body.as_str()).filter(|b| !b.trim().is_empty());
-    let p = state.repost(&v, id, body).await.map_err(|e| fail(e, &v, &here))?;
-    Ok(see_other(&format!("/posts/{}?done=reposted", p.post.id), None))
+    let p = state
+        .repost(&v, id, body)
+        .await
+        .map_err(|e| fail(e, &v, &here))?;
+    Ok(see_other(
+        &format!("/posts/{}?done=reposted", p.post.id),
+        None,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -532,10 +570,12 @@ async fn comment(
         parent_id: f.parent_id.trim().parse().ok(),
     };
     match state.add_comment(&v, id, &input).await {
-        Ok(c) => Ok(see_other(&format!("/posts/{id}#comment-{}", c.comment.id), None)),
+        Ok(c) => Ok(see_other(
+            &format!("/posts/{id}#comment-{}", c.comment.id),
+            None,
+        )),
         Err(e) => {
-            let (r, form) =
-                refuse(Form::of(&f), e, &["body"]).map_err(|e| fail(e, &v, &here))?;
+            let (r, form) = refuse(Form::of(&f), e, &["body"]).map_err(|e| fail(e, &v, &here))?;
             let page = post_page(&state, &v, id, form, None, None)
                 .await
                 .map_err(|e| fail(e, &v, &here))?;
@@ -551,8 +591,14 @@ async fn delete_comment(
     PageForm(f): PageForm<ReactForm>,
 ) -> PageResult<Response> {
     let id = path_id(&raw).map_err(|e| fail(e, &v, "/"))?;
-    state.delete_comment(&v, id).await.map_err(|e| fail(e, &v, "/"))?;
-    Ok(see_other(&format!("{}?done=comment-deleted", back_to(&f.back, "/")), None))
+    state
+        .delete_comment(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, "/"))?;
+    Ok(see_other(
+        &format!("{}?done=comment-deleted", back_to(&f.back, "/")),
+        None,
+    ))
 }
 
 async fn react_comment(
@@ -563,9 +609,18 @@ async fn react_comment(
 ) -> PageResult<Response> {
     let id = path_id(&raw).map_err(|e| fail(e, &v, "/"))?;
     if f.kind.is_empty() {
-        state.unreact_comment(&v, id).await.map_err(|e| fail(e, &v, "/"))?;
+        state
+            .unreact_comment(&v, id)
+            .await
+            .map_err(|e| fail(e, &v, "/"))?;
     } else {
-        state.react_comment(&v, id, &f.kind).await.map_err(|e| fail(e, &v, "/"))?;
+        state
+            .react_comment(&v, id, &f.kind)
+            .await
+            .map_err(|e| fail(e, &v, "/"))?;
     }
-    Ok(see_other(&format!("{}#comment-{id}", back_to(&f.back, "/")), None))
+    Ok(see_other(
+        &format!("{}#comment-{id}", back_to(&f.back, "/")),
+        None,
+    ))
 }

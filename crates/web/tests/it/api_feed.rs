@@ -9,7 +9,11 @@ use serde_json::{json, Value};
 use crate::api_posts::{get_post, id, new_post};
 
 async fn feed(app: &TestApp, who: &TestMember, query: &str) -> Value {
-    let r = app.get(&format!("/api/v1/feed{query}")).token(who).send().await;
+    let r = app
+        .get(&format!("/api/v1/feed{query}"))
+        .token(who)
+        .send()
+        .await;
     r.assert_status(200);
     r.json()
 }
@@ -45,8 +49,16 @@ async fn the_feed_brings_connections_follows_hashtags_and_activity_each_with_its
     let eda = app.member("eda").await;
     app.connect(&ann, &bob).await;
     // Ann follows Cyd without being connected; she follows #rust.
-    app.put("/api/v1/follows/cyd").token(&ann).send().await.assert_status(204);
-    app.put("/api/v1/hashtags/Rust/follow").token(&ann).send().await.assert_status(204);
+    app.put("/api/v1/follows/cyd")
+        .token(&ann)
+        .send()
+        .await
+        .assert_status(204);
+    app.put("/api/v1/hashtags/Rust/follow")
+        .token(&ann)
+        .send()
+        .await
+        .assert_status(204);
 
     new_post(&app, &ann, "Mine", "anyone").await;
     new_post(&app, &bob, "From Bob", "anyone").await;
@@ -73,7 +85,12 @@ async fn the_feed_brings_connections_follows_hashtags_and_activity_each_with_its
     let item = &f["items"][0];
     let lines = item["reasons"].as_array().unwrap();
     assert!(lines.len() >= 3, "{item}");
-    assert!(lines.iter().any(|l| l.as_str().unwrap().contains("Engagement")), "{item}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("Engagement")),
+        "{item}"
+    );
     assert!(item["why"]["score"].as_f64().unwrap() > 0.0);
     assert_eq!(f["sort"], "relevant");
 }
@@ -131,13 +148,11 @@ async fn most_recent_is_strictly_by_time_remembered_and_pages_neither_repeat_nor
             format!("?limit=7&cursor={cursor}")
         };
         let f = feed(&app, &ann, &q).await;
-        ranked.extend(
-            f["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["post"]["author"]["handle"].as_str().unwrap().to_string() + "|" + i["post"]["body"].as_str().unwrap()),
-        );
+        ranked.extend(f["items"].as_array().unwrap().iter().map(|i| {
+            i["post"]["author"]["handle"].as_str().unwrap().to_string()
+                + "|"
+                + i["post"]["body"].as_str().unwrap()
+        }));
         match f["next_cursor"].as_str() {
             Some(c) => cursor = c.to_string(),
             None => break,
@@ -149,15 +164,26 @@ async fn most_recent_is_strictly_by_time_remembered_and_pages_neither_repeat_nor
     assert_eq!(unique.len(), ranked.len(), "no repeats: {ranked:?}");
     for w in ranked.windows(10) {
         for a in &authors {
-            let n = w.iter().filter(|x| x.starts_with(&format!("{}|", a.handle))).count();
+            let n = w
+                .iter()
+                .filter(|x| x.starts_with(&format!("{}|", a.handle)))
+                .count();
             assert!(n <= 2, "{} has {n} of 10: {w:?}", a.handle);
         }
     }
     // Bad input.
-    let r = app.get("/api/v1/feed?sort=popular").token(&ann).send().await;
+    let r = app
+        .get("/api/v1/feed?sort=popular")
+        .token(&ann)
+        .send()
+        .await;
     r.assert_status(422);
     assert!(r.json()["error"]["fields"]["sort"].is_string());
-    let r = app.get("/api/v1/feed?cursor=garbage").token(&ann).send().await;
+    let r = app
+        .get("/api/v1/feed?cursor=garbage")
+        .token(&ann)
+        .send()
+        .await;
     r.assert_status(422);
     app.get("/api/v1/feed").send().await.assert_status(401);
 }
@@ -170,10 +196,24 @@ async fn a_connections_only_post_never_reaches_a_non_connection() {
     let zed = app.member("zed").await; // not connected, follows Ann and #secret
     app.connect(&ann, &bob).await;
     app.connect(&bob, &zed).await; // Zed is 2nd degree: still not Ann's connection
-    app.put("/api/v1/follows/ann").token(&zed).send().await.assert_status(204);
-    app.put("/api/v1/hashtags/secret/follow").token(&zed).send().await.assert_status(204);
+    app.put("/api/v1/follows/ann")
+        .token(&zed)
+        .send()
+        .await
+        .assert_status(204);
+    app.put("/api/v1/hashtags/secret/follow")
+        .token(&zed)
+        .send()
+        .await
+        .assert_status(204);
 
-    let p = new_post(&app, &ann, "Only for you @bob and @zed #secret", "connections").await;
+    let p = new_post(
+        &app,
+        &ann,
+        "Only for you @bob and @zed #secret",
+        "connections",
+    )
+    .await;
     // Bob, a connection, reacts and comments: activity Zed would see for an open post.
     app.put(&format!("/api/v1/posts/{}/reaction", id(&p)))
         .token(&bob)
@@ -184,31 +224,70 @@ async fn a_connections_only_post_never_reaches_a_non_connection() {
 
     // Bob sees it everywhere.
     get_post(&app, &bob, &id(&p)).await.assert_status(200);
-    assert!(bodies(&feed(&app, &bob, "").await).iter().any(|b| b.starts_with("Only for you")));
+    assert!(bodies(&feed(&app, &bob, "").await)
+        .iter()
+        .any(|b| b.starts_with("Only for you")));
 
     // Zed: not by id, not in the feed (either order), not on Ann's profile, not on the
     // hashtag page, no mention notification, no repost, no comment, no reaction.
     get_post(&app, &zed, &id(&p)).await.assert_status(404);
     for q in ["", "?sort=recent"] {
         assert!(
-            !bodies(&feed(&app, &zed, q).await).iter().any(|b| b.starts_with("Only for you")),
+            !bodies(&feed(&app, &zed, q).await)
+                .iter()
+                .any(|b| b.starts_with("Only for you")),
             "leaked into Zed's feed {q}"
         );
     }
-    let profile = app.get("/api/v1/members/ann/posts").token(&zed).send().await.json();
+    let profile = app
+        .get("/api/v1/members/ann/posts")
+        .token(&zed)
+        .send()
+        .await
+        .json();
     assert_eq!(profile["items"], json!([]), "{profile}");
-    let tag = app.get("/api/v1/hashtags/secret").token(&zed).send().await.json();
+    let tag = app
+        .get("/api/v1/hashtags/secret")
+        .token(&zed)
+        .send()
+        .await
+        .json();
     assert_eq!(tag["items"], json!([]), "{tag}");
-    let notes = app.get("/api/v1/notifications").token(&zed).send().await.json();
+    let notes = app
+        .get("/api/v1/notifications")
+        .token(&zed)
+        .send()
+        .await
+        .json();
     assert!(
-        !notes["items"].as_array().unwrap().iter().any(|n| n["kind"] == "mention"),
+        !notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "mention"),
         "{notes}"
     );
     for (method, path, body) in [
-        ("post", format!("/api/v1/posts/{}/comments", id(&p)), json!({"body": "hi"})),
-        ("put", format!("/api/v1/posts/{}/reaction", id(&p)), json!({"kind": "like"})),
-        ("post", format!("/api/v1/posts/{}/reposts", id(&p)), json!({})),
-        ("get", format!("/api/v1/posts/{}/comments", id(&p)), json!(null)),
+        (
+            "post",
+            format!("/api/v1/posts/{}/comments", id(&p)),
+            json!({"body": "hi"}),
+        ),
+        (
+            "put",
+            format!("/api/v1/posts/{}/reaction", id(&p)),
+            json!({"kind": "like"}),
+        ),
+        (
+            "post",
+            format!("/api/v1/posts/{}/reposts", id(&p)),
+            json!({}),
+        ),
+        (
+            "get",
+            format!("/api/v1/posts/{}/comments", id(&p)),
+            json!(null),
+        ),
     ] {
         let req = match method {
             "post" => app.post(&path),
@@ -219,13 +298,25 @@ async fn a_connections_only_post_never_reaches_a_non_connection() {
         req.token(&zed).send().await.assert_status(404);
     }
     // Bob was mentioned and may read it: he was told.
-    let bo_notes = app.get("/api/v1/notifications").token(&bob).send().await.json();
+    let bo_notes = app
+        .get("/api/v1/notifications")
+        .token(&bob)
+        .send()
+        .await
+        .json();
     assert!(
-        bo_notes["items"].as_array().unwrap().iter().any(|n| n["kind"] == "mention"),
+        bo_notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "mention"),
         "{bo_notes}"
     );
     // A visitor who is not signed in sees nothing of it either.
-    app.get(&format!("/api/v1/posts/{}", id(&p))).send().await.assert_status(404);
+    app.get(&format!("/api/v1/posts/{}", id(&p)))
+        .send()
+        .await
+        .assert_status(404);
 }
 
 #[tokio::test]
@@ -235,7 +326,11 @@ async fn blocked_members_vanish_from_each_others_feeds_and_posts() {
     let bob = app.member("bob").await;
     app.connect(&ann, &bob).await;
     let p = new_post(&app, &bob, "Bob speaks", "anyone").await;
-    app.put("/api/v1/blocks/bob").token(&ann).send().await.assert_status(204);
+    app.put("/api/v1/blocks/bob")
+        .token(&ann)
+        .send()
+        .await
+        .assert_status(204);
     assert!(!bodies(&feed(&app, &ann, "").await).contains(&"Bob speaks".to_string()));
     get_post(&app, &ann, &id(&p)).await.assert_status(404);
     let mine = new_post(&app, &ann, "Ann speaks", "anyone").await;
@@ -262,13 +357,29 @@ async fn a_new_position_is_a_network_update_in_connections_feeds_and_notificatio
         .iter()
         .find(|i| i["post"]["kind"] == "update")
         .unwrap_or_else(|| panic!("no update in {f}"));
-    assert_eq!(update["post"]["body"], "started a new position as CTO at Acme.");
-    let notes = app.get("/api/v1/notifications").token(&bob).send().await.json();
+    assert_eq!(
+        update["post"]["body"],
+        "started a new position as CTO at Acme."
+    );
+    let notes = app
+        .get("/api/v1/notifications")
+        .token(&bob)
+        .send()
+        .await
+        .json();
     let n = &notes["items"][0];
     assert_eq!(n["kind"], "new_position");
     assert_eq!(n["text"], "Ann started a new position as CTO at Acme.");
     // Not Ann's connection: no update, no notification.
-    assert!(feed(&app, &zed, "").await["items"].as_array().unwrap().is_empty());
-    let z = app.get("/api/v1/notifications").token(&zed).send().await.json();
+    assert!(feed(&app, &zed, "").await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let z = app
+        .get("/api/v1/notifications")
+        .token(&zed)
+        .send()
+        .await
+        .json();
     assert_eq!(z["items"], json!([]));
 }

@@ -40,14 +40,20 @@ async fn each_kind_arrives_once_and_reactions_are_gathered_per_post() {
         .send()
         .await;
     inv.assert_status(201);
-    assert_eq!(texts(&notes(&app, &ann).await), ["Bob invited you to connect."]);
+    assert_eq!(
+        texts(&notes(&app, &ann).await),
+        ["Bob invited you to connect."]
+    );
     let inv_id = inv.json()["invitation"]["id"].as_str().unwrap().to_string();
     app.post(&format!("/api/v1/invitations/{inv_id}/accept"))
         .token(&ann)
         .send()
         .await
         .assert_status(200);
-    assert_eq!(texts(&notes(&app, &bob).await), ["Ann accepted your invitation."]);
+    assert_eq!(
+        texts(&notes(&app, &bob).await),
+        ["Ann accepted your invitation."]
+    );
 
     let p = new_post(&app, &ann, "Hello world", "anyone").await;
     let react = |who: &TestMember, kind: &str| {
@@ -69,7 +75,10 @@ async fn each_kind_arrives_once_and_reactions_are_gathered_per_post() {
         .collect();
     assert_eq!(reaction.len(), 1, "one notification per post: {n}");
     assert_eq!(reaction[0]["count"], 3);
-    assert_eq!(reaction[0]["text"], "Dia and 2 others reacted to your post.");
+    assert_eq!(
+        reaction[0]["text"],
+        "Dia and 2 others reacted to your post."
+    );
     assert_eq!(reaction[0]["actor"]["handle"], "dia");
 
     // Comment, reply, mention, repost.
@@ -98,14 +107,26 @@ async fn each_kind_arrives_once_and_reactions_are_gathered_per_post() {
         "Bob commented on your post.",
         "Dia reposted your post.",
     ] {
-        assert!(ann_texts.contains(&t.to_string()), "{t} missing: {ann_texts:?}");
+        assert!(
+            ann_texts.contains(&t.to_string()),
+            "{t} missing: {ann_texts:?}"
+        );
     }
     let cy_texts = texts(&notes(&app, &cyd).await);
-    assert!(cy_texts.contains(&"Bob replied to your comment.".to_string()), "{cy_texts:?}");
+    assert!(
+        cy_texts.contains(&"Bob replied to your comment.".to_string()),
+        "{cy_texts:?}"
+    );
     let bo_texts = texts(&notes(&app, &bob).await);
-    assert!(bo_texts.contains(&"Cyd mentioned you.".to_string()), "{bo_texts:?}");
+    assert!(
+        bo_texts.contains(&"Cyd mentioned you.".to_string()),
+        "{bo_texts:?}"
+    );
     // Nobody is told about their own actions.
-    assert!(!ann_texts.iter().any(|t| t.starts_with("Ann ")), "{ann_texts:?}");
+    assert!(
+        !ann_texts.iter().any(|t| t.starts_with("Ann ")),
+        "{ann_texts:?}"
+    );
 }
 
 #[tokio::test]
@@ -203,7 +224,11 @@ async fn a_kind_switched_off_is_not_listed_and_the_digest_mails_what_is_unread()
         .await
         .assert_status(201);
     let n = notes(&app, &ann).await;
-    assert_eq!(texts(&n), ["Bob commented on your post."], "reactions are off in-app");
+    assert_eq!(
+        texts(&n),
+        ["Bob commented on your post."],
+        "reactions are off in-app"
+    );
     assert_eq!(n["unread"], 1);
 
     // The digest: a day later, one email with both (reactions are on by email).
@@ -219,9 +244,21 @@ async fn a_kind_switched_off_is_not_listed_and_the_digest_mails_what_is_unread()
         .into_iter()
         .find(|e| e.to.contains("ann@example.com") && e.subject.contains("notification"))
         .expect("a digest for Ann");
-    assert!(mail.body.contains("Bob commented on your post."), "{}", mail.body);
-    assert!(mail.body.contains("Bob reacted to your post."), "{}", mail.body);
-    assert!(mail.body.contains("http://guild.test/posts/"), "{}", mail.body);
+    assert!(
+        mail.body.contains("Bob commented on your post."),
+        "{}",
+        mail.body
+    );
+    assert!(
+        mail.body.contains("Bob reacted to your post."),
+        "{}",
+        mail.body
+    );
+    assert!(
+        mail.body.contains("http://guild.test/posts/"),
+        "{}",
+        mail.body
+    );
     // Not due again the same day; Bob (weekly, nothing new) gets nothing.
     let again = app
         .guild

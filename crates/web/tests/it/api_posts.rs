@@ -10,14 +10,22 @@ pub(crate) async fn post_as(app: &TestApp, who: &TestMember, body: Value) -> Res
 }
 
 /// Writes a post that must be created; returns its JSON.
-pub(crate) async fn new_post(app: &TestApp, who: &TestMember, text: &str, visibility: &str) -> Value {
+pub(crate) async fn new_post(
+    app: &TestApp,
+    who: &TestMember,
+    text: &str,
+    visibility: &str,
+) -> Value {
     let r = post_as(app, who, json!({"body": text, "visibility": visibility})).await;
     r.assert_status(201);
     r.json()["post"].clone()
 }
 
 pub(crate) async fn get_post(app: &TestApp, who: &TestMember, id: &str) -> Resp {
-    app.get(&format!("/api/v1/posts/{id}")).token(who).send().await
+    app.get(&format!("/api/v1/posts/{id}"))
+        .token(who)
+        .send()
+        .await
 }
 
 pub(crate) fn id(v: &Value) -> String {
@@ -37,8 +45,14 @@ async fn a_post_renders_mentions_hashtags_and_links_and_can_be_edited_and_delete
     )
     .await;
     let html = p["body_html"].as_str().unwrap();
-    assert!(html.contains("<a href=\"/in/bob\" class=\"mention\">@bob</a>"), "{html}");
-    assert!(!html.contains("/in/nobody"), "an unknown handle stays text: {html}");
+    assert!(
+        html.contains("<a href=\"/in/bob\" class=\"mention\">@bob</a>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("/in/nobody"),
+        "an unknown handle stays text: {html}"
+    );
     assert!(html.contains("href=\"/hashtags/rust\""), "{html}");
     assert!(html.contains("href=\"https://example.com/x\""), "{html}");
     assert!(html.contains("<strong>bold</strong>"), "{html}");
@@ -67,7 +81,10 @@ async fn a_post_renders_mentions_hashtags_and_links_and_can_be_edited_and_delete
         .await
         .assert_status(404);
     let still = get_post(&app, &ann, &id(&p)).await.json();
-    assert!(still["post"]["body"].as_str().unwrap().starts_with("Hello @bob"));
+    assert!(still["post"]["body"]
+        .as_str()
+        .unwrap()
+        .starts_with("Hello @bob"));
 
     // Ann edits: marked edited.
     let r = app
@@ -99,12 +116,21 @@ async fn bad_posts_are_refused_beside_the_field_and_nothing_is_written() {
     let cases = [
         (json!({"body": "   "}), "body"),
         (json!({"body": "x".repeat(3001)}), "body"),
-        (json!({"body": "hi", "visibility": "everyone"}), "visibility"),
+        (
+            json!({"body": "hi", "visibility": "everyone"}),
+            "visibility",
+        ),
         (json!({"body": "hi", "kind": "essay"}), "kind"),
         (json!({"body": "long form", "kind": "article"}), "title"),
         (json!({"body": "hi", "title": "A title"}), "title"),
-        (json!({"body": "hi", "images": ["../../etc/passwd"]}), "images"),
-        (json!({"body": "hi", "images": ["a","b","c","d","e"]}), "images"),
+        (
+            json!({"body": "hi", "images": ["../../etc/passwd"]}),
+            "images",
+        ),
+        (
+            json!({"body": "hi", "images": ["a","b","c","d","e"]}),
+            "images",
+        ),
         (json!({"body": "bell \u{7}"}), "body"),
     ];
     for (body, field) in cases {
@@ -124,7 +150,11 @@ async fn bad_posts_are_refused_beside_the_field_and_nothing_is_written() {
         .send()
         .await
         .json();
-    assert_eq!(mine["items"].as_array().unwrap().len(), 0, "nothing was written");
+    assert_eq!(
+        mine["items"].as_array().unwrap().len(),
+        0,
+        "nothing was written"
+    );
 
     // Exactly 3,000 characters is fine; an article may be longer and has a title.
     post_as(&app, &ann, json!({"body": "é".repeat(3000)}))
@@ -138,7 +168,10 @@ async fn bad_posts_are_refused_beside_the_field_and_nothing_is_written() {
     .await;
     r.assert_status(201);
     assert_eq!(r.json()["post"]["kind"], "article");
-    assert!(r.json()["post"]["url"].as_str().unwrap().starts_with("/articles/"));
+    assert!(r.json()["post"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("/articles/"));
 }
 
 #[tokio::test]
@@ -149,7 +182,12 @@ async fn reactions_are_one_per_member_changeable_and_counted_by_kind() {
     let cyd = app.member("cyd").await;
     let p = new_post(&app, &ann, "React to me", "anyone").await;
     let url = format!("/api/v1/posts/{}/reaction", id(&p));
-    let r = app.put(&url).token(&bob).json(json!({"kind": "like"})).send().await;
+    let r = app
+        .put(&url)
+        .token(&bob)
+        .json(json!({"kind": "like"}))
+        .send()
+        .await;
     r.assert_status(200);
     assert_eq!(r.json()["post"]["counts"]["reactions"], 1);
     assert_eq!(r.json()["post"]["my_reaction"], "like");
@@ -167,7 +205,12 @@ async fn reactions_are_one_per_member_changeable_and_counted_by_kind() {
         .send()
         .await
         .assert_status(200);
-    let bad = app.put(&url).token(&cyd).json(json!({"kind": "love"})).send().await;
+    let bad = app
+        .put(&url)
+        .token(&cyd)
+        .json(json!({"kind": "love"}))
+        .send()
+        .await;
     bad.assert_status(422);
     assert!(bad.json()["error"]["fields"]["kind"].is_string());
 
@@ -209,7 +252,12 @@ async fn comments_have_one_level_of_replies_and_only_their_author_or_the_posts_m
     let cyd = app.member("cyd").await;
     let p = new_post(&app, &ann, "Discuss", "anyone").await;
     let url = format!("/api/v1/posts/{}/comments", id(&p));
-    let c1 = app.post(&url).token(&bob).json(json!({"body": "First!"})).send().await;
+    let c1 = app
+        .post(&url)
+        .token(&bob)
+        .json(json!({"body": "First!"}))
+        .send()
+        .await;
     c1.assert_status(201);
     let c1 = c1.json()["comment"].clone();
     let reply = app
@@ -231,7 +279,12 @@ async fn comments_have_one_level_of_replies_and_only_their_author_or_the_posts_m
     r2.assert_status(201);
     assert_eq!(r2.json()["comment"]["parent_id"], c1["id"]);
     // Empty or too long: refused beside the field.
-    let bad = app.post(&url).token(&bob).json(json!({"body": " "})).send().await;
+    let bad = app
+        .post(&url)
+        .token(&bob)
+        .json(json!({"body": " "}))
+        .send()
+        .await;
     bad.assert_status(422);
     assert!(bad.json()["error"]["fields"]["body"].is_string());
     let bad = app
@@ -250,7 +303,10 @@ async fn comments_have_one_level_of_replies_and_only_their_author_or_the_posts_m
         .map(|c| c["body"].as_str().unwrap())
         .collect();
     assert_eq!(bodies, ["First!", "Reply", "Reply to reply"]);
-    assert_eq!(get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["comments"], 3);
+    assert_eq!(
+        get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["comments"],
+        3
+    );
 
     // Cyd may not edit or delete Bob's comment.
     let c1_url = format!("/api/v1/comments/{}", c1["id"].as_str().unwrap());
@@ -260,7 +316,11 @@ async fn comments_have_one_level_of_replies_and_only_their_author_or_the_posts_m
         .send()
         .await
         .assert_status(404);
-    app.delete(&c1_url).token(&cyd).send().await.assert_status(404);
+    app.delete(&c1_url)
+        .token(&cyd)
+        .send()
+        .await
+        .assert_status(404);
     // Bob edits his own.
     let e = app
         .patch(&c1_url)
@@ -271,9 +331,19 @@ async fn comments_have_one_level_of_replies_and_only_their_author_or_the_posts_m
     e.assert_status(200);
     assert!(e.json()["comment"]["edited_at"].is_string());
     // Ann, the post's author, deletes Bob's thread: the comment and both replies go.
-    app.delete(&c1_url).token(&ann).send().await.assert_status(204);
-    assert_eq!(get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["comments"], 0);
-    assert_eq!(app.get(&url).token(&ann).send().await.json()["items"], json!([]));
+    app.delete(&c1_url)
+        .token(&ann)
+        .send()
+        .await
+        .assert_status(204);
+    assert_eq!(
+        get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["comments"],
+        0
+    );
+    assert_eq!(
+        app.get(&url).token(&ann).send().await.json()["items"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -295,7 +365,10 @@ async fn reposts_credit_the_original_and_connections_only_posts_cannot_be_repost
     assert_eq!(rp["body"], "Read this");
     assert_eq!(rp["repost_of"]["id"], p["id"]);
     assert_eq!(rp["repost_of"]["author"]["handle"], "ann");
-    assert_eq!(get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["reposts"], 1);
+    assert_eq!(
+        get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["reposts"],
+        1
+    );
     // A plain repost, with no body at all.
     app.post(&format!("/api/v1/posts/{}/reposts", id(&p)))
         .token(&bob)
@@ -369,12 +442,28 @@ async fn posting_and_commenting_are_rate_limited_with_a_clear_message() {
     r.assert_status(429);
     assert_eq!(r.error_code(), "rate_limited");
     assert!(r.json()["error"]["retry_after"].is_string());
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("2 posts an hour"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("2 posts an hour"));
     let url = format!("/api/v1/posts/{}/comments", id(&p));
-    app.post(&url).token(&ann).json(json!({"body": "c1"})).send().await.assert_status(201);
-    let r = app.post(&url).token(&ann).json(json!({"body": "c2"})).send().await;
+    app.post(&url)
+        .token(&ann)
+        .json(json!({"body": "c1"}))
+        .send()
+        .await
+        .assert_status(201);
+    let r = app
+        .post(&url)
+        .token(&ann)
+        .json(json!({"body": "c2"}))
+        .send()
+        .await;
     r.assert_status(429);
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("comments an hour"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("comments an hour"));
 }
 
 #[tokio::test]
@@ -384,7 +473,12 @@ async fn images_are_re_encoded_and_attached() {
     let r = app
         .post("/api/v1/media")
         .token(&ann)
-        .multipart_file("image", "a.png", "image/png", &guild_testkit::png(2400, 1200))
+        .multipart_file(
+            "image",
+            "a.png",
+            "image/png",
+            &guild_testkit::png(2400, 1200),
+        )
         .send()
         .await;
     r.assert_status(201);
@@ -392,7 +486,11 @@ async fn images_are_re_encoded_and_attached() {
     let served = app.get(r.json()["url"].as_str().unwrap()).send().await;
     served.assert_status(200);
     let img = image::load_from_memory(&served.body).unwrap();
-    assert_eq!((img.width(), img.height()), (1600, 800), "scaled to 1600 px");
+    assert_eq!(
+        (img.width(), img.height()),
+        (1600, 800),
+        "scaled to 1600 px"
+    );
     let p = post_as(&app, &ann, json!({"body": "", "images": [key]})).await;
     p.assert_status(201);
     assert_eq!(p.json()["post"]["image_urls"].as_array().unwrap().len(), 1);
@@ -417,7 +515,10 @@ async fn member_text_never_carries_markup_that_runs() {
             continue; // control characters are refused outright
         }
         r.assert_status(201);
-        let html = r.json()["post"]["body_html"].as_str().unwrap().to_ascii_lowercase();
+        let html = r.json()["post"]["body_html"]
+            .as_str()
+            .unwrap()
+            .to_ascii_lowercase();
         assert!(!html.contains("<script"), "{payload} → {html}");
         assert!(!has_dangerous_url(&html), "{payload} → {html}");
         assert!(!has_event_handler(&html), "{payload} → {html}");
@@ -439,6 +540,8 @@ pub(crate) fn has_event_handler(html: &str) -> bool {
 pub(crate) fn has_dangerous_url(html: &str) -> bool {
     html.split('<').skip(1).any(|tag| {
         let inside = tag.split('>').next().unwrap_or("").to_ascii_lowercase();
-        ["javascript:", "vbscript:", "data:"].iter().any(|s| inside.contains(s))
+        ["javascript:", "vbscript:", "data:"]
+            .iter()
+            .any(|s| inside.contains(s))
     })
 }
