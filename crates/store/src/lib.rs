@@ -24,6 +24,7 @@ mod invitations;
 mod network;
 mod notifications;
 mod posts;
+mod reactions;
 mod rows;
 mod sql;
 
