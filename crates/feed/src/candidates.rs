@@ -5,17 +5,24 @@
 //! The work is bounded whatever the network: members' lists are merged newest first through a
 //! heap and the merge stops after `max` items (a viewer with 20,000 connections costs 20,000
 //! list heads, not 20,000 lists), hashtags scan a bounded stretch, and activity reads a few
-//! entries per connection and keeps the newest [`MAX_ACTIVITY`].
+//! entries from each of at most [`ACTIVITY_ACTORS`] connections and keeps the newest
+//! [`MAX_ACTIVITY`].
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::members::{Act, Members};
 use crate::posts::{Entry, Posts};
+use crate::rng::mix;
 use crate::{Activity, Audience, Member, PostId, Sources};
 
 /// Activities read per connection (the newest in the window).
 const ACTIVITY_PER_ACTOR: usize = 5;
+/// Connections whose activity is read, at most. A viewer with more gets a sample that
+/// changes every day: a page can show only so much activity (see [`MAX_ACTIVITY`]), and reading
+/// 20,000 connections' lists would cost more than the rest of the page together.
+pub(crate) const ACTIVITY_ACTORS: usize = 500;
 /// Activities kept in all before they become candidates (the newest).
 pub(crate) const MAX_ACTIVITY: usize = 1_500;
 /// Entries of one hashtag scanned for visible items, at least (four times the items taken).
@@ -136,46 +143,49 @@ fn by_member(
     w: &Window,
     out: &mut Vec<Cand>,
 ) {
-    let mut sources: Vec<(&[Entry], Why)> = Vec::with_capacity(1 + connections.len());
-    sources.push((posts.author_items(viewer), Why::Own));
+    let mut sources: Vec<(&[Entry], Why, Member)> = Vec::with_capacity(1 + connections.len());
+    sources.push((posts.author_items(viewer), Why::Own, viewer));
     sources.extend(
         connections
             .iter()
-            .map(|&c| (posts.author_items(c), Why::Connection)),
+            .map(|&c| (posts.author_items(c), Why::Connection, c)),
     );
     let followed = s
         .following
         .iter()
         .copied()
         .filter(|&f| f != viewer && s.connections.binary_search(&f).is_err() && !(s.hidden)(f));
-    sources.extend(followed.map(|f| (posts.author_items(f), Why::Following)));
+    sources.extend(followed.map(|f| (posts.author_items(f), Why::Following, f)));
 
     // (key, source, position in its list, items taken from it)
-    let mut heap: BinaryHeap<((i64, PostId), u32, u32, u32)> = BinaryHeap::new();
     let head = |list: &[Entry], end: usize| {
         (end > 0 && list[end - 1].ms > w.lower_ms).then(|| {
             let e = list[end - 1];
             ((e.ms, posts.id(e.slot)), end as u32 - 1)
         })
     };
-    for (k, &(list, _)) in sources.iter().enumerate() {
-        if let Some((key, pos)) = head(list, before(posts, list, w.upper)) {
-            heap.push((key, k as u32, pos, 0));
-        }
-    }
+    let heads: Vec<((i64, PostId), u32, u32, u32)> = sources
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &(list, _, _))| {
+            let (key, pos) = head(list, before(posts, list, w.upper))?;
+            Some((key, k as u32, pos, 0))
+        })
+        .collect();
+    let mut heap = BinaryHeap::from(heads);
     let start = out.len();
     while out.len() - start < w.max {
         let Some((key, k, pos, mut taken)) = heap.pop() else {
             break;
         };
-        let (list, why) = sources[k as usize];
+        let (list, why, author) = sources[k as usize];
         let slot = list[pos as usize].slot;
         // A followed member who is no connection: their connections-only items stay hidden.
         if why != Why::Following || posts.audience(slot) == Audience::Anyone {
             out.push(Cand {
                 slot,
                 key,
-                author: posts.author(slot),
+                author,
                 why,
                 tie: 0,
             });
@@ -219,6 +229,21 @@ fn by_hashtag(posts: &Posts, viewer: Member, s: &Sources, w: &Window, out: &mut 
     }
 }
 
+/// All of `connections` when they are few; else [`ACTIVITY_ACTORS`] of them picked by a hash
+/// keyed with `seed` (no memory is read but the list itself).
+fn sample(connections: &[Member], seed: u64) -> Cow<'_, [Member]> {
+    if connections.len() <= ACTIVITY_ACTORS {
+        return Cow::Borrowed(connections);
+    }
+    let mut keyed: Vec<(u64, Member)> = connections
+        .iter()
+        .map(|&c| (mix(seed ^ u64::from(c)), c))
+        .collect();
+    keyed.select_nth_unstable(ACTIVITY_ACTORS);
+    keyed.truncate(ACTIVITY_ACTORS);
+    Cow::Owned(keyed.into_iter().map(|(_, c)| c).collect())
+}
+
 /// Readable items the viewer's (visible) connections recently acted on.
 fn by_activity(
     posts: &Posts,
@@ -229,8 +254,10 @@ fn by_activity(
     w: &Window,
     out: &mut Vec<Cand>,
 ) {
-    let mut acts: Vec<(Member, Act)> = Vec::new();
-    for &c in connections {
+    let day = w.activity.1.div_euclid(24 * 3_600 * 1_000);
+    let actors = sample(connections, mix(u64::from(viewer) ^ mix(day as u64)));
+    let mut acts: Vec<(Member, Act)> = Vec::with_capacity(actors.len() * ACTIVITY_PER_ACTOR);
+    for &c in actors.iter() {
         members.recent(c, w.activity, ACTIVITY_PER_ACTOR, &mut acts);
     }
     if acts.len() > MAX_ACTIVITY {
@@ -255,5 +282,26 @@ fn by_activity(
             },
             tie: a.ms,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_network_is_sampled_the_same_way_all_day() {
+        let few: Vec<Member> = (0..ACTIVITY_ACTORS as u32).collect();
+        assert!(matches!(sample(&few, 1), Cow::Borrowed(_)));
+        let many: Vec<Member> = (0..20_000).collect();
+        let a = sample(&many, 1);
+        assert_eq!(a.len(), ACTIVITY_ACTORS);
+        assert_eq!(a, sample(&many, 1));
+        let b = sample(&many, 2);
+        assert_ne!(a, b, "another day, another sample");
+        let mut distinct = a.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), ACTIVITY_ACTORS);
     }
 }

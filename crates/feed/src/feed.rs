@@ -179,7 +179,7 @@ impl FeedIndex {
         cands.sort_unstable_by_key(|c| std::cmp::Reverse(c.key));
         let mut scored: Vec<_> = cands
             .into_iter()
-            .map(|c| (c, scorer.factors(c.slot)))
+            .map(|c| (c, scorer.factors_of(c.slot, c.author, c.key.0)))
             .collect();
         scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(b.0.key.cmp(&a.0.key)));
         place(scored, |(c, _)| c.author, AUTHOR_CAP, AUTHOR_WINDOW)

@@ -11,7 +11,8 @@
 //! # How a page is made ([`FeedIndex::feed`])
 //! 1. **Candidates** (`candidates`): items younger than [`WINDOW_MS`] (14 days) from the
 //!    viewer's own posts, their connections', the members they follow, the hashtags they
-//!    follow, and what their connections recently reacted to, commented on or reposted; at
+//!    follow, and what their connections recently reacted to, commented on or reposted (read
+//!    from at most 500 connections: a sample that changes daily when there are more); at
 //!    most [`PER_SOURCE`] from each member and hashtag, at most [`MAX_CANDIDATES`] in all (the
 //!    newest). Each item gets one [`Reason`], the first of: own, connection, following,
 //!    a connection commented, reposted, reacted, a followed hashtag.
@@ -151,6 +152,7 @@ pub struct FeedQuery {
     pub now_ms: i64,
     pub sort: Sort,
     pub cursor: Cursor,
+    /// Items per page: 1 to [`MAX_PAGE`] (100); other values are brought within.
     pub limit: usize,
 }
 

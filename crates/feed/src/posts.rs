@@ -106,7 +106,12 @@ fn kind_bits(k: ItemKind) -> u8 {
 /// Inserts `e` into a list sorted by `(ms, id)`; appending is the common case.
 fn link(list: &mut Vec<Entry>, ids: &[PostId], e: Entry) {
     let key = (e.ms, ids[e.slot as usize]);
-    let at = list.partition_point(|x| (x.ms, ids[x.slot as usize]) < key);
+    let before = |x: &Entry| (x.ms, ids[x.slot as usize]) < key;
+    if list.last().is_none_or(before) {
+        list.push(e);
+        return;
+    }
+    let at = list.partition_point(before);
     list.insert(at, e);
 }
 
