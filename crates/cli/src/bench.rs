@@ -43,13 +43,43 @@ async fn feed(args: BenchFeedArgs) -> Result<()> {
     })
     .await
     .context("the benchmark stopped")?;
-    let json: serde_json::Value =
+    let mut json: serde_json::Value =
         serde_json::from_str(&report.to_json()).context("reading the benchmark's JSON")?;
+    let (op, used) = crate::bench_notify::measure(
+        crate::bench_notify::NotifyOptions {
+            members: args.notification_members,
+            per_member: args.notifications_per_member,
+            queries: args.queries.min(2_000),
+            seed: args.network.seed,
+        },
+        &mut |m| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64()),
+    )
+    .await?;
+    if let Some(ops) = json.get_mut("ops").and_then(|o| o.as_object_mut()) {
+        ops.insert("notifications".into(), op);
+    }
+    if let Some(obj) = json.as_object_mut() {
+        obj.insert("notifications_store".into(), used);
+    }
+    // The feed's fairness as a budget beside the latencies: the most connected 1% of authors
+    // may not get a larger share of feed slots than of engagement.
+    let share = |k: &str| json["fairness"][k].as_f64().unwrap_or(f64::NAN);
+    let (slots, engagement) = (
+        share("top_1pct_slot_share"),
+        share("top_1pct_engagement_share"),
+    );
+    let fair = slots <= engagement;
+    if let Some(b) = json.get_mut("budgets").and_then(|b| b.as_object_mut()) {
+        b.insert(
+            "fairness_top_1pct_slot_share".into(),
+            serde_json::json!({"limit": engagement, "value": slots, "met": fair}),
+        );
+    }
     println!("{json}");
     eprintln!(
         "done in {:.1} s; budgets {}",
         start.elapsed().as_secs_f64(),
-        if report.budgets_met() {
+        if report.budgets_met() && fair {
             "met"
         } else {
             "NOT met"

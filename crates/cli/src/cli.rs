@@ -76,6 +76,12 @@ pub struct BenchFeedArgs {
     /// Viewers asked (each: first page, second page, recent page, hashtag page).
     #[arg(long, default_value_t = 5_000, value_name = "Q")]
     pub queries: usize,
+    /// The notification list is read from a real SQLite store: members in it…
+    #[arg(long, default_value_t = 2_000, value_name = "N")]
+    pub notification_members: usize,
+    /// …and notifications each.
+    #[arg(long, default_value_t = 100, value_name = "K")]
+    pub notifications_per_member: usize,
 }
 
 #[derive(Debug, Args)]

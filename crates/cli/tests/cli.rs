@@ -314,3 +314,61 @@ async fn bench_graph_prints_its_json_and_export_writes_the_same_network() {
     }
     assert_eq!(edges.len() as u64, json["edges"].as_u64().unwrap());
 }
+
+#[tokio::test]
+async fn bench_feed_prints_pages_notifications_and_fairness() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guild(dir.path())
+        .args([
+            "bench",
+            "feed",
+            "--members",
+            "3000",
+            "--avg-connections",
+            "12",
+        ])
+        .args([
+            "--posts",
+            "20000",
+            "--reactions",
+            "100000",
+            "--queries",
+            "200",
+        ])
+        .args([
+            "--notification-members",
+            "50",
+            "--notifications-per-member",
+            "30",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["members"], 3000);
+    assert_eq!(json["posts"], 20000);
+    for op in ["feed_page", "feed_page_recent", "notifications"] {
+        let o = &json["ops"][op];
+        assert!(o["count"].as_u64().unwrap() > 0, "{op}: {o}");
+        assert!(
+            o["p50_us"].as_f64().unwrap() <= o["p99_us"].as_f64().unwrap(),
+            "{op}: {o}"
+        );
+    }
+    assert_eq!(json["notifications_store"]["notifications"], 1500);
+    let f = &json["fairness"];
+    for k in ["top_1pct_slot_share", "top_1pct_engagement_share"] {
+        let v = f[k].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&v) && v > 0.0, "{k}: {f}");
+    }
+    let b = &json["budgets"]["fairness_top_1pct_slot_share"];
+    assert_eq!(
+        b["met"].as_bool().unwrap(),
+        f["top_1pct_slot_share"].as_f64() <= f["top_1pct_engagement_share"].as_f64()
+    );
+}
