@@ -23,8 +23,8 @@ use guild_graph::bench::{percentile, Budget, Machine, OpStats};
 use guild_graph::{gen as net, Graph, Snapshot};
 
 use crate::gen::{self, WorldSpec};
-use crate::rng::Rng;
 use crate::{Cursor, FeedIndex, FeedQuery, Member, Sort, Sources};
+use guild_graph::rng::Rng;
 
 mod json;
 

@@ -14,8 +14,8 @@ use std::collections::BinaryHeap;
 
 use crate::members::{Act, Members};
 use crate::posts::{Entry, Posts};
-use crate::rng::mix;
 use crate::{Activity, Audience, Member, PostId, Sources};
+use guild_graph::rng::mix;
 
 /// Activities read per connection (the newest in the window).
 const ACTIVITY_PER_ACTOR: usize = 5;

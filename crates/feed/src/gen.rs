@@ -25,8 +25,8 @@
 
 use guild_graph::Snapshot;
 
-use crate::rng::Rng;
 use crate::{Activity, Audience, Counts, FeedIndex, ItemKind, Member, NewItem, PostId};
+use guild_graph::rng::Rng;
 
 /// Hashtags in use: `topic0` (the most popular) to `topic199`.
 pub const VOCABULARY: u32 = 200;

@@ -56,7 +56,6 @@ mod members;
 mod order;
 mod posts;
 mod rank;
-mod rng;
 
 pub use feed::MAX_PAGE;
 pub use rank::{

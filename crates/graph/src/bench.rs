@@ -21,7 +21,7 @@ use std::time::Instant;
 use crate::rng::Rng;
 use crate::{gen, Graph, Node, Snapshot, SuggestOptions};
 
-mod json;
+pub mod json;
 
 /// What to generate; [`BenchOptions::default`] is the network of the budgets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -34,7 +34,7 @@ pub mod bench;
 pub mod export;
 pub mod gen;
 mod query;
-mod rng;
+pub mod rng;
 mod scratch;
 mod suggest;
 

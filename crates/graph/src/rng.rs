@@ -3,6 +3,7 @@
 //!
 //! Why our own: the crate stays dependency-free, and a generator defined here cannot change
 //! under us with a dependency update (which would silently change every generated network).
+//! `guild-feed`'s world generator draws from the same one.
 //! SplitMix64 passes BigCrush, is a handful of integer operations, and can be forked into any
 //! number of independent streams, so jobs can run on any thread in any order and still produce
 //! the same numbers.
@@ -10,43 +11,43 @@
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The SplitMix64 finaliser: a bijective 64-bit mix.
-pub(crate) fn mix(mut z: u64) -> u64 {
+pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
     #[cfg(test)]
-    pub(crate) fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng(mix(seed))
     }
 
     /// An independent stream for job `stream` under `seed`.
-    pub(crate) fn stream(seed: u64, stream: u64) -> Rng {
+    pub fn stream(seed: u64, stream: u64) -> Rng {
         Rng(mix(seed ^ mix(stream.wrapping_add(GOLDEN))))
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(GOLDEN);
         mix(self.0)
     }
 
     /// Uniform in `0..n` (`n > 0`) by Lemire's multiply-shift; the bias is below 2⁻³².
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
     /// Uniform in `(0, 1]`, on the 2⁻⁵³ grid (never 0, so `1 / u` is finite).
-    pub(crate) fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Fisher–Yates.
-    pub(crate) fn shuffle<T>(&mut self, s: &mut [T]) {
+    pub fn shuffle<T>(&mut self, s: &mut [T]) {
         for i in (1..s.len()).rev() {
             let j = self.below(i as u64 + 1) as usize;
             s.swap(i, j);

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use guild_graph::bench::{Machine, OpStats};
+use guild_graph::bench::json::{comma, decimals, num, op_json, string};
 
 use super::FeedBenchReport;
 
@@ -30,7 +30,7 @@ impl FeedBenchReport {
              impressions\",\"activity_events\":{},\"seen_events\":{}}},\
              \"network_s\":{},\"build_s\":{},\"memory_bytes\":{},\"peak_rss_bytes\":{},\
              \"items_per_page\":{},\"ops\":{{",
-            machine(&self.machine),
+            self.machine.to_json(),
             self.members,
             self.edges,
             w.posts,
@@ -48,7 +48,7 @@ impl FeedBenchReport {
             num(self.items_per_page),
         );
         for (i, (name, s)) in self.ops.iter().enumerate() {
-            let _ = write!(o, "{}{}:{}", comma(i), string(name), op(s));
+            let _ = write!(o, "{}{}:{}", comma(i), string(name), op_json(s));
         }
         let f = &self.fairness;
         let _ = write!(
@@ -76,78 +76,9 @@ impl FeedBenchReport {
     }
 }
 
-fn machine(m: &Machine) -> String {
-    format!(
-        "{{\"cpu\":{},\"cores\":{},\"memory_bytes\":{},\"os\":{},\"arch\":{},\"debug_build\":{}}}",
-        string(&m.cpu),
-        m.cores,
-        m.memory_bytes,
-        string(m.os),
-        string(m.arch),
-        m.debug_build
-    )
-}
-
-fn op(s: &OpStats) -> String {
-    format!(
-        "{{\"p50_us\":{},\"p99_us\":{},\"p999_us\":{},\"count\":{}}}",
-        num(s.p50_us),
-        num(s.p99_us),
-        num(s.p999_us),
-        s.count
-    )
-}
-
-fn comma(i: usize) -> &'static str {
-    if i == 0 {
-        ""
-    } else {
-        ","
-    }
-}
-
-/// Three decimals; `null` for what JSON cannot hold.
-fn num(x: f64) -> String {
-    decimals(x, 3)
-}
-
 /// Four decimals, for shares.
 fn num4(x: f64) -> String {
     decimals(x, 4)
-}
-
-fn decimals(x: f64, d: usize) -> String {
-    if !x.is_finite() {
-        return "null".into();
-    }
-    let s = format!("{x:.d$}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.into()
-    }
-}
-
-/// A JSON string literal.
-fn string(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(o, "\\u{:04x}", u32::from(c));
-            }
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
 }
 
 #[cfg(test)]

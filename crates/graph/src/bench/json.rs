@@ -1,5 +1,6 @@
 //! The benchmark report as JSON, written by hand (the crate has no dependencies), in the shape
-//! API.md gives for `guild bench`.
+//! API.md gives for `guild bench`. The pieces are public: `guild-feed`'s report is written
+//! with them.
 
 use std::fmt::Write;
 
@@ -48,7 +49,8 @@ impl BenchReport {
 }
 
 impl Machine {
-    fn to_json(&self) -> String {
+    /// `{"cpu":…,"cores":…,"memory_bytes":…,"os":…,"arch":…,"debug_build":…}`
+    pub fn to_json(&self) -> String {
         format!(
             "{{\"cpu\":{},\"cores\":{},\"memory_bytes\":{},\"os\":{},\"arch\":{},\"debug_build\":{}}}",
             string(&self.cpu),
@@ -61,7 +63,8 @@ impl Machine {
     }
 }
 
-fn op_json(s: &OpStats) -> String {
+/// `{"p50_us":…,"p99_us":…,"p999_us":…,"count":…}`
+pub fn op_json(s: &OpStats) -> String {
     format!(
         "{{\"p50_us\":{},\"p99_us\":{},\"p999_us\":{},\"count\":{}}}",
         num(s.p50_us),
@@ -71,7 +74,8 @@ fn op_json(s: &OpStats) -> String {
     )
 }
 
-fn comma(i: usize) -> &'static str {
+/// The separator before the `i`-th member of a JSON list or object.
+pub fn comma(i: usize) -> &'static str {
     if i == 0 {
         ""
     } else {
@@ -81,22 +85,26 @@ fn comma(i: usize) -> &'static str {
 
 /// Three decimals (sub-nanosecond digits of a microsecond figure are noise); `null` for what
 /// JSON cannot hold.
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        let s = format!("{x:.3}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" {
-            "0".into()
-        } else {
-            s.into()
-        }
+pub fn num(x: f64) -> String {
+    decimals(x, 3)
+}
+
+/// `x` with at most `d` decimals, trailing zeros dropped; `null` when not finite.
+pub fn decimals(x: f64, d: usize) -> String {
+    if !x.is_finite() {
+        return "null".into();
+    }
+    let s = format!("{x:.d$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
     } else {
-        "null".into()
+        s.into()
     }
 }
 
 /// A JSON string literal.
-pub(super) fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
     for c in s.chars() {
