@@ -72,6 +72,9 @@ function liveCounts() {
     el.hidden = n === 0;
   };
   const events = new EventSource(nav.dataset.live);
+  // "open" while connected, "reconnecting" in between: for styling, and tests wait on it.
+  events.addEventListener("open", () => { nav.dataset.liveState = "open"; });
+  events.addEventListener("error", () => { nav.dataset.liveState = "reconnecting"; });
   events.addEventListener("counts", (e) => {
     try {
       const c = JSON.parse(e.data);

@@ -10,8 +10,10 @@ mod browser;
 mod driver;
 mod flows;
 
+mod feed_flow;
 mod keyboard;
 mod network_journey;
 mod phone;
+mod post_xss;
 mod profile_journey;
 mod xss;
