@@ -383,3 +383,76 @@ async fn a_new_position_is_a_network_update_in_connections_feeds_and_notificatio
         .json();
     assert_eq!(z["items"], json!([]));
 }
+
+#[tokio::test]
+async fn openapi_lists_every_feed_route_with_its_methods() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json").send().await;
+    doc.assert_status(200);
+    let paths = doc.json()["paths"].clone();
+    for (p, methods) in [
+        ("/api/v1/posts", &["post"][..]),
+        ("/api/v1/posts/{id}", &["get", "patch", "delete"][..]),
+        ("/api/v1/posts/{id}/reaction", &["put", "delete"][..]),
+        ("/api/v1/posts/{id}/reactions", &["get"][..]),
+        ("/api/v1/posts/{id}/comments", &["post", "get"][..]),
+        ("/api/v1/posts/{id}/reposts", &["post"][..]),
+        ("/api/v1/posts/{id}/stats", &["get"][..]),
+        ("/api/v1/comments/{id}", &["patch", "delete"][..]),
+        ("/api/v1/comments/{id}/reaction", &["put", "delete"][..]),
+        ("/api/v1/media", &["post"][..]),
+        ("/api/v1/members/{handle}/posts", &["get"][..]),
+        ("/api/v1/feed", &["get"][..]),
+        ("/api/v1/hashtags/{tag}", &["get"][..]),
+        ("/api/v1/hashtags/{tag}/follow", &["put", "delete"][..]),
+        ("/api/v1/me/hashtags", &["get"][..]),
+        ("/api/v1/mentions", &["get"][..]),
+        ("/api/v1/notifications", &["get"][..]),
+        ("/api/v1/notifications/read", &["post"][..]),
+        ("/api/v1/me/notification-settings", &["get", "put"][..]),
+        ("/api/v1/events", &["get"][..]),
+    ] {
+        for m in methods {
+            assert!(
+                paths[p][m].is_object(),
+                "{m} {p} missing from the OpenAPI document"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn mention_suggestions_come_from_ones_connections_and_bad_hashtags_are_refused() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let _bobby = app.member("bobby").await; // not connected
+    app.connect(&ann, &bob).await;
+    let r = app.get("/api/v1/mentions?q=Bo").token(&ann).send().await;
+    r.assert_status(200);
+    let handles: Vec<&str> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["handle"].as_str().unwrap())
+        .collect();
+    assert_eq!(handles, ["bob"], "bobby is not a connection");
+    for bad in ["%20", "-", "123", "a%3Cb"] {
+        let r = app
+            .put(&format!("/api/v1/hashtags/{bad}/follow"))
+            .token(&ann)
+            .send()
+            .await;
+        r.assert_status(422);
+        assert!(r.json()["error"]["fields"]["tag"].is_string());
+    }
+    assert_eq!(
+        app.get("/api/v1/me/hashtags")
+            .token(&ann)
+            .send()
+            .await
+            .json(),
+        json!([])
+    );
+}
