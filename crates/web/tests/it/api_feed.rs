@@ -430,8 +430,8 @@ async fn mention_suggestions_come_from_ones_connections_and_bad_hashtags_are_ref
     app.connect(&ann, &bob).await;
     let r = app.get("/api/v1/mentions?q=Bo").token(&ann).send().await;
     r.assert_status(200);
-    let handles: Vec<&str> = r
-        .json()
+    let list = r.json();
+    let handles: Vec<&str> = list
         .as_array()
         .unwrap()
         .iter()
