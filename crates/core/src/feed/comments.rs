@@ -135,7 +135,8 @@ impl Guild {
         )
         .await?;
         if let Some((_, replied_to)) = parent {
-            if replied_to != post.author_id {
+            // Only someone who may still read the post hears of a reply in it.
+            if replied_to != post.author_id && self.member_can_read(replied_to, &post).await? {
                 self.notify_one(
                     &me,
                     replied_to,

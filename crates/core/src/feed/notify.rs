@@ -156,6 +156,20 @@ impl Guild {
         Ok(())
     }
 
+    /// Whether member `id` (active) may read `post`, as [`Guild::can_read`] decides for them.
+    pub(crate) async fn member_can_read(&self, id: MemberId, post: &Post) -> CoreResult<bool> {
+        let Some(m) = self.store.member_by_id(id).await?.filter(|m| m.active) else {
+            return Ok(false);
+        };
+        let as_them = Viewer::Member(m);
+        let author_vis = self
+            .people_by_ids(&as_them, &[post.author_id])
+            .await?
+            .pop()
+            .map(|p| p.card.visibility);
+        Ok(author_vis.is_some_and(|vis| self.can_read(&as_them, post, vis)))
+    }
+
     /// Mentions in a post (or a comment on it) tell each mentioned member who may read it.
     pub(crate) async fn notify_mentions(
         &self,
@@ -165,14 +179,7 @@ impl Guild {
         mentioned: &[Member],
     ) -> CoreResult<()> {
         for m in mentioned {
-            let as_them = Viewer::Member(m.clone());
-            let author_vis = self
-                .people_by_ids(&as_them, &[post.author_id])
-                .await?
-                .pop()
-                .map(|p| p.card.visibility);
-            let Some(vis) = author_vis else { continue };
-            if !self.can_read(&as_them, post, vis) {
+            if !self.member_can_read(m.id, post).await? {
                 continue;
             }
             let key = match comment_id {

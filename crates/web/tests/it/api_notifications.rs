@@ -340,3 +340,39 @@ async fn the_event_stream_pushes_notifications_and_counts_live_and_catches_up() 
     let r = app.get("/api/v1/events").send().await;
     r.assert_status(401);
 }
+
+#[tokio::test]
+async fn a_reply_in_a_post_one_can_no_longer_read_is_not_notified() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let zed = app.member("zed").await;
+    app.connect(&ann, &bob).await;
+    let p = new_post(&app, &ann, "Open for now", "anyone").await;
+    let c = app
+        .post(&format!("/api/v1/posts/{}/comments", id(&p)))
+        .token(&zed)
+        .json(json!({"body": "Zed was here"}))
+        .send()
+        .await;
+    c.assert_status(201);
+    let cid = c.json()["comment"]["id"].clone();
+    // Ann narrows the post to her connections; Zed is not one.
+    app.patch(&format!("/api/v1/posts/{}", id(&p)))
+        .token(&ann)
+        .json(json!({"body": "Open for now", "visibility": "connections"}))
+        .send()
+        .await
+        .assert_status(200);
+    app.post(&format!("/api/v1/posts/{}/comments", id(&p)))
+        .token(&bob)
+        .json(json!({"body": "Replying, @zed", "parent_id": cid}))
+        .send()
+        .await
+        .assert_status(201);
+    assert_eq!(
+        notes(&app, &zed).await["items"],
+        json!([]),
+        "neither the reply nor the mention"
+    );
+}
