@@ -107,7 +107,22 @@ async fn demo_seeds_serves_and_prints_logins() {
         .unwrap()
         .unwrap();
     assert!(edges.iter().any(|&(a, b)| a == me.id || b == me.id));
-    assert!(store.count_pending_received(me.id, 0).await.unwrap() > 0);
+    let pending = store.count_pending_received(me.id, 0).await.unwrap();
+    assert!(pending > 0);
+    // …each of them a notification, and the network has been talking.
+    use guild_core::feed::model::NotificationKind;
+    use guild_core::store::{FeedStore, NotificationStore};
+    let unread = store
+        .unread_count(me.id, &NotificationKind::ALL)
+        .await
+        .unwrap();
+    assert_eq!(unread, pending);
+    let posts = store.all_feed_rows().await.unwrap();
+    assert!(posts.len() >= 10, "{} posts", posts.len());
+    assert!(
+        posts.iter().any(|p| p.counts.reactions > 0),
+        "nobody reacted"
+    );
 }
 
 #[tokio::test]

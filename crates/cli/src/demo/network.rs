@@ -157,9 +157,24 @@ pub async fn welcome_member(store: &dyn Store, seed: u64, now: i64) -> Result<()
     for (i, &from) in inviters.iter().enumerate() {
         let note = notes.get(i).copied().flatten();
         // Someone already connected by the community draw is skipped.
-        let _ = store
-            .create_invitation(from, me, note, now - (i as i64 + 1) * 3_600_000)
-            .await;
+        let at = now - (i as i64 + 1) * 3_600_000;
+        if let Ok(inv) = store.create_invitation(from, me, note, at).await {
+            // As the product would: each invitation is also a notification.
+            let kind = guild_core::feed::model::NotificationKind::InvitationReceived;
+            store
+                .notify(&[guild_core::feed::model::NewNotification {
+                    member_id: me,
+                    kind,
+                    actor_id: from,
+                    post_id: None,
+                    comment_id: None,
+                    invitation_id: Some(inv.id),
+                    group_key: format!("{}:{}", kind.as_str(), inv.id),
+                    created_at: at,
+                }])
+                .await
+                .context("notifying the demo member")?;
+        }
     }
     Ok(())
 }
