@@ -55,6 +55,11 @@ echo "postgres: $("$PG_BIN/postgres" --version)"
 echo "chromium: $(chromium --version 2>/dev/null || echo '?')"
 echo "chromedriver: $(chromedriver --version 2>/dev/null || echo '?')"
 
+# A build from scratch (a fresh clone, as CI's) gains nothing from incremental compilation's
+# bookkeeping; a developer's warm target/ keeps it.
+if [ ! -d target/debug ] && [ -z "${CARGO_INCREMENTAL:-}" ]; then
+    export CARGO_INCREMENTAL=0
+fi
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export CHROME="${CHROME:-$(command -v chromium)}"
 

@@ -428,6 +428,8 @@ pub fn table_comment(table: &str, key: &str) -> &'static str {
         }
         ("limits", "max_connections") => "The most connections one member may have.",
         ("limits", "session_days") => "Days a sign-in lasts.",
+        ("limits", "posts_per_hour") => "Posts and articles one member may write in an hour.",
+        ("limits", "comments_per_hour") => "Comments one member may write in an hour.",
         ("limits", "photo_max_bytes") => "Largest profile photo upload, in bytes.",
         ("limits", "photo_max_pixels") => "Largest profile photo, in pixels (width × height).",
         ("smtp", "host") => "The SMTP server.",

@@ -184,6 +184,21 @@ impl NotificationStore for SqlStore {
         self.run(&sql, &[Val::Int(now), Val::Int(member)]).await
     }
 
+    async fn mark_invitation_read(
+        &self,
+        member: MemberId,
+        invitation: i64,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let sql = "UPDATE notifications SET read_at = $1 \
+                   WHERE member_id = $2 AND invitation_id = $3 AND read_at IS NULL";
+        self.run(
+            sql,
+            &[Val::Int(now), Val::Int(member), Val::Int(invitation)],
+        )
+        .await
+    }
+
     async fn unread_since(
         &self,
         member: MemberId,

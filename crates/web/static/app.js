@@ -68,7 +68,7 @@ function liveCounts() {
     const el = document.getElementById(id);
     if (!el) return;
     el.textContent = String(n);
-    el.setAttribute("aria-label", `${n} ${what}`);
+    el.setAttribute("aria-label", `${n} ${what}${n === 1 ? "" : "s"}`);
     el.hidden = n === 0;
   };
   const events = new EventSource(nav.dataset.live);
@@ -78,8 +78,8 @@ function liveCounts() {
   events.addEventListener("counts", (e) => {
     try {
       const c = JSON.parse(e.data);
-      set("unread-count", c.notifications, "unread notifications");
-      set("pending-count", c.invitations, "pending invitations");
+      set("unread-count", c.notifications, "unread notification");
+      set("pending-count", c.invitations, "pending invitation");
     } catch (_) {
       /* a malformed event changes nothing */
     }

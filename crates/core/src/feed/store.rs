@@ -172,6 +172,14 @@ pub trait NotificationStore: Send + Sync {
     /// changed. Ids of other members' notifications change nothing.
     async fn mark_read(&self, member: MemberId, ids: Option<&[i64]>, now: i64) -> StoreResult<u64>;
     /// Unread notifications of these kinds changed at or after `since`, newest first (digest).
+    /// Marks read the member's notifications about invitation `invitation` (it was answered
+    /// or withdrawn); returns how many changed.
+    async fn mark_invitation_read(
+        &self,
+        member: MemberId,
+        invitation: i64,
+        now: i64,
+    ) -> StoreResult<u64>;
     async fn unread_since(
         &self,
         member: MemberId,

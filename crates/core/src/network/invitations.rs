@@ -434,7 +434,7 @@ impl Guild {
             inv.id,
         )
         .await?;
-        self.feed.push(crate::feed::Push::Counts { member: me.id });
+        self.invitation_settled(me.id, inv.id).await?;
         self.people_by_ids(viewer, &[inv.from])
             .await?
             .pop()
@@ -461,18 +461,34 @@ impl Guild {
         self.store
             .answer_invitation(id, me, answer, now_ms())
             .await?
-            .map(|_| ())
-            .ok_or(CoreError::NotFound)
+            .ok_or(CoreError::NotFound)?;
+        self.invitation_settled(me, id).await
+    }
+
+    /// An answered or withdrawn invitation's "… invited you" notification is read: there is
+    /// nothing left to do about it.
+    async fn invitation_settled(&self, invitee: MemberId, id: i64) -> CoreResult<()> {
+        if self
+            .store
+            .mark_invitation_read(invitee, id, now_ms())
+            .await?
+            > 0
+        {
+            self.feed
+                .push(crate::feed::Push::Counts { member: invitee });
+        }
+        Ok(())
     }
 
     /// The sender takes back an invitation that is still open.
     pub async fn withdraw_invitation(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
         let me = Self::me(viewer)?;
-        self.store
+        let inv = self
+            .store
             .withdraw_invitation(id, me, now_ms())
             .await?
-            .map(|_| ())
-            .ok_or(CoreError::NotFound)
+            .ok_or(CoreError::NotFound)?;
+        self.invitation_settled(inv.to, id).await
     }
 
     /// Who may invite the viewer: everyone, or only people who know their email address.

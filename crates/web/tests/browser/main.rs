@@ -10,10 +10,11 @@ mod browser;
 mod driver;
 mod flows;
 
-mod feed_flow;
+mod feed_journey;
+mod feed_phone;
+mod feed_xss;
 mod keyboard;
 mod network_journey;
 mod phone;
-mod post_xss;
 mod profile_journey;
 mod xss;

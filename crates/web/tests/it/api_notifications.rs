@@ -54,6 +54,10 @@ async fn each_kind_arrives_once_and_reactions_are_gathered_per_post() {
         texts(&notes(&app, &bob).await),
         ["Ann accepted your invitation."]
     );
+    // Accepting settled it: Ann's "invited you" is read.
+    let n = notes(&app, &ann).await;
+    assert_eq!(n["unread"], 0, "{n}");
+    assert_eq!(n["items"][0]["read"], true, "{n}");
 
     let p = new_post(&app, &ann, "Hello world", "anyone").await;
     let react = |who: &TestMember, kind: &str| {

@@ -389,7 +389,7 @@ async fn hashtags_can_be_followed_and_notifications_read_and_tuned() {
 
     // The badge and the centre.
     assert!(
-        home.contains("aria-label=\"1 unread notifications\">1<"),
+        home.contains("aria-label=\"1 unread notification\">1<"),
         "{home}"
     );
     let centre = app.get("/notifications").session(&ann).send().await.text();

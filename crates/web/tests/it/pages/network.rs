@@ -67,7 +67,7 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
     // Bob sees the count in the top bar and the invitation with its note.
     let home = app.get("/network").session(&bob).send().await.text();
     assert!(
-        home.contains("id=\"pending-count\" aria-label=\"1 pending invitations\">1<"),
+        home.contains("id=\"pending-count\" aria-label=\"1 pending invitation\">1<"),
         "{home}"
     );
     assert!(home.contains("Met at RustConf"), "{home}");
