@@ -159,15 +159,7 @@ impl InvitationStore for SqlStore {
         sql.push(&format!(
             "{who} = {m} AND state IN {states} AND created_at > {e}"
         ));
-        if let Some((t, id)) = q.before {
-            let t = sql.arg(Val::Int(t));
-            let i = sql.arg(Val::Int(id));
-            sql.push(&format!(
-                " AND (created_at < {t} OR (created_at = {t} AND id < {i}))"
-            ));
-        }
-        let l = sql.arg(Val::Int(i64::from(q.limit)));
-        sql.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+        sql.newest_first(q.before, q.limit);
         let rows: Vec<InvitationRow> = with_pool!(self, |p| bind_all!(
             sqlx::query_as::<_, InvitationRow>(&sql.text),
             &sql.binds

@@ -113,21 +113,8 @@ impl NotificationStore for SqlStore {
         if kinds.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = Sql::new(format!(
-            "SELECT {NOTIFICATION_COLS} FROM notifications WHERE member_id = "
-        ));
-        let m = sql.arg(Val::Int(member));
-        sql.push(&m);
-        push_kinds(&mut sql, kinds);
-        if let Some((t, id)) = before {
-            let t = sql.arg(Val::Int(t));
-            let i = sql.arg(Val::Int(id));
-            sql.push(&format!(
-                " AND (created_at < {t} OR (created_at = {t} AND id < {i}))"
-            ));
-        }
-        let l = sql.arg(Val::Int(i64::from(limit)));
-        sql.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+        let mut sql = of_member(member, kinds);
+        sql.newest_first(before, limit);
         self.fetch_notifications(&sql).await
     }
 
@@ -141,12 +128,7 @@ impl NotificationStore for SqlStore {
         if kinds.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = Sql::new(format!(
-            "SELECT {NOTIFICATION_COLS} FROM notifications WHERE member_id = "
-        ));
-        let m = sql.arg(Val::Int(member));
-        sql.push(&m);
-        push_kinds(&mut sql, kinds);
+        let mut sql = of_member(member, kinds);
         let a = sql.arg(Val::Int(after_id));
         let l = sql.arg(Val::Int(i64::from(limit)));
         sql.push(&format!(" AND id > {a} ORDER BY id LIMIT {l}"));
@@ -209,13 +191,8 @@ impl NotificationStore for SqlStore {
         if kinds.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = Sql::new(format!(
-            "SELECT {NOTIFICATION_COLS} FROM notifications WHERE member_id = "
-        ));
-        let m = sql.arg(Val::Int(member));
-        sql.push(&m);
+        let mut sql = of_member(member, kinds);
         sql.push(" AND read_at IS NULL");
-        push_kinds(&mut sql, kinds);
         let s = sql.arg(Val::Int(since));
         let l = sql.arg(Val::Int(i64::from(limit)));
         sql.push(&format!(
@@ -301,4 +278,15 @@ impl NotificationStore for SqlStore {
             .await
             .map(|_| ())
     }
+}
+
+/// `SELECT … FROM notifications` of one member, of these kinds: the opening every list shares.
+fn of_member(member: MemberId, kinds: &[NotificationKind]) -> Sql {
+    let mut sql = Sql::new(format!(
+        "SELECT {NOTIFICATION_COLS} FROM notifications WHERE member_id = "
+    ));
+    let m = sql.arg(Val::Int(member));
+    sql.push(&m);
+    push_kinds(&mut sql, kinds);
+    sql
 }

@@ -265,15 +265,7 @@ impl FeedStore for SqlStore {
             let v = sql.arg(Val::Text(PostVisibility::Anyone.as_str().into()));
             sql.push(&format!(" AND visibility = {v}"));
         }
-        if let Some((t, id)) = before {
-            let t = sql.arg(Val::Int(t));
-            let i = sql.arg(Val::Int(id));
-            sql.push(&format!(
-                " AND (created_at < {t} OR (created_at = {t} AND id < {i}))"
-            ));
-        }
-        let l = sql.arg(Val::Int(i64::from(limit)));
-        sql.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+        sql.newest_first(before, limit);
         self.fetch_posts(&sql).await
     }
 

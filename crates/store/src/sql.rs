@@ -49,6 +49,19 @@ impl Sql {
     pub(crate) fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
+    /// The newest-first keyset tail shared by every list ordered by `(created_at, id)`:
+    /// rows strictly before `before`, newest first, at most `limit`.
+    pub(crate) fn newest_first(&mut self, before: Option<(i64, i64)>, limit: u32) {
+        if let Some((t, id)) = before {
+            let t = self.arg(Val::Int(t));
+            let i = self.arg(Val::Int(id));
+            self.push(&format!(
+                " AND (created_at < {t} OR (created_at = {t} AND id < {i}))"
+            ));
+        }
+        let l = self.arg(Val::Int(i64::from(limit)));
+        self.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+    }
 }
 
 macro_rules! bind_all {
