@@ -13,11 +13,15 @@
 use std::sync::Mutex;
 
 use crate::candidates::{gather, may_read, Why, Window};
-use crate::order::place;
+use crate::order::{place, Caps};
 use crate::posts::Posts;
-use crate::rank::{Scorer, AUTHOR_CAP, AUTHOR_WINDOW, MAX_CANDIDATES, PER_SOURCE, WINDOW_MS};
+use crate::rank::{
+    Scorer, AUTHOR_CAP, AUTHOR_WINDOW, MAX_CANDIDATES, PER_SOURCE, REPOST_CAP, UPDATE_CAP,
+    WINDOW_MS,
+};
 use crate::{
-    Cursor, Factors, FeedIndex, FeedPage, FeedQuery, Member, PostId, Ranked, Reason, Sort, Sources,
+    Cursor, Factors, FeedIndex, FeedPage, FeedQuery, ItemKind, Member, PostId, Ranked, Reason,
+    Sort, Sources,
 };
 
 /// The most items one page returns (a larger `limit` is cut to this).
@@ -27,6 +31,21 @@ pub const MAX_PAGE: usize = 100;
 const MEMO_SLOTS: usize = 1_024;
 /// Positions of an order remembered (50 pages of 20); pages past them are recomputed.
 const MEMO_ITEMS: usize = 1_000;
+/// The variety caps: per author, and per kind in the order of [`variety`].
+const CAPS: Caps<'static> = Caps {
+    author: AUTHOR_CAP,
+    kinds: &[AUTHOR_WINDOW, REPOST_CAP, UPDATE_CAP],
+    window: AUTHOR_WINDOW,
+};
+
+/// An item's kind as the variety caps count it: posts and articles are not capped.
+fn variety(kind: ItemKind) -> usize {
+    match kind {
+        ItemKind::Post | ItemKind::Article => 0,
+        ItemKind::Repost => 1,
+        ItemKind::Update => 2,
+    }
+}
 
 struct Memoed {
     viewer: Member,
@@ -157,7 +176,7 @@ impl FeedIndex {
         FeedPage { items, next }
     }
 
-    /// The whole order as of `as_of`: candidates, scores, then the per-author cap.
+    /// The whole order as of `as_of`: candidates, scores, then the variety caps.
     fn rank(
         &self,
         posts: &Posts,
@@ -182,14 +201,18 @@ impl FeedIndex {
             .map(|c| (c, scorer.factors_of(c.slot, c.author, c.key.0)))
             .collect();
         scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(b.0.key.cmp(&a.0.key)));
-        place(scored, |(c, _)| c.author, AUTHOR_CAP, AUTHOR_WINDOW)
-            .into_iter()
-            .map(|(c, f)| Placed {
-                slot: c.slot,
-                why: c.why,
-                factors: Some(f),
-            })
-            .collect()
+        place(
+            scored,
+            |(c, _)| (c.author, variety(posts.kind(c.slot))),
+            &CAPS,
+        )
+        .into_iter()
+        .map(|(c, f)| Placed {
+            slot: c.slot,
+            why: c.why,
+            factors: Some(f),
+        })
+        .collect()
     }
 
     /// Newest first, strictly by `(created_ms, id)`, below `upper`.
@@ -304,6 +327,7 @@ fn ranked(posts: &Posts, slot: u32, why: Why, factors: Factors) -> Ranked {
     Ranked {
         id: posts.id(slot),
         author: posts.author(slot),
+        kind: posts.kind(slot),
         reason,
         factors,
     }

@@ -22,7 +22,8 @@
 //!    reason. Removed items are gone from every list.
 //! 3. **Score** (`rank`): quality × affinity × freshness × seen; see [`Factors`].
 //!    Never the author's connection or follower count.
-//! 4. **Order** (`order`): by score, then at most [`AUTHOR_CAP`] items of one author in any
+//! 4. **Order** (`order`): by score, then for variety at most [`AUTHOR_CAP`] items of one
+//!    author, [`REPOST_CAP`] reposts and [`UPDATE_CAP`] network updates in any
 //!    [`AUTHOR_WINDOW`] consecutive items of the whole ranked order.
 //! 5. **Pages**: "relevant" pages recompute the order as of the first page's time (so freshness
 //!    and "seen" do not move under the reader) and serve it by offset; the order of a recent
@@ -59,7 +60,8 @@ mod rank;
 
 pub use feed::MAX_PAGE;
 pub use rank::{
-    AUTHOR_CAP, AUTHOR_WINDOW, HALF_LIFE_HOURS, MAX_CANDIDATES, PER_SOURCE, SEEN_FACTOR, WINDOW_MS,
+    AUTHOR_CAP, AUTHOR_WINDOW, HALF_LIFE_HOURS, MAX_CANDIDATES, PER_SOURCE, REPOST_CAP,
+    SEEN_FACTOR, UPDATE_CAP, WINDOW_MS,
 };
 
 /// A member: the same id space as `guild_graph::Node` (the store's member id as `u32`).
@@ -180,6 +182,7 @@ pub struct FeedPage {
 pub struct Ranked {
     pub id: PostId,
     pub author: Member,
+    pub kind: ItemKind,
     pub reason: Reason,
     pub factors: Factors,
 }

@@ -290,6 +290,15 @@ impl Posts {
         self.authors[slot as usize]
     }
 
+    pub(crate) fn kind(&self, slot: u32) -> ItemKind {
+        match self.flags[slot as usize] >> KIND_SHIFT & 3 {
+            0 => ItemKind::Post,
+            1 => ItemKind::Article,
+            2 => ItemKind::Repost,
+            _ => ItemKind::Update,
+        }
+    }
+
     pub(crate) fn created(&self, slot: u32) -> i64 {
         self.created[slot as usize]
     }

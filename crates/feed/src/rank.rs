@@ -22,6 +22,11 @@ pub const SEEN_FACTOR: f64 = 0.15;
 /// At most `AUTHOR_CAP` items of one author in any `AUTHOR_WINDOW` consecutive feed items.
 pub const AUTHOR_CAP: usize = 2;
 pub const AUTHOR_WINDOW: usize = 10;
+/// At most this many reposts in any `AUTHOR_WINDOW` consecutive feed items.
+pub const REPOST_CAP: usize = 3;
+/// At most this many network updates ("started a new position") in any `AUTHOR_WINDOW`
+/// consecutive feed items.
+pub const UPDATE_CAP: usize = 2;
 
 /// Impressions' worth of weight the author's baseline keeps in an item's rate: 3 reactions
 /// out of 10 impressions is mostly luck, 300 out of 1,000 is not.

@@ -20,6 +20,7 @@ struct Post {
     author: Member,
     created: i64,
     audience: Audience,
+    kind: ItemKind,
     tags: Vec<String>,
     counts: Counts,
 }
@@ -48,16 +49,25 @@ fn counts() -> impl Strategy<Value = Counts> {
     })
 }
 
-fn post(members: u32) -> impl Strategy<Value = (Member, i64, bool, Vec<usize>, Counts)> {
+type NewPost = (Member, i64, bool, ItemKind, Vec<usize>, Counts);
+
+fn post(members: u32) -> impl Strategy<Value = NewPost> {
     (
         // Member 0 posts far more than the rest, to exercise the per-author cap.
         prop_oneof![Just(0u32), 0..members],
         0..16 * DAY,
         prop::bool::weighted(0.3),
+        // Reposts and updates often enough to exercise their caps.
+        prop_oneof![
+            3 => Just(ItemKind::Post),
+            1 => Just(ItemKind::Article),
+            3 => Just(ItemKind::Repost),
+            3 => Just(ItemKind::Update),
+        ],
         prop::collection::vec(0..TAGS.len(), 0..3),
         counts(),
     )
-        .prop_map(|(a, age, conn, tags, c)| (a, NOW - age, conn, tags, c))
+        .prop_map(|(a, age, conn, kind, tags, c)| (a, NOW - age, conn, kind, tags, c))
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -86,7 +96,7 @@ fn world() -> impl Strategy<Value = World> {
                 let posts: Vec<Post> = posts
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (author, created, conn, tags, counts))| Post {
+                    .map(|(i, (author, created, conn, kind, tags, counts))| Post {
                         id: 1_000 + i as PostId,
                         author,
                         created,
@@ -95,6 +105,7 @@ fn world() -> impl Strategy<Value = World> {
                         } else {
                             Audience::Anyone
                         },
+                        kind,
                         tags: tags.iter().map(|&t| TAGS[t].to_owned()).collect(),
                         counts,
                     })
@@ -146,7 +157,7 @@ impl World {
                 author: p.author,
                 created_ms: p.created,
                 audience: p.audience,
-                kind: ItemKind::Post,
+                kind: p.kind,
                 tags: p.tags.clone(),
             };
             ix.insert(item, p.counts);
@@ -309,12 +320,17 @@ fn walk(ix: &FeedIndex, w: &World, v: Member, sort: Sort, limit: usize) -> Vec<R
     panic!("pages never ended");
 }
 
-fn author_cap_holds(items: &[Ranked]) -> bool {
+/// At most `AUTHOR_CAP` items of one author, `REPOST_CAP` reposts and `UPDATE_CAP` updates
+/// in any `AUTHOR_WINDOW` consecutive items.
+fn variety_caps_hold(items: &[Ranked]) -> bool {
+    let of_kind = |w: &[Ranked], k: ItemKind| w.iter().filter(|r| r.kind == k).count();
     items
         .windows(AUTHOR_WINDOW.min(items.len()).max(1))
         .all(|w| {
             w.iter()
                 .all(|a| w.iter().filter(|b| b.author == a.author).count() <= AUTHOR_CAP)
+                && of_kind(w, ItemKind::Repost) <= REPOST_CAP
+                && of_kind(w, ItemKind::Update) <= UPDATE_CAP
         })
 }
 
@@ -364,7 +380,11 @@ proptest! {
                         prop_assert_eq!(ids.len(), expected.len());
                     }
                     Sort::Relevant => {
-                        prop_assert!(author_cap_holds(&items));
+                        prop_assert!(variety_caps_hold(&items));
+                        for r in &items {
+                            let p = w.posts.iter().find(|p| p.id == r.id).unwrap();
+                            prop_assert_eq!(r.kind, p.kind);
+                        }
                         // Small pages give the same order as one large page (on a fresh index:
                         // the walk above recorded impressions).
                         let one = walk(&w.index(), &w, v, Sort::Relevant, MAX_PAGE);

@@ -245,3 +245,42 @@ fn a_prolific_author_gets_two_of_every_ten_slots() {
     assert_eq!(authors, vec![10, 10, 14, 13, 12, 11]);
     assert_eq!(p.next, None);
 }
+
+#[test]
+fn reposts_and_updates_are_capped_per_ten_items() {
+    let ix = FeedIndex::new();
+    // Twenty authors: the ten best items are reposts, the next five network updates, then
+    // five ordinary posts; one item each, so only the kind caps apply.
+    for a in 0..20u32 {
+        let kind = match a {
+            0..=9 => ItemKind::Repost,
+            10..=14 => ItemKind::Update,
+            _ => ItemKind::Post,
+        };
+        let id = PostId::from(a);
+        let quality = 100 - a;
+        ix.insert(
+            NewItem {
+                kind,
+                ..item(id, 100 + a, NOW - HOUR)
+            },
+            counts(quality, 100),
+        );
+    }
+    let conns: Vec<Member> = (100..120).collect();
+    let p = page(&ix, 1, &conns, 100);
+    let kinds: Vec<char> = p
+        .items
+        .iter()
+        .map(|r| match r.kind {
+            ItemKind::Repost => 'R',
+            ItemKind::Update => 'U',
+            _ => 'P',
+        })
+        .collect();
+    // Three reposts, two updates, then the posts; a repost or update comes back as soon as
+    // one leaves the last ten; the four reposts left never fit again and are dropped.
+    assert_eq!(kinds.iter().collect::<String>(), "RRRUUPPPPPRRRUU");
+    assert_eq!(p.items[0].id, 0);
+    assert_eq!(p.items[3].id, 10);
+}
