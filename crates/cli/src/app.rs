@@ -81,8 +81,9 @@ pub async fn run_server(
         eprintln!("stopping now");
         std::process::exit(130);
     });
-    // Email digests: every few minutes, whoever is due gets theirs (a failure is logged and
-    // tried again next round; nothing is marked sent unless it went out).
+    // Email digests, emails about unread messages and "while you were away" summaries: every
+    // few minutes, whoever is due gets theirs (a failure is logged and tried again next
+    // round; nothing is marked sent unless it went out).
     let digests = guild.clone();
     let digest_task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -92,6 +93,16 @@ pub async fn run_server(
                 Ok(0) => {}
                 Ok(n) => tracing::info!("sent {n} notification digests"),
                 Err(e) => tracing::warn!("sending digests: {e}"),
+            }
+            match digests.send_message_emails().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("sent {n} emails about unread messages"),
+                Err(e) => tracing::warn!("sending message emails: {e}"),
+            }
+            match digests.send_away_summaries().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("sent {n} away summaries"),
+                Err(e) => tracing::warn!("sending away summaries: {e}"),
             }
         }
     });

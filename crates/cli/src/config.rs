@@ -430,6 +430,17 @@ pub fn table_comment(table: &str, key: &str) -> &'static str {
         ("limits", "session_days") => "Days a sign-in lasts.",
         ("limits", "posts_per_hour") => "Posts and articles one member may write in an hour.",
         ("limits", "comments_per_hour") => "Comments one member may write in an hour.",
+        ("limits", "messages_per_hour") => "Messages one member may send in an hour.",
+        ("limits", "conversations_per_hour") => {
+            "New conversations one member may start in an hour; more are slowed with a message."
+        }
+        ("limits", "spam_recipients_per_hour") => {
+            "Non-connections one member may send the same (or nearly the same) text within an hour; from this many on, such messages are held for review."
+        }
+        ("limits", "message_email_after_minutes") => {
+            "Unread messages older than this are emailed (one email per conversation), unless the member chose otherwise."
+        }
+        ("limits", "attachment_max_bytes") => "Largest message attachment, in bytes.",
         ("limits", "photo_max_bytes") => "Largest profile photo upload, in bytes.",
         ("limits", "photo_max_pixels") => "Largest profile photo, in pixels (width × height).",
         ("smtp", "host") => "The SMTP server.",

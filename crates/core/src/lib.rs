@@ -14,6 +14,7 @@ pub mod error;
 pub mod feed;
 pub mod mail;
 pub mod markup;
+pub mod messaging;
 pub mod model;
 pub mod network;
 pub mod photo;

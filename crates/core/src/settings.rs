@@ -71,6 +71,11 @@ pub struct Limits {
     pub session_days: u32,
     pub posts_per_hour: u32,
     pub comments_per_hour: u32,
+    pub messages_per_hour: u32,
+    pub conversations_per_hour: u32,
+    pub spam_recipients_per_hour: u32,
+    pub message_email_after_minutes: u32,
+    pub attachment_max_bytes: usize,
     pub photo_max_bytes: usize,
     pub photo_max_pixels: u64,
 }
@@ -93,6 +98,11 @@ impl Default for Limits {
             session_days: 30,
             posts_per_hour: 30,
             comments_per_hour: 120,
+            messages_per_hour: 600,
+            conversations_per_hour: 50,
+            spam_recipients_per_hour: 10,
+            message_email_after_minutes: 60,
+            attachment_max_bytes: 10 * 1024 * 1024,
             photo_max_bytes: 5 * 1024 * 1024,
             photo_max_pixels: 40_000_000,
         }

@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::network::model::*;
 
 pub use crate::feed::store::{FeedStore, NotificationStore};
+pub use crate::messaging::store::MessageStore;
 
 /// What a single-use emailed link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +83,14 @@ pub struct SeedMember {
 
 #[async_trait]
 pub trait Store:
-    NetworkStore + InvitationStore + FeedStore + NotificationStore + Send + Sync + 'static
+    NetworkStore
+    + InvitationStore
+    + FeedStore
+    + NotificationStore
+    + MessageStore
+    + Send
+    + Sync
+    + 'static
 {
     // members
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;

@@ -166,12 +166,13 @@ pub(crate) struct NotificationRow {
     pub post_id: Option<i64>,
     pub comment_id: Option<i64>,
     pub invitation_id: Option<i64>,
+    pub group_key: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
 
 pub(crate) const NOTIFICATION_COLS: &str = "id, member_id, kind, actor_id, count, post_id, \
-     comment_id, invitation_id, created_at, read_at";
+     comment_id, invitation_id, group_key, created_at, read_at";
 
 impl NotificationRow {
     /// Kinds are only ever written from [`NotificationKind::as_str`]; a row of a kind this
@@ -186,6 +187,7 @@ impl NotificationRow {
             post_id: self.post_id,
             comment_id: self.comment_id,
             invitation_id: self.invitation_id,
+            group_key: self.group_key,
             created_at: self.created_at,
             read_at: self.read_at,
         })

@@ -21,6 +21,7 @@ mod directory;
 mod feed_rows;
 mod impl_store;
 mod invitations;
+mod messaging;
 mod network;
 mod notifications;
 mod posts;

@@ -135,6 +135,17 @@ impl NotificationStore for SqlStore {
         self.fetch_notifications(&sql).await
     }
 
+    async fn latest_notification_id(&self, member: MemberId) -> StoreResult<i64> {
+        let max: Option<i64> = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT MAX(id) FROM notifications WHERE member_id = $1"
+        )
+        .bind(member)
+        .fetch_one(p)
+        .await)
+        .map_err(db_err)?;
+        Ok(max.unwrap_or(0))
+    }
+
     async fn unread_count(&self, member: MemberId, kinds: &[NotificationKind]) -> StoreResult<i64> {
         if kinds.is_empty() {
             return Ok(0);

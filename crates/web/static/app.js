@@ -54,6 +54,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   liveCounts();
+  liveThread();
   infiniteScroll();
   mentionTypeahead();
 });
@@ -80,11 +81,67 @@ function liveCounts() {
       const c = JSON.parse(e.data);
       set("unread-count", c.notifications, "unread notification");
       set("pending-count", c.invitations, "pending invitation");
+      if (typeof c.messages === "number") set("messages-count", c.messages, "unread conversation");
     } catch (_) {
       /* a malformed event changes nothing */
     }
   });
+  // A message or a read receipt: the open conversation (if it is that one) catches up.
+  for (const kind of ["message", "read"]) {
+    events.addEventListener(kind, (e) => {
+      try {
+        const data = JSON.parse(e.data);
+        document.dispatchEvent(new CustomEvent("guild:" + kind, { detail: data }));
+      } catch (_) {
+        /* a malformed event changes nothing */
+      }
+    });
+  }
   window.addEventListener("pagehide", () => events.close());
+}
+
+// An open conversation shows new messages as they arrive: on a live "message" event for it,
+// the messages after the last one shown are fetched as HTML (rendered and sanitised by the
+// server) and appended; a "read" event refreshes the "Seen" marks.
+function liveThread() {
+  const list = document.getElementById("messages");
+  if (!list) return;
+  const conv = list.dataset.conversation;
+  let busy = false;
+  let again = false;
+  const catchUp = async (all) => {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      const after = all ? 0 : (list.dataset.last || "0");
+      const r = await fetch(`/messages/${conv}/items?after=${after}`, { credentials: "same-origin" });
+      if (!r.ok) return;
+      const tpl = document.createElement("template");
+      tpl.innerHTML = await r.text();
+      if (all) {
+        for (const li of tpl.content.querySelectorAll("li.message")) {
+          const old = document.getElementById(li.id);
+          if (old) old.replaceWith(li);
+        }
+      } else {
+        for (const li of tpl.content.querySelectorAll("li.message")) {
+          if (!document.getElementById(li.id)) list.appendChild(li);
+          list.dataset.last = li.dataset.id;
+        }
+      }
+    } catch (_) {
+      /* the next event (or a reload) catches up */
+    } finally {
+      busy = false;
+      if (again) { again = false; catchUp(false); }
+    }
+  };
+  document.addEventListener("guild:message", (e) => {
+    if (String(e.detail.conversation_id) === conv) catchUp(false);
+  });
+  document.addEventListener("guild:read", (e) => {
+    if (String(e.detail.conversation_id) === conv) catchUp(true);
+  });
 }
 
 // "Show more" at the end of the feed loads the next page in place when it comes into view.

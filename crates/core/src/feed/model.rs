@@ -251,10 +251,12 @@ pub enum NotificationKind {
     Reaction,
     Repost,
     NewPosition,
+    /// An away period ended: what happened meanwhile (the actor is the member themself).
+    AwaySummary,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 9] = [
         NotificationKind::InvitationReceived,
         NotificationKind::InvitationAccepted,
         NotificationKind::Mention,
@@ -263,6 +265,7 @@ impl NotificationKind {
         NotificationKind::Reaction,
         NotificationKind::Repost,
         NotificationKind::NewPosition,
+        NotificationKind::AwaySummary,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -274,6 +277,7 @@ impl NotificationKind {
             NotificationKind::Reaction => "reaction",
             NotificationKind::Repost => "repost",
             NotificationKind::NewPosition => "new_position",
+            NotificationKind::AwaySummary => "away_summary",
         }
     }
     pub fn parse(raw: &str) -> Option<NotificationKind> {
@@ -292,6 +296,7 @@ impl NotificationKind {
             NotificationKind::Reaction => "Reactions to your posts",
             NotificationKind::Repost => "Reposts of your posts",
             NotificationKind::NewPosition => "A connection's new position",
+            NotificationKind::AwaySummary => "While you were away",
         }
     }
 }
@@ -308,6 +313,8 @@ pub struct Notification {
     pub post_id: Option<PostId>,
     pub comment_id: Option<i64>,
     pub invitation_id: Option<i64>,
+    /// What the row is about (see [`NewNotification::group_key`]).
+    pub group_key: String,
     /// Last changed (an aggregated row moves up when someone else reacts).
     pub created_at: i64,
     pub read_at: Option<i64>,

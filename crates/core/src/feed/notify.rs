@@ -24,6 +24,12 @@ pub enum Push {
     Notification { member: MemberId, id: i64 },
     /// The member's counts changed (read, a new invitation): re-read them.
     Counts { member: MemberId },
+    /// A message the member may see was sent (its id orders the stream's catch-up).
+    Message {
+        member: MemberId,
+        conversation: i64,
+        id: i64,
+    },
     /// The server is stopping: streams end (clients reconnect to the next one).
     Closing,
 }
@@ -31,7 +37,9 @@ pub enum Push {
 impl Push {
     pub fn member(&self) -> MemberId {
         match self {
-            Push::Notification { member, .. } | Push::Counts { member } => *member,
+            Push::Notification { member, .. }
+            | Push::Counts { member }
+            | Push::Message { member, .. } => *member,
             Push::Closing => 0,
         }
     }
@@ -68,6 +76,9 @@ fn text_for(kind: NotificationKind, actor: &str, count: i64, excerpt: &str) -> S
             format!("{who} started a new position.")
         }
         NotificationKind::NewPosition => format!("{who} {excerpt}"),
+        NotificationKind::AwaySummary => {
+            "Welcome back: here is what happened while you were away.".into()
+        }
     }
 }
 
@@ -278,6 +289,11 @@ impl Guild {
         self.notification_views(viewer, rows).await
     }
 
+    /// The viewer's highest notification id: where a new live stream starts.
+    pub async fn latest_notification_id(&self, viewer: &Viewer) -> CoreResult<i64> {
+        Ok(self.store.latest_notification_id(Self::me(viewer)?).await?)
+    }
+
     /// One notification by id, if it is the viewer's (for a live push).
     pub async fn notification(
         &self,
@@ -333,6 +349,10 @@ impl Guild {
                     (NotificationKind::InvitationAccepted, _) => {
                         format!("/in/{}", actor.card.handle)
                     }
+                    (NotificationKind::AwaySummary, _) => format!(
+                        "/me/away/{}",
+                        n.group_key.strip_prefix("away:").unwrap_or_default()
+                    ),
                     (_, Some(p)) => format!("/posts/{p}"),
                     (_, None) => format!("/in/{}", actor.card.handle),
                 };

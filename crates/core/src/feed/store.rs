@@ -168,6 +168,8 @@ pub trait NotificationStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Notification>>;
     async fn unread_count(&self, member: MemberId, kinds: &[NotificationKind]) -> StoreResult<i64>;
+    /// The member's highest notification id (0 when none): where a new live stream starts.
+    async fn latest_notification_id(&self, member: MemberId) -> StoreResult<i64>;
     /// Marks these (or, with `None`, all) of the member's notifications read; returns how many
     /// changed. Ids of other members' notifications change nothing.
     async fn mark_read(&self, member: MemberId, ids: Option<&[i64]>, now: i64) -> StoreResult<u64>;

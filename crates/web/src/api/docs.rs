@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, feed, invitations, members, network, posts, profile};
+use super::{accounts, feed, invitations, members, messages, network, posts, profile};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -34,10 +34,16 @@ use crate::AppState;
         feed::feed, feed::hashtag, feed::follow_hashtag, feed::unfollow_hashtag,
         feed::my_hashtags, feed::mentions, feed::notifications, feed::read, feed::settings,
         feed::set_settings, feed::events,
+        messages::start, messages::list, messages::get_one, messages::messages, messages::send,
+        messages::accept, messages::ignore, messages::report, messages::archive,
+        messages::unarchive, messages::mute, messages::unmute, messages::leave, messages::clear,
+        messages::remove_member, messages::search, messages::upload, messages::download,
+        messages::settings, messages::set_settings, messages::get_away, messages::set_away,
+        messages::end_away, messages::member_away,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "accounts"), (name = "profile"), (name = "members"), (name = "network"), (name = "posts"), (name = "feed"), (name = "notifications"))
+    tags((name = "accounts"), (name = "profile"), (name = "members"), (name = "network"), (name = "posts"), (name = "feed"), (name = "notifications"), (name = "messaging"))
 )]
 pub struct ApiDoc;
 

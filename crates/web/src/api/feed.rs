@@ -357,23 +357,63 @@ pub async fn set_settings(
 async fn counts_event(state: &guild_core::Guild, v: &Viewer) -> Event {
     let unread = state.unread_notifications(v).await.unwrap_or(0);
     let invitations = state.pending_invitation_count(v).await.unwrap_or(0);
+    let (messages, requests) = state.message_counts(v).await.unwrap_or((0, 0));
     Event::default()
         .event("counts")
-        .json_data(serde_json::json!({ "notifications": unread, "invitations": invitations }))
+        .json_data(serde_json::json!({
+            "notifications": unread,
+            "invitations": invitations,
+            "messages": messages,
+            "message_requests": requests,
+        }))
         .unwrap_or_default()
 }
 
-fn notification_event(n: &NotificationView) -> Event {
+/// Where a stream stands: the last notification id and the last message id sent. Every
+/// event carries both as its id (`"12_345"`), so `Last-Event-ID` resumes each.
+#[derive(Clone, Copy)]
+struct Mark {
+    notification: i64,
+    message: i64,
+}
+
+impl Mark {
+    fn id(self) -> String {
+        format!("{}_{}", self.notification, self.message)
+    }
+
+    /// `"12_345"`, or a plain notification id from an older client.
+    fn parse(raw: &str) -> (Option<i64>, Option<i64>) {
+        let mut parts = raw.trim().splitn(2, '_');
+        let n = parts.next().and_then(|p| p.parse().ok());
+        let m = parts.next().and_then(|p| p.parse().ok());
+        (n, m)
+    }
+}
+
+fn notification_event(n: &NotificationView, mark: &mut Mark) -> Event {
+    mark.notification = mark.notification.max(n.n.id);
     Event::default()
         .event("notification")
-        .id(n.n.id.to_string())
+        .id(mark.id())
         .json_data(NotificationJson::from(n))
         .unwrap_or_default()
 }
 
-/// The asker's live events (server-sent events): `notification` (its id is the event id;
-/// after a reconnect, `Last-Event-ID` brings the ones missed) and `counts`
-/// (`{notifications, invitations}` unread).
+fn message_event(m: &guild_core::messaging::MessageView, mark: &mut Mark) -> Event {
+    mark.message = mark.message.max(m.m.id);
+    Event::default()
+        .event("message")
+        .id(mark.id())
+        .json_data(super::messages::MessageJson::from(m))
+        .unwrap_or_default()
+}
+
+/// The asker's live events (server-sent events): `notification`, `message` (a message in
+/// one of the asker's conversations, the asker's own included, for other tabs), `read`
+/// (`{conversation_id}`: someone read a conversation, receipts may change) and `counts`
+/// (`{notifications, invitations, messages, message_requests}` unread). Each event's id
+/// marks the stream's place; after a reconnect, `Last-Event-ID` brings what was missed.
 #[utoipa::path(get, path = "/api/v1/events", tag = "notifications",
     responses((status = 200, description = "text/event-stream"), (status = 401)))]
 pub async fn events(
@@ -384,39 +424,85 @@ pub async fn events(
     let me = v.require()?.id;
     let rx = state.subscribe();
     let mut first = Vec::new();
-    let last = headers
+    let (last_n, last_m) = headers
         .get("last-event-id")
         .and_then(|h| h.to_str().ok())
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    if let Some(last) = last {
-        for n in state.notifications_after(&v, last).await? {
-            first.push(notification_event(&n));
+        .map(Mark::parse)
+        .unwrap_or((None, None));
+    let mut mark = Mark {
+        notification: match last_n {
+            Some(n) => n,
+            None => state.latest_notification_id(&v).await?,
+        },
+        message: match last_m {
+            Some(m) => m,
+            None => state.latest_message_id(&v).await?,
+        },
+    };
+    if last_n.is_some() {
+        for n in state.notifications_after(&v, mark.notification).await? {
+            first.push(notification_event(&n, &mut mark));
+        }
+    }
+    if last_m.is_some() {
+        for m in state.messages_after(&v, mark.message).await? {
+            first.push(message_event(&m, &mut mark));
         }
     }
     let state = state.0 .0.clone();
     first.push(counts_event(&state, &v).await);
-    let live = stream::unfold((rx, state, v), move |(mut rx, state, v)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(Push::Closing) | Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                    return None
-                }
-                Ok(p) if p.member() != me => continue,
-                Ok(Push::Notification { id, .. }) => {
-                    let mut out = Vec::new();
-                    if let Ok(Some(n)) = state.notification(&v, id).await {
-                        out.push(notification_event(&n));
+    let live = stream::unfold(
+        (rx, state, v, mark),
+        move |(mut rx, state, v, mut mark)| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(Push::Closing) | Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                        return None
                     }
-                    out.push(counts_event(&state, &v).await);
-                    return Some((out, (rx, state, v)));
-                }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let out = vec![counts_event(&state, &v).await];
-                    return Some((out, (rx, state, v)));
+                    Ok(p) if p.member() != me => continue,
+                    Ok(Push::Notification { id, .. }) => {
+                        let mut out = Vec::new();
+                        if let Ok(Some(n)) = state.notification(&v, id).await {
+                            out.push(notification_event(&n, &mut mark));
+                        }
+                        out.push(counts_event(&state, &v).await);
+                        return Some((out, (rx, state, v, mark)));
+                    }
+                    Ok(Push::Message {
+                        id: 0,
+                        conversation,
+                        ..
+                    }) => {
+                        let out = vec![Event::default()
+                            .event("read")
+                            .json_data(
+                                serde_json::json!({ "conversation_id": conversation.to_string() }),
+                            )
+                            .unwrap_or_default()];
+                        return Some((out, (rx, state, v, mark)));
+                    }
+                    Ok(Push::Message { id, .. }) => {
+                        let mut out = Vec::new();
+                        // Everything after the mark, in order: a message pushed twice (or one
+                        // whose push was lagged) is sent once.
+                        if id > mark.message {
+                            if let Ok(ms) = state.messages_after(&v, mark.message).await {
+                                for m in ms.iter().filter(|m| m.m.id <= id) {
+                                    out.push(message_event(m, &mut mark));
+                                }
+                            }
+                        }
+                        out.push(counts_event(&state, &v).await);
+                        return Some((out, (rx, state, v, mark)));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let out = vec![counts_event(&state, &v).await];
+                        return Some((out, (rx, state, v, mark)));
+                    }
                 }
             }
-        }
-    })
+        },
+    )
     .flat_map(stream::iter);
     let all = stream::iter(first).chain(live).map(Ok);
     Ok(Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))

@@ -15,6 +15,7 @@ pub mod docs;
 pub mod feed;
 pub mod invitations;
 pub mod members;
+pub mod messages;
 pub mod network;
 pub mod posts;
 pub mod profile;
@@ -126,6 +127,42 @@ pub fn router() -> Router<AppState> {
             get(feed::settings).put(feed::set_settings),
         )
         .route("/events", get(feed::events))
+        .route("/conversations", post(messages::start).get(messages::list))
+        .route("/conversations/{id}", get(messages::get_one))
+        .route(
+            "/conversations/{id}/messages",
+            get(messages::messages).post(messages::send),
+        )
+        .route("/conversations/{id}/accept", post(messages::accept))
+        .route("/conversations/{id}/ignore", post(messages::ignore))
+        .route("/conversations/{id}/report", post(messages::report))
+        .route("/conversations/{id}/archive", post(messages::archive))
+        .route("/conversations/{id}/unarchive", post(messages::unarchive))
+        .route("/conversations/{id}/mute", post(messages::mute))
+        .route("/conversations/{id}/unmute", post(messages::unmute))
+        .route("/conversations/{id}/leave", post(messages::leave))
+        .route("/conversations/{id}/clear", post(messages::clear))
+        .route(
+            "/conversations/{id}/members/{handle}",
+            delete(messages::remove_member),
+        )
+        .route("/messages/search", get(messages::search))
+        .route(
+            "/attachments",
+            post(messages::upload).layer(messages::attachment_body_limit()),
+        )
+        .route("/attachments/{id}", get(messages::download))
+        .route(
+            "/me/messaging-settings",
+            get(messages::settings).put(messages::set_settings),
+        )
+        .route(
+            "/me/away",
+            get(messages::get_away)
+                .put(messages::set_away)
+                .delete(messages::end_away),
+        )
+        .route("/members/{handle}/away", get(messages::member_away))
         .route(
             "/contacts/import",
             post(network::import_contacts).layer(network::contacts_body_limit()),

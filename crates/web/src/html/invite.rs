@@ -43,6 +43,8 @@ struct InvitePage {
     /// The rule that stops this invitation, with when it lifts.
     refusal: Option<String>,
     form: Form,
+    /// The invitee's away notice, if they are away.
+    away: Option<String>,
 }
 
 fn refusal_text(e: &CoreError) -> Option<String> {
@@ -55,7 +57,13 @@ fn refusal_text(e: &CoreError) -> Option<String> {
     }
 }
 
-fn page(v: &Viewer, check: InviteCheck, form: Form) -> Result<InvitePage, CoreError> {
+async fn page(
+    state: &AppState,
+    v: &Viewer,
+    check: InviteCheck,
+    form: Form,
+) -> Result<InvitePage, CoreError> {
+    let away = state.away_of(v, check.to.card.id).await?.map(|a| a.notice);
     let refusal = match check.refusal {
         Some(e) => Some(refusal_text(&e).ok_or(e)?),
         None => None,
@@ -67,6 +75,7 @@ fn page(v: &Viewer, check: InviteCheck, form: Form) -> Result<InvitePage, CoreEr
         email_reason: check.email_required,
         refusal,
         form,
+        away,
     })
 }
 
@@ -80,7 +89,9 @@ async fn show_invite(
         .invite_check(&v, &handle)
         .await
         .map_err(|e| fail(e, &v, &here))?;
-    let p = page(&v, check, Form::default()).map_err(|e| fail(e, &v, &here))?;
+    let p = page(&state, &v, check, Form::default())
+        .await
+        .map_err(|e| fail(e, &v, &here))?;
     Ok(render(StatusCode::OK, &p))
 }
 
@@ -119,11 +130,15 @@ async fn send_invite(
                 e => {
                     let (r, form) =
                         refuse(form, e, &["note", "email"]).map_err(|e| fail(e, &v, &here))?;
-                    let p = page(&v, check, form).map_err(|e| fail(e, &v, &here))?;
+                    let p = page(&state, &v, check, form)
+                        .await
+                        .map_err(|e| fail(e, &v, &here))?;
                     return Ok(r.render(&p));
                 }
             };
-            let p = page(&v, check, form).map_err(|e| fail(e, &v, &here))?;
+            let p = page(&state, &v, check, form)
+                .await
+                .map_err(|e| fail(e, &v, &here))?;
             Ok(render(status, &p))
         }
     }

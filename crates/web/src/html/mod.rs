@@ -28,6 +28,7 @@ mod feed;
 pub mod form;
 mod home;
 mod invite;
+mod messages;
 mod network;
 mod network_actions;
 mod posts;
@@ -51,12 +52,14 @@ pub struct MeBar {
     pub pending: i64,
     /// Unread notifications (the badge on "Notifications"; kept live by `/api/v1/events`).
     pub unread: i64,
+    /// Conversations with unread messages (the badge on "Messages"; kept live too).
+    pub messages: i64,
 }
 
 tokio::task_local! {
     /// The viewer's pending-invitation count, looked up once per page request by
     /// [`topbar_counts`] so that every `Layout::new` can show it without its own query.
-    static PENDING: (i64, i64);
+    static PENDING: (i64, i64, i64);
 }
 
 impl Layout {
@@ -69,6 +72,7 @@ impl Layout {
                 is_admin: m.is_admin(),
                 pending: PENDING.try_with(|p| p.0).unwrap_or(0),
                 unread: PENDING.try_with(|p| p.1).unwrap_or(0),
+                messages: PENDING.try_with(|p| p.2).unwrap_or(0),
             }),
         }
     }
@@ -91,14 +95,15 @@ pub async fn topbar_counts(
                 (
                     state.pending_invitation_count(&v).await.unwrap_or(0),
                     state.unread_notifications(&v).await.unwrap_or(0),
+                    state.message_counts(&v).await.map_or(0, |c| c.0),
                 )
             } else {
-                (0, 0)
+                (0, 0, 0)
             };
             parts.extensions.insert(crate::extract::ResolvedViewer(v));
             n
         }
-        Err(_) => (0, 0),
+        Err(_) => (0, 0, 0),
     };
     PENDING
         .scope(
@@ -136,6 +141,7 @@ pub fn router() -> Router<AppState> {
         .merge(contacts::router())
         .merge(feed::router())
         .merge(posts::router())
+        .merge(messages::router())
 }
 
 /// Renders a page with `status`; a template failure is a logged 500 page.

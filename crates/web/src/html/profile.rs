@@ -42,6 +42,8 @@ struct ProfilePage {
     activity: Vec<super::posts::PostRow>,
     /// Where reaction forms on those posts return to.
     back: String,
+    /// "Bo is away until 3 June — contact Cy." (signed-in visitors only).
+    away: Option<String>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -72,8 +74,18 @@ async fn show_profile(
         .await
         .map(|page| page.items.iter().map(super::posts::PostRow::from).collect())
         .map_err(|e| fail(e, &v, &format!("/in/{}", url_encode(&handle))))?;
+    let away = if view.is_self {
+        None
+    } else {
+        state
+            .away_of(&v, view.member.id)
+            .await
+            .map_err(|e| fail(e, &v, &format!("/in/{}", url_encode(&handle))))?
+            .map(|a| a.notice)
+    };
     let p = &view.profile;
     let page = ProfilePage {
+        away,
         activity,
         back: format!("/in/{}", view.member.handle),
         card: view

@@ -273,7 +273,7 @@ async fn a_kind_switched_off_is_not_listed_and_the_digest_mails_what_is_unread()
 }
 
 /// Reads from the stream until `needle` appears (or fails after a few seconds).
-async fn read_until(s: &mut tokio::net::TcpStream, buf: &mut String, needle: &str) {
+pub(crate) async fn read_until(s: &mut tokio::net::TcpStream, buf: &mut String, needle: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !buf.contains(needle) {
         let mut chunk = [0u8; 4096];

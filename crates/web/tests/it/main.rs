@@ -7,6 +7,7 @@
 mod api_accounts;
 mod api_feed;
 mod api_members;
+mod api_messages;
 mod api_network;
 mod api_network_graph;
 mod api_network_links;

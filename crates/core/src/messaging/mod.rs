@@ -1,0 +1,111 @@
+//! Messaging: conversations (1:1 and groups of up to 50), message requests, spam holding,
+//! attachments, read receipts, and away periods with their automatic replies.
+//!
+//! Every service takes the [`Viewer`] and checks here, once, that they take part in the
+//! conversation ([`Guild::my_place`]); a conversation they are not in is "not found", never
+//! "forbidden", so ids reveal nothing. What a participant sees is bounded by their own row
+//! (joined, left, cleared), and a held message is seen by its sender only.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::auth::Viewer;
+use crate::error::{CoreError, CoreResult};
+use crate::model::MemberId;
+use crate::network::Person;
+use crate::Guild;
+
+mod away;
+mod email;
+mod files;
+pub mod model;
+mod read;
+mod send;
+mod spam;
+pub mod store;
+
+pub use away::{notice as away_notice, summary_text, AwayInput, AwayView};
+pub use files::Download;
+pub use read::{ConversationView, MessagesPage, ThreadView};
+pub use send::{Delivery, SendInput, Sent};
+
+use model::*;
+
+/// The longest message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 8_000;
+/// The most members of a group, the creator included.
+pub const MAX_GROUP: usize = 50;
+/// The longest away message, in characters.
+pub const MAX_AWAY_CHARS: usize = 1_000;
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// A message as its reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageView {
+    #[serde(skip)]
+    pub m: Message,
+    #[serde(skip)]
+    pub sender: Option<Person>,
+    /// Seen by every other participant (only where receipts are on both ways).
+    pub seen: bool,
+}
+
+impl Guild {
+    /// The viewer's row in the conversation, or "not found" (absent, or not theirs).
+    pub(crate) async fn my_place(
+        &self,
+        viewer: &Viewer,
+        id: ConversationId,
+    ) -> CoreResult<(Conversation, Participant)> {
+        let me = Self::me(viewer)?;
+        let p = self
+            .store
+            .participant(id, me)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let c = self
+            .store
+            .conversation(id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        Ok((c, p))
+    }
+
+    /// Whether a 1:1 conversation is read-only for `me`: a block stands between the two.
+    pub(crate) fn blocked_in(&self, me: MemberId, c: &Conversation, ps: &[Participant]) -> bool {
+        !c.group
+            && ps
+                .iter()
+                .any(|p| p.member_id != me && self.network.is_hidden(me, p.member_id))
+    }
+
+    /// Cards of these members keyed by id, for the viewer (blocked members left out).
+    pub(crate) async fn cards_by_id(
+        &self,
+        viewer: &Viewer,
+        ids: &[MemberId],
+    ) -> CoreResult<HashMap<MemberId, Person>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(self
+            .people_by_ids(viewer, &ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.card.id, p))
+            .collect())
+    }
+}
+
+/// A 429 for a per-hour limit, saying when it lifts.
+pub(crate) fn per_hour(limited: i64, message: impl FnOnce(&str) -> String) -> CoreError {
+    let retry_after = chrono::DateTime::from_timestamp_millis(limited).unwrap_or_default();
+    let at = retry_after.format("%H:%M UTC").to_string();
+    CoreError::RateLimited {
+        code: "rate_limited",
+        message: message(&at),
+        retry_after,
+    }
+}

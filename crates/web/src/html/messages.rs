@@ -1,0 +1,867 @@
+//! Messaging pages: the conversation list (inbox, requests, archived) with search, a new
+//! message, one conversation with its live updates, the messaging settings, and the away
+//! period (out of office) with its summary.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use guild_core::auth::Viewer;
+use guild_core::messaging::model::{MessageBox, MessageSettings, WhoCanMessage};
+use guild_core::messaging::{ConversationView, MessageView, SendInput};
+use guild_core::CoreError;
+use serde::{Deserialize, Serialize};
+
+use super::cards::Card;
+use super::form::{refuse, Form, PageForm};
+use super::{fail, path_id, render, see_other, Layout};
+use crate::error::PageResult;
+use crate::extract::CurrentViewer;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/messages",
+            get(inbox)
+                .post(start)
+                .layer(crate::api::messages::attachment_body_limit()),
+        )
+        .route("/messages/new", get(new_message))
+        .route("/messages/search", get(search))
+        .route(
+            "/messages/{id}",
+            get(thread)
+                .post(send)
+                .layer(crate::api::messages::attachment_body_limit()),
+        )
+        .route("/messages/{id}/items", get(items))
+        .route("/messages/{id}/do/{action}", post(act))
+        .route(
+            "/settings/messaging",
+            get(show_settings).post(save_settings),
+        )
+        .route("/me/away", get(show_away).post(save_away))
+        .route("/me/away/end", post(end_away))
+        .route("/me/away/{id}", get(away_summary))
+}
+
+/// A message as pages show it.
+pub struct MessageRow {
+    pub id: i64,
+    pub mine: bool,
+    pub sender: Option<Card>,
+    pub body_html: String,
+    pub automatic: bool,
+    pub held: bool,
+    pub seen: bool,
+    pub when: String,
+    pub attachment: Option<AttachmentRow>,
+}
+
+pub struct AttachmentRow {
+    pub url: String,
+    pub name: String,
+    pub image: bool,
+    pub size: String,
+}
+
+fn size_label(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{} KB", b / 1024),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+fn message_row(me: i64, v: &MessageView) -> MessageRow {
+    MessageRow {
+        id: v.m.id,
+        mine: v.m.sender_id == me,
+        sender: v.sender.as_ref().map(Card::from),
+        body_html: v.m.body_html.clone(),
+        automatic: v.m.automatic,
+        held: v.m.held,
+        seen: v.seen,
+        when: super::date(v.m.created_at),
+        attachment: v.m.attachment.as_ref().map(|a| AttachmentRow {
+            url: format!("/api/v1/attachments/{}", a.id),
+            name: a.name.clone(),
+            image: a.image,
+            size: size_label(a.size),
+        }),
+    }
+}
+
+pub struct ConversationRow {
+    pub id: i64,
+    pub title: String,
+    pub photo: Option<String>,
+    pub initials: String,
+    pub unread: i64,
+    pub last: String,
+    pub when: String,
+    pub muted: bool,
+}
+
+fn conversation_row(c: &ConversationView) -> ConversationRow {
+    let first = c.others.first().map(Card::from);
+    ConversationRow {
+        id: c.conversation.id,
+        title: c.title(),
+        photo: first.as_ref().and_then(|f| f.photo.clone()),
+        initials: first.map(|f| f.initials).unwrap_or_default(),
+        unread: c.unread,
+        last: c
+            .last
+            .as_ref()
+            .map(|m| {
+                let text = guild_core::markup::plain_excerpt(&m.m.body, 90);
+                match (text.is_empty(), &m.m.attachment) {
+                    (true, Some(a)) => format!("Sent {}", a.name),
+                    _ => text,
+                }
+            })
+            .unwrap_or_default(),
+        when: super::date(c.conversation.last_message_at),
+        muted: c.me.muted,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "messages.html")]
+struct InboxPage {
+    layout: Layout,
+    tab: &'static str,
+    items: Vec<ConversationRow>,
+    next: Option<String>,
+    requests: i64,
+    notice: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InboxQuery {
+    #[serde(rename = "box")]
+    in_box: String,
+    cursor: Option<String>,
+    done: String,
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Query(q): Query<InboxQuery>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/messages");
+    let in_box = MessageBox::parse(&q.in_box).ok_or_else(|| {
+        back(CoreError::invalid(
+            "box",
+            "Choose inbox, requests or archived.",
+        ))
+    })?;
+    inbox_page(&state, &v, in_box, q.cursor.as_deref(), notice(&q.done)).await
+}
+
+fn notice(done: &str) -> Option<&'static str> {
+    match done {
+        "ignored" => Some("The request is ignored. The sender is not told."),
+        "reported" => Some("Thank you: the conversation is reported for review."),
+        "left" => Some("You left the group."),
+        "archived" => Some("The conversation is archived; a new message brings it back."),
+        "cleared" => Some("The conversation is deleted for you."),
+        "away-ended" => Some("Your away period has ended."),
+        _ => None,
+    }
+}
+
+async fn inbox_page(
+    state: &AppState,
+    v: &Viewer,
+    in_box: MessageBox,
+    cursor: Option<&str>,
+    notice: Option<&'static str>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, v, "/messages");
+    let page = state
+        .conversations(v, in_box, cursor, None)
+        .await
+        .map_err(back)?;
+    let (_, requests) = state.message_counts(v).await.map_err(back)?;
+    Ok(render(
+        StatusCode::OK,
+        &InboxPage {
+            layout: Layout::new("Messages", v.member()),
+            tab: in_box.as_str(),
+            items: page.items.iter().map(conversation_row).collect(),
+            next: page.next_cursor,
+            requests,
+            notice,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "message_new.html")]
+struct NewPage {
+    layout: Layout,
+    form: Form,
+    away: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct NewForm {
+    to: String,
+    body: String,
+}
+
+async fn new_message(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Query(q): Query<NewForm>,
+) -> PageResult<Response> {
+    v.require().map_err(|e| fail(e, &v, "/messages/new"))?;
+    compose(&state, &v, Form::of(&q), &q.to, StatusCode::OK).await
+}
+
+/// The composer, with the away notices of the members it is addressed to.
+async fn compose(
+    state: &AppState,
+    v: &Viewer,
+    form: Form,
+    to: &str,
+    status: StatusCode,
+) -> PageResult<Response> {
+    let mut away = Vec::new();
+    for h in handles(to).iter().take(10) {
+        if let Ok(Some(a)) = state.member_away(v, h).await {
+            away.push(a.notice);
+        }
+    }
+    Ok(render(
+        status,
+        &NewPage {
+            layout: Layout::new("New message", v.member()),
+            form,
+            away,
+        },
+    ))
+}
+
+fn handles(raw: &str) -> Vec<String> {
+    raw.split([',', ' ', ';'])
+        .map(|h| h.trim().trim_start_matches('@').to_string())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
+/// The text fields of a message form and its file, uploaded as an attachment.
+async fn read_message_form(
+    state: &AppState,
+    v: &Viewer,
+    mut mp: Multipart,
+) -> Result<(NewForm, Option<i64>), (NewForm, CoreError)> {
+    let mut f = NewForm::default();
+    let mut file = None;
+    let too_big = || CoreError::invalid("file", "A file is at most 10 MB.");
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err((f, too_big())),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let fname = field.file_name().unwrap_or("file").to_string();
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(_) => return Err((f, too_big())),
+            };
+            if !bytes.is_empty() {
+                file = Some((fname, bytes.to_vec()));
+            }
+            continue;
+        }
+        let text = match field.text().await {
+            Ok(t) => t,
+            Err(_) => return Err((f, too_big())),
+        };
+        match name.as_str() {
+            "to" => f.to = text,
+            "body" => f.body = text,
+            _ => {}
+        }
+    }
+    let attachment = match file {
+        Some((name, bytes)) => match state.upload_attachment(v, &name, bytes).await {
+            Ok(a) => Some(a.id),
+            Err(e) => return Err((f, e)),
+        },
+        None => None,
+    };
+    Ok((f, attachment))
+}
+
+async fn start(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult<Response> {
+    v.require().map_err(|e| fail(e, &v, "/messages/new"))?;
+    let mp = mp.map_err(|_| {
+        fail(
+            CoreError::invalid("body", "The form could not be read."),
+            &v,
+            "/messages/new",
+        )
+    })?;
+    let (f, attachment) = match read_message_form(&state, &v, mp).await {
+        Ok(x) => x,
+        Err((f, e)) => return start_failed(&state, &v, f, e).await,
+    };
+    let input = SendInput {
+        to: handles(&f.to),
+        body: f.body.clone(),
+        attachment,
+    };
+    match state.start_conversation(&v, &input).await {
+        Ok(sent) => Ok(see_other(
+            &format!(
+                "/messages/{}?sent={}",
+                sent.conversation.id,
+                delivery_word(sent.delivery)
+            ),
+            None,
+        )),
+        Err(e) => start_failed(&state, &v, f, e).await,
+    }
+}
+
+fn delivery_word(d: guild_core::messaging::Delivery) -> &'static str {
+    match d {
+        guild_core::messaging::Delivery::Inbox => "inbox",
+        guild_core::messaging::Delivery::Request => "request",
+        guild_core::messaging::Delivery::Held => "held",
+    }
+}
+
+async fn start_failed(
+    state: &AppState,
+    v: &Viewer,
+    f: NewForm,
+    e: CoreError,
+) -> PageResult<Response> {
+    let e = match e {
+        // A refusal of the recipient is shown beside "To".
+        CoreError::Refused { message, .. } => CoreError::invalid("to", message),
+        e => e,
+    };
+    let (r, form) = refuse(Form::of(&f), e, &["to", "body", "file", "attachment"])
+        .map_err(|e| fail(e, v, "/messages/new"))?;
+    compose(state, v, form, &f.to, r.status).await
+}
+
+#[derive(Template)]
+#[template(path = "conversation.html")]
+struct ThreadPage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    group: bool,
+    members: Vec<Card>,
+    state: &'static str,
+    archived: bool,
+    muted: bool,
+    items: Vec<MessageRow>,
+    older: Option<i64>,
+    last_id: i64,
+    read_only: Option<String>,
+    awaiting_answer: bool,
+    away: Vec<String>,
+    form: Form,
+    sent: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ThreadQuery {
+    before: Option<i64>,
+    sent: String,
+}
+
+async fn thread(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(raw): Path<String>,
+    Query(q): Query<ThreadQuery>,
+) -> PageResult<Response> {
+    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let sent = match q.sent.as_str() {
+        "request" => Some("Sent as a message request: they can accept it, and until then you can send one message."),
+        "held" => Some("Your message is held for review: it looks like the same text sent to many people who are not your connections. It was not delivered."),
+        _ => None,
+    };
+    thread_page(
+        &state,
+        &v,
+        id,
+        q.before,
+        Form::default(),
+        StatusCode::OK,
+        sent,
+    )
+    .await
+}
+
+async fn thread_page(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    before: Option<i64>,
+    form: Form,
+    status: StatusCode,
+    sent: Option<&'static str>,
+) -> PageResult<Response> {
+    let here = format!("/messages/{id}");
+    let back = |e| fail(e, v, &here);
+    let me = v.require().map_err(|e| fail(e, v, &here))?.id;
+    let t = state.thread(v, id).await.map_err(back)?;
+    let page = state
+        .messages(v, id, before, Some(50))
+        .await
+        .map_err(back)?;
+    let c = &t.conversation;
+    Ok(render(
+        status,
+        &ThreadPage {
+            layout: Layout::new(&c.title(), v.member()),
+            id,
+            title: c.title(),
+            group: c.conversation.group,
+            members: c.others.iter().map(Card::from).collect(),
+            state: c.me.state.as_str(),
+            archived: c.me.archived,
+            muted: c.me.muted,
+            last_id: page.items.last().map_or(0, |m| m.m.id),
+            items: page.items.iter().map(|m| message_row(me, m)).collect(),
+            older: page.older,
+            read_only: t.read_only.clone(),
+            awaiting_answer: t.awaiting_answer,
+            away: t.away.iter().map(|a| a.notice.clone()).collect(),
+            form,
+            sent,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "message_items.html")]
+struct ItemsFragment {
+    items: Vec<MessageRow>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AfterQuery {
+    after: i64,
+}
+
+/// The messages after `after` (the newest page at most), for the live thread. Reading them
+/// marks the conversation read.
+async fn items(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(raw): Path<String>,
+    Query(q): Query<AfterQuery>,
+) -> PageResult<Response> {
+    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let me = v.require().map_err(|e| fail(e, &v, "/messages"))?.id;
+    let page = state
+        .messages(&v, id, None, Some(50))
+        .await
+        .map_err(|e| fail(e, &v, "/messages"))?;
+    Ok(render(
+        StatusCode::OK,
+        &ItemsFragment {
+            items: page
+                .items
+                .iter()
+                .filter(|m| m.m.id > q.after)
+                .map(|m| message_row(me, m))
+                .collect(),
+        },
+    ))
+}
+
+async fn send(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(raw): Path<String>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult<Response> {
+    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let here = format!("/messages/{id}");
+    v.require().map_err(|e| fail(e, &v, &here))?;
+    let mp = mp.map_err(|_| {
+        fail(
+            CoreError::invalid("body", "The form could not be read."),
+            &v,
+            &here,
+        )
+    })?;
+    let (f, attachment) = match read_message_form(&state, &v, mp).await {
+        Ok(x) => x,
+        Err((f, e)) => return send_failed(&state, &v, id, f, e).await,
+    };
+    let input = SendInput {
+        to: Vec::new(),
+        body: f.body.clone(),
+        attachment,
+    };
+    match state.send_message(&v, id, &input).await {
+        Ok(sent) => Ok(see_other(
+            &format!(
+                "/messages/{id}?sent={}#message-{}",
+                delivery_word(sent.delivery),
+                sent.message.id
+            ),
+            None,
+        )),
+        Err(e) => send_failed(&state, &v, id, f, e).await,
+    }
+}
+
+async fn send_failed(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    f: NewForm,
+    e: CoreError,
+) -> PageResult<Response> {
+    let e = match e {
+        CoreError::Refused { message, .. } => CoreError::invalid("body", message),
+        e => e,
+    };
+    let (r, form) = refuse(Form::of(&f), e, &["body", "file", "attachment"])
+        .map_err(|e| fail(e, v, &format!("/messages/{id}")))?;
+    thread_page(state, v, id, None, form, r.status, None).await
+}
+
+async fn act(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path((raw, action)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let here = format!("/messages/{id}");
+    let back = |e| fail(e, &v, &here);
+    let to = match action.as_str() {
+        "accept" => {
+            state.answer_request(&v, id, true).await.map_err(back)?;
+            here.clone()
+        }
+        "ignore" => {
+            state.answer_request(&v, id, false).await.map_err(back)?;
+            "/messages?box=requests&done=ignored".into()
+        }
+        "report" => {
+            state.report_conversation(&v, id).await.map_err(back)?;
+            "/messages?done=reported".into()
+        }
+        "archive" => {
+            state.set_archived(&v, id, true).await.map_err(back)?;
+            "/messages?done=archived".into()
+        }
+        "unarchive" => {
+            state.set_archived(&v, id, false).await.map_err(back)?;
+            here.clone()
+        }
+        "mute" | "unmute" => {
+            state
+                .set_muted(&v, id, action == "mute")
+                .await
+                .map_err(back)?;
+            here.clone()
+        }
+        "leave" => {
+            state.leave_group(&v, id).await.map_err(back)?;
+            "/messages?done=left".into()
+        }
+        "clear" => {
+            state.clear_conversation(&v, id).await.map_err(back)?;
+            "/messages?done=cleared".into()
+        }
+        _ => return Err(back(CoreError::NotFound)),
+    };
+    Ok(see_other(&to, None))
+}
+
+#[derive(Template)]
+#[template(path = "message_search.html")]
+struct SearchPage {
+    layout: Layout,
+    q: String,
+    items: Vec<(i64, MessageRow)>,
+    error: Option<String>,
+    next: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SearchQuery {
+    q: String,
+    before: Option<i64>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Query(q): Query<SearchQuery>,
+) -> PageResult<Response> {
+    let me = v.require().map_err(|e| fail(e, &v, "/messages"))?.id;
+    let (items, next, error, status) = match state.search_messages(&v, &q.q, q.before, None).await {
+        Ok((items, next)) => (items, next, None, StatusCode::OK),
+        Err(CoreError::Invalid(e)) => (
+            Vec::new(),
+            None,
+            e.get("q").map(str::to_string),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(fail(e, &v, "/messages")),
+    };
+    Ok(render(
+        status,
+        &SearchPage {
+            layout: Layout::new("Search messages", v.member()),
+            q: q.q.clone(),
+            items: items
+                .iter()
+                .map(|m| (m.m.conversation_id, message_row(me, m)))
+                .collect(),
+            error,
+            next,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "messaging_settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    who: &'static str,
+    read_receipts: bool,
+    email: bool,
+    saved: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SavedQuery {
+    saved: String,
+}
+
+async fn show_settings(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Query(q): Query<SavedQuery>,
+) -> PageResult<Response> {
+    let s = state
+        .message_settings(&v)
+        .await
+        .map_err(|e| fail(e, &v, "/settings/messaging"))?;
+    Ok(render(
+        StatusCode::OK,
+        &SettingsPage {
+            layout: Layout::new("Messaging settings", v.member()),
+            who: s.who_can_message.as_str(),
+            read_receipts: s.read_receipts,
+            email: s.email_after_minutes > 0,
+            saved: !q.saved.is_empty(),
+        },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SettingsForm {
+    who_can_message: String,
+    read_receipts: String,
+    email: String,
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<SettingsForm>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/settings/messaging");
+    let who = WhoCanMessage::parse(&f.who_can_message).ok_or_else(|| {
+        back(CoreError::invalid(
+            "who_can_message",
+            "Choose who can message you.",
+        ))
+    })?;
+    state
+        .set_message_settings(
+            &v,
+            &MessageSettings {
+                who_can_message: who,
+                read_receipts: !f.read_receipts.is_empty(),
+                email_after_minutes: if f.email.is_empty() { 0 } else { 60 },
+            },
+        )
+        .await
+        .map_err(back)?;
+    Ok(see_other("/settings/messaging?saved=1", None))
+}
+
+#[derive(Template)]
+#[template(path = "away.html")]
+struct AwayPage {
+    layout: Layout,
+    form: Form,
+    current: Option<String>,
+    saved: bool,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct AwayForm {
+    start: String,
+    end: String,
+    message: String,
+    message_for_others: String,
+    contact_handle: String,
+}
+
+async fn show_away(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Query(q): Query<SavedQuery>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/me/away");
+    let a = state.my_away(&v).await.map_err(back)?;
+    let mut f = AwayForm::default();
+    let mut current = None;
+    if let Some(a) = &a {
+        let day = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        };
+        f.start = day(a.starts_at);
+        f.end = day(a.ends_at - 1);
+        f.message = a.message.clone();
+        f.message_for_others = a.message_for_others.clone().unwrap_or_default();
+        if let Some(c) = a.contact_id {
+            if let Ok(Some(m)) = state.store.member_by_id(c).await {
+                f.contact_handle = m.handle;
+            }
+        }
+        let name = v.member().map(|m| m.name.clone()).unwrap_or_default();
+        current = Some(guild_core::messaging::away_notice(&name, a, None));
+    }
+    Ok(away_page(
+        &v,
+        Form::of(&f),
+        current,
+        !q.saved.is_empty(),
+        StatusCode::OK,
+    ))
+}
+
+fn away_page(
+    v: &Viewer,
+    form: Form,
+    current: Option<String>,
+    saved: bool,
+    status: StatusCode,
+) -> Response {
+    render(
+        status,
+        &AwayPage {
+            layout: Layout::new("Away", v.member()),
+            form,
+            current,
+            saved,
+        },
+    )
+}
+
+async fn save_away(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    PageForm(f): PageForm<AwayForm>,
+) -> PageResult<Response> {
+    let input = guild_core::messaging::AwayInput {
+        start: f.start.clone(),
+        end: f.end.clone(),
+        message: f.message.clone(),
+        message_for_others: Some(f.message_for_others.clone()),
+        contact_handle: Some(f.contact_handle.clone()),
+    };
+    match state.set_away(&v, &input).await {
+        Ok(_) => Ok(see_other("/me/away?saved=1", None)),
+        Err(e) => {
+            let (r, form) = refuse(
+                Form::of(&f),
+                e,
+                &[
+                    "start",
+                    "end",
+                    "message",
+                    "message_for_others",
+                    "contact_handle",
+                ],
+            )
+            .map_err(|e| fail(e, &v, "/me/away"))?;
+            Ok(away_page(&v, form, None, false, r.status))
+        }
+    }
+}
+
+async fn end_away(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> PageResult<Response> {
+    state
+        .end_away(&v)
+        .await
+        .map_err(|e| fail(e, &v, "/me/away"))?;
+    Ok(see_other("/messages?done=away-ended", None))
+}
+
+#[derive(Template)]
+#[template(path = "away_summary.html")]
+struct SummaryPage {
+    layout: Layout,
+    text: String,
+    period: String,
+}
+
+async fn away_summary(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(raw): Path<String>,
+) -> PageResult<Response> {
+    let id = path_id(&raw).map_err(|e| fail(e, &v, "/notifications"))?;
+    let (a, text) = state
+        .away_summary(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, "/notifications"))?;
+    Ok(render(
+        StatusCode::OK,
+        &SummaryPage {
+            layout: Layout::new("While you were away", v.member()),
+            text,
+            period: format!(
+                "{} – {}",
+                super::date(a.starts_at),
+                super::date(a.ends_at - 1)
+            ),
+        },
+    ))
+}
