@@ -418,16 +418,19 @@ impl MessageStore for SqlStore {
                 .await
                 .map_err(db_err)?;
             }
-            sqlx::query(
-                "UPDATE conversation_members SET last_read = $1 \
-                 WHERE conversation_id = $2 AND member_id = $3 AND last_read < $1",
-            )
-            .bind(id)
-            .bind(m.conversation_id)
-            .bind(m.sender_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            // An automatic reply is not the away member reading anything.
+            if !m.automatic {
+                sqlx::query(
+                    "UPDATE conversation_members SET last_read = $1 \
+                     WHERE conversation_id = $2 AND member_id = $3 AND last_read < $1",
+                )
+                .bind(id)
+                .bind(m.conversation_id)
+                .bind(m.sender_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
             tx.commit().await.map_err(db_err)?;
             Ok::<i64, guild_core::store::StoreError>(id)
         })?;

@@ -34,7 +34,7 @@ pub trait MessageStore: Send + Sync {
 
     /// Writes the message. Unless held: the conversation's `last_message_*` move to it, it
     /// comes back out of the archive for every active participant, and the sender has read
-    /// up to it. One transaction.
+    /// up to it (unless it is automatic: an away member has read nothing). One transaction.
     async fn add_message(&self, m: &NewMessage) -> StoreResult<Message>;
     /// The messages of a conversation in `visible`'s range, newest first, strictly before
     /// message id `before`; held messages only when `visible.member` sent them.

@@ -8,6 +8,7 @@ use guild_core::model::*;
 use guild_core::store::{DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError};
 use guild_testkit::TestApp;
 
+mod conversations;
 mod feed;
 mod network;
 

@@ -543,6 +543,8 @@ async fn an_away_member_answers_once_per_sender_and_two_away_members_do_not_loop
         .unwrap()
         .contains("href=\"/in/cyd\""));
     assert_eq!(auto[0]["sender"]["handle"], "bob");
+    // Answering automatically is not reading: Ann's messages are not marked seen.
+    assert!(items.iter().all(|m| m["seen"] == false), "{items:?}");
     let t = app
         .get(&format!("/api/v1/conversations/{c}"))
         .token(&ann)
