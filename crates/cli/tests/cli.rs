@@ -123,6 +123,26 @@ async fn demo_seeds_serves_and_prints_logins() {
         posts.iter().any(|p| p.counts.reactions > 0),
         "nobody reacted"
     );
+    // …and messaging: unread conversations, a waiting request, a group, someone away.
+    use guild_core::messaging::model::MessageBox;
+    use guild_core::store::MessageStore;
+    let (unread, requests) = store.unread_totals(me.id).await.unwrap();
+    assert!(unread >= 2, "{unread} unread conversations");
+    assert_eq!(requests, 1);
+    let inbox = store
+        .conversations(me.id, MessageBox::Inbox, None, 20)
+        .await
+        .unwrap();
+    assert!(inbox.iter().any(|c| c.conversation.group), "no group");
+    let friends: Vec<i64> = edges
+        .iter()
+        .filter_map(|&(a, b)| (a == me.id).then_some(b).or((b == me.id).then_some(a)))
+        .collect();
+    let away = store
+        .aways_at(&friends, guild_core::now_ms())
+        .await
+        .unwrap();
+    assert_eq!(away.len(), 1);
 }
 
 #[tokio::test]

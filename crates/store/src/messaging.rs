@@ -790,6 +790,59 @@ impl MessageStore for SqlStore {
         self.fetch_messages(&sql).await
     }
 
+    async fn release_held(&self, id: MessageId) -> StoreResult<Option<Message>> {
+        let Some(m) = self.message(id).await?.filter(|m| m.held) else {
+            return Ok(None);
+        };
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let first: i64 =
+                sqlx::query_scalar("SELECT last_message_id FROM conversations WHERE id = $1")
+                    .bind(m.conversation_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            sqlx::query("UPDATE messages SET held = FALSE WHERE id = $1 AND held = TRUE")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE conversations SET last_message_id = $1, last_message_at = $2 \
+                 WHERE id = $3 AND last_message_id < $1",
+            )
+            .bind(id)
+            .bind(m.created_at)
+            .bind(m.conversation_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if first == 0 {
+                sqlx::query(
+                    "UPDATE conversation_members SET state = 'request' \
+                     WHERE conversation_id = $1 AND state = 'ignored'",
+                )
+                .bind(m.conversation_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok::<(), guild_core::store::StoreError>(())
+        })?;
+        self.message(id).await
+    }
+
+    async fn delete_held(&self, id: MessageId) -> StoreResult<bool> {
+        let n = self
+            .run(
+                "DELETE FROM messages WHERE id = $1 AND held = TRUE",
+                &[Val::Int(id)],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
     async fn report_conversation(
         &self,
         id: ConversationId,

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod generate;
+pub mod messages;
 pub mod names;
 pub mod network;
 pub mod posts;
@@ -80,6 +81,11 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             talk.reactions,
             talk.comments,
             started.elapsed().as_secs_f64()
+        );
+        let said = messages::seed_messages(guild.store.as_ref(), args.seed, now_ms()).await?;
+        eprintln!(
+            "demo: {} conversations, {} messages",
+            said.conversations, said.messages
         );
         eprintln!(
             "demo: wrote {} members ({} positions, {} schools attended, {} skills) in {:.1} s, {} connections in {:.1} s",

@@ -109,3 +109,82 @@ pub(crate) fn per_hour(limited: i64, message: impl FnOnce(&str) -> String) -> Co
         retry_after,
     }
 }
+
+/// A held message as an administrator reviews it.
+#[derive(Debug, Clone)]
+pub struct HeldView {
+    pub message: Message,
+    pub sender: Option<crate::model::MemberCard>,
+    /// Who it was addressed to.
+    pub recipients: Vec<crate::model::MemberCard>,
+}
+
+impl Guild {
+    /// Held messages for review, newest first (administrators only).
+    pub async fn held_messages(
+        &self,
+        viewer: &Viewer,
+        before: Option<MessageId>,
+        limit: Option<u32>,
+    ) -> CoreResult<Vec<HeldView>> {
+        crate::auth::require_admin(viewer)?;
+        let limit = crate::network::check_limit(limit)?;
+        let ms = self.store.held_messages(before, limit).await?;
+        let convs: Vec<ConversationId> = ms.iter().map(|m| m.conversation_id).collect();
+        let parts = self.store.participants_of(&convs).await?;
+        let mut ids: Vec<MemberId> = parts.iter().map(|p| p.member_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let cards: HashMap<MemberId, crate::model::MemberCard> = self
+            .store
+            .cards(&ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(ms
+            .into_iter()
+            .map(|m| HeldView {
+                sender: cards.get(&m.sender_id).cloned(),
+                recipients: parts
+                    .iter()
+                    .filter(|p| {
+                        p.conversation_id == m.conversation_id && p.member_id != m.sender_id
+                    })
+                    .filter_map(|p| cards.get(&p.member_id).cloned())
+                    .collect(),
+                message: m,
+            })
+            .collect())
+    }
+
+    /// Review: deliver a held message (`release`) or delete it. Administrators only.
+    pub async fn review_held(
+        &self,
+        viewer: &Viewer,
+        id: MessageId,
+        release: bool,
+    ) -> CoreResult<()> {
+        let admin = crate::auth::require_admin(viewer)?.id;
+        if release {
+            let m = self
+                .store
+                .release_held(id)
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            tracing::info!(admin, message = id, "held message released");
+            self.push_message(&m).await?;
+            for p in self.store.participants(m.conversation_id).await? {
+                self.feed.push(crate::feed::Push::Counts {
+                    member: p.member_id,
+                });
+            }
+        } else {
+            if !self.store.delete_held(id).await? {
+                return Err(CoreError::NotFound);
+            }
+            tracing::info!(admin, message = id, "held message deleted");
+        }
+        Ok(())
+    }
+}

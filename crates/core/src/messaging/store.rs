@@ -147,6 +147,12 @@ pub trait MessageStore: Send + Sync {
         before: Option<MessageId>,
         limit: u32,
     ) -> StoreResult<Vec<Message>>;
+    /// Delivers a held message after review: no longer held, the conversation's last message
+    /// if it is the newest, and where nothing had been delivered before, recipients kept out
+    /// (`Ignored`) get it as a request. `None` when it is not a held message. One transaction.
+    async fn release_held(&self, id: MessageId) -> StoreResult<Option<Message>>;
+    /// Deletes a held message after review; false when it is not a held message.
+    async fn delete_held(&self, id: MessageId) -> StoreResult<bool>;
     /// Records a member's report of a conversation (and optionally one message).
     async fn report_conversation(
         &self,

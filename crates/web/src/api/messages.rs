@@ -687,3 +687,67 @@ pub async fn member_away(
         .ok_or(ApiError::Core(guild_core::CoreError::NotFound))?;
     Ok(Json((&a).into()))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldJson {
+    pub message: MessageJson,
+    pub sender: Option<super::MemberJson>,
+    pub recipients: Vec<super::MemberJson>,
+}
+
+/// Messages held as likely spam, newest first (administrators only).
+#[utoipa::path(get, path = "/api/v1/admin/held-messages", tag = "messaging", params(MessagesParams),
+    responses((status = 200, body = ListJson<HeldJson>), (status = 403)))]
+pub async fn held(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    q: QueryResult<MessagesParams>,
+) -> ApiResult<Json<ListJson<HeldJson>>> {
+    let p = query(q)?;
+    let before = p.cursor.as_deref().and_then(|c| c.parse().ok());
+    let limit = p.limit.unwrap_or(20);
+    let items = state.held_messages(&v, before, Some(limit)).await?;
+    let next = (items.len() == limit as usize)
+        .then(|| items.last().map(|h| h.message.id.to_string()))
+        .flatten();
+    Ok(Json(ListJson {
+        items: items
+            .iter()
+            .map(|h| HeldJson {
+                message: (&MessageView {
+                    m: h.message.clone(),
+                    sender: None,
+                    seen: false,
+                })
+                    .into(),
+                sender: h.sender.as_ref().map(super::MemberJson::from),
+                recipients: h.recipients.iter().map(super::MemberJson::from).collect(),
+            })
+            .collect(),
+        next_cursor: next,
+    }))
+}
+
+/// Deliver a held message after review (administrators only).
+#[utoipa::path(post, path = "/api/v1/admin/held-messages/{id}/release", tag = "messaging", params(("id" = String, Path)),
+    responses((status = 200), (status = 403), (status = 404)))]
+pub async fn release_held(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    state.review_held(&v, id(&raw)?, true).await?;
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
+/// Delete a held message after review (administrators only).
+#[utoipa::path(delete, path = "/api/v1/admin/held-messages/{id}", tag = "messaging", params(("id" = String, Path)),
+    responses((status = 204), (status = 403), (status = 404)))]
+pub async fn delete_held(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(raw): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.review_held(&v, id(&raw)?, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

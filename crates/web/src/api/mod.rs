@@ -163,6 +163,12 @@ pub fn router() -> Router<AppState> {
                 .delete(messages::end_away),
         )
         .route("/members/{handle}/away", get(messages::member_away))
+        .route("/admin/held-messages", get(messages::held))
+        .route(
+            "/admin/held-messages/{id}/release",
+            post(messages::release_held),
+        )
+        .route("/admin/held-messages/{id}", delete(messages::delete_held))
         .route(
             "/contacts/import",
             post(network::import_contacts).layer(network::contacts_body_limit()),

@@ -1,7 +1,8 @@
-//! `/admin`: what administrators do from the pages — for now, sign-up invitation links.
+//! `/admin`: what administrators do from the pages: sign-up invitation links, and the review
+//! of messages held as likely spam (deliver or delete).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,6 +19,16 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(show_admin))
         .route("/admin/invites", post(create_invite))
+        .route("/admin/held/{id}/{action}", post(review_held))
+}
+
+/// A held message on the review list.
+struct HeldRow {
+    id: i64,
+    sender: String,
+    to: String,
+    body_html: String,
+    when: String,
 }
 
 #[derive(Template)]
@@ -27,20 +38,43 @@ struct AdminPage {
     mode: &'static str,
     /// A link just made, and when it expires.
     invite: Option<(String, String)>,
+    held: Vec<HeldRow>,
 }
 
-fn admin_page(state: &AppState, v: &Viewer, invite: Option<(String, String)>) -> AdminPage {
+async fn admin_page(
+    state: &AppState,
+    v: &Viewer,
+    invite: Option<(String, String)>,
+) -> Result<AdminPage, guild_core::CoreError> {
     let reg = &state.settings.registration;
     let mode = match reg.mode {
         RegistrationMode::Open => "Anyone may sign up.",
         RegistrationMode::InviteOnly => "Sign-up needs an invitation link made here.",
         RegistrationMode::Domains => "Sign-up is open to the allowed email domains.",
     };
-    AdminPage {
+    let held = state
+        .held_messages(v, None, Some(50))
+        .await?
+        .into_iter()
+        .map(|h| HeldRow {
+            id: h.message.id,
+            sender: h.sender.map(|c| c.name).unwrap_or_default(),
+            to: h
+                .recipients
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            body_html: h.message.body_html,
+            when: date(h.message.created_at),
+        })
+        .collect();
+    Ok(AdminPage {
         layout: Layout::new("Administration", v.member()),
         mode,
         invite,
-    }
+        held,
+    })
 }
 
 async fn show_admin(
@@ -48,7 +82,27 @@ async fn show_admin(
     CurrentViewer(v): CurrentViewer,
 ) -> PageResult<Response> {
     require_admin(&v).map_err(|e| fail(e, &v, "/admin"))?;
-    Ok(render(StatusCode::OK, &admin_page(&state, &v, None)))
+    let page = admin_page(&state, &v, None)
+        .await
+        .map_err(|e| fail(e, &v, "/admin"))?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Delivers (`release`) or deletes (`delete`) a held message, then back to the list.
+async fn review_held(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path((raw, action)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let back = |e| fail(e, &v, "/admin");
+    let id = super::path_id(&raw).map_err(back)?;
+    let release = match action.as_str() {
+        "release" => true,
+        "delete" => false,
+        _ => return Err(back(guild_core::CoreError::NotFound)),
+    };
+    state.review_held(&v, id, release).await.map_err(back)?;
+    Ok(super::see_other("/admin#held", None))
 }
 
 async fn create_invite(
@@ -64,8 +118,8 @@ async fn create_invite(
         state.settings.public_url,
         url_encode(&invite.token)
     );
-    Ok(render(
-        StatusCode::OK,
-        &admin_page(&state, &v, Some((link, date(invite.expires_at)))),
-    ))
+    let page = admin_page(&state, &v, Some((link, date(invite.expires_at))))
+        .await
+        .map_err(|e| fail(e, &v, "/admin"))?;
+    Ok(render(StatusCode::OK, &page))
 }

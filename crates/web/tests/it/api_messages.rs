@@ -427,6 +427,41 @@ async fn the_same_text_to_ten_strangers_is_held_and_starting_too_many_is_slowed(
         .await
         .assert_status(404);
     assert_eq!(bodies(&app, &ann, &c).await.len(), 1);
+    // An administrator sees it for review; a member may not.
+    app.get("/api/v1/admin/held-messages")
+        .token(&ann)
+        .send()
+        .await
+        .assert_status(403);
+    let admin = app.admin("boss").await;
+    let r = app
+        .get("/api/v1/admin/held-messages")
+        .token(&admin)
+        .send()
+        .await;
+    r.assert_status(200);
+    let held = r.json()["items"].as_array().unwrap().clone();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["recipients"][0]["handle"], tenth.handle.as_str());
+    let mid = held[0]["message"]["id"].as_str().unwrap().to_string();
+    app.post(&format!("/api/v1/admin/held-messages/{mid}/release"))
+        .token(&ann)
+        .send()
+        .await
+        .assert_status(403);
+    // Delivered after review: a request like the others.
+    app.post(&format!("/api/v1/admin/held-messages/{mid}/release"))
+        .token(&admin)
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(list(&app, &tenth, "requests").await.len(), 1);
+    assert_eq!(bodies(&app, &tenth, &c).await.len(), 1);
+    app.post(&format!("/api/v1/admin/held-messages/{mid}/release"))
+        .token(&admin)
+        .send()
+        .await
+        .assert_status(404);
     // A different text is not held.
     let other = app.member("friend").await;
     let ok = start(
@@ -939,4 +974,53 @@ async fn the_event_stream_delivers_messages_live_and_catches_up() {
     assert_eq!(buf.matches("event: message").count(), 2, "{buf}");
     assert!(!buf.contains("Live one"), "{buf}");
     assert!(buf.find("Missed one") < buf.find("Missed two"), "{buf}");
+}
+
+#[tokio::test]
+async fn openapi_lists_every_messaging_route_with_its_methods() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json").send().await;
+    doc.assert_status(200);
+    let paths = doc.json()["paths"].clone();
+    let mut all = vec![
+        ("/api/v1/conversations", &["post", "get"][..]),
+        ("/api/v1/conversations/{id}", &["get"][..]),
+        ("/api/v1/conversations/{id}/messages", &["get", "post"][..]),
+        (
+            "/api/v1/conversations/{id}/members/{handle}",
+            &["delete"][..],
+        ),
+        ("/api/v1/messages/search", &["get"][..]),
+        ("/api/v1/attachments", &["post"][..]),
+        ("/api/v1/attachments/{id}", &["get"][..]),
+        ("/api/v1/me/messaging-settings", &["get", "put"][..]),
+        ("/api/v1/me/away", &["get", "put", "delete"][..]),
+        ("/api/v1/members/{handle}/away", &["get"][..]),
+        ("/api/v1/admin/held-messages", &["get"][..]),
+        ("/api/v1/admin/held-messages/{id}/release", &["post"][..]),
+        ("/api/v1/admin/held-messages/{id}", &["delete"][..]),
+    ];
+    let actions: Vec<String> = [
+        "accept",
+        "ignore",
+        "report",
+        "archive",
+        "unarchive",
+        "mute",
+        "unmute",
+        "leave",
+        "clear",
+    ]
+    .iter()
+    .map(|a| format!("/api/v1/conversations/{{id}}/{a}"))
+    .collect();
+    all.extend(actions.iter().map(|a| (a.as_str(), &["post"][..])));
+    for (p, methods) in all {
+        for m in methods {
+            assert!(
+                paths[p][m].is_object(),
+                "{m} {p} missing from the OpenAPI document"
+            );
+        }
+    }
 }

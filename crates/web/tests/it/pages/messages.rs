@@ -323,3 +323,75 @@ async fn settings_and_search_pages() {
         .text();
     assert!(!html.contains("The budget is approved"));
 }
+
+#[tokio::test]
+async fn an_administrator_delivers_or_deletes_held_messages_from_the_admin_page() {
+    let app = TestApp::with_settings(|s| s.limits.spam_recipients_per_hour = 2).await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let cyd = app.member("cyd").await;
+    let dia = app.member("dia").await;
+    let boss = app.admin("boss").await;
+    write(&app, &ann, "bob", "Buy the course today").await;
+    let r = write(&app, &ann, "cyd", "Buy the course today!").await;
+    assert!(location(&r).ends_with("?sent=held"), "{}", location(&r));
+    let held = app.get(&location(&r)).session(&ann).send().await.text();
+    assert!(held.contains("Your message is held for review"), "{held}");
+    assert!(held.contains("Held for review — not delivered"), "{held}");
+    write(&app, &ann, "dia", "BUY the course today").await;
+    assert!(!app
+        .get("/messages?box=requests")
+        .session(&cyd)
+        .send()
+        .await
+        .text()
+        .contains("Ann"));
+
+    // A member may not see or act on the review list.
+    app.get("/admin")
+        .session(&bob)
+        .send()
+        .await
+        .assert_status(403);
+    let page = app.get("/admin").session(&boss).send().await.text();
+    assert_eq!(page.matches("class=\"message held\"").count(), 2, "{page}");
+    let ids: Vec<String> = page
+        .split("id=\"held-")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .filter(|s| s.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    app.post(&format!("/admin/held/{}/release", ids[0]))
+        .session(&bob)
+        .send()
+        .await
+        .assert_status(403);
+    // Newest first: Dia's, then Cyd's.
+    let r = app
+        .post(&format!("/admin/held/{}/delete", ids[0]))
+        .session(&boss)
+        .send()
+        .await;
+    assert_eq!(location(&r), "/admin#held");
+    app.post(&format!("/admin/held/{}/release", ids[1]))
+        .session(&boss)
+        .send()
+        .await;
+    let req = app
+        .get("/messages?box=requests")
+        .session(&cyd)
+        .send()
+        .await
+        .text();
+    assert!(req.contains("Ann"), "{req}");
+    assert!(!app
+        .get("/messages?box=requests")
+        .session(&dia)
+        .send()
+        .await
+        .text()
+        .contains("Ann"));
+    let page = app.get("/admin").session(&boss).send().await.text();
+    assert!(page.contains("id=\"held-empty\""), "{page}");
+}
