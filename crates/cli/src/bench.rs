@@ -15,13 +15,34 @@ use guild_graph::bench::{self, BenchOptions};
 use guild_graph::{export, gen};
 use guild_store::SqlStore;
 
-use crate::cli::{BenchCommand, BenchFeedArgs, BenchGraphArgs, ExportCommand, NetworkArgs};
+use crate::cli::{
+    BenchCommand, BenchFeedArgs, BenchGraphArgs, BenchMessagingArgs, ExportCommand, NetworkArgs,
+};
 
 pub async fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Graph(args) => graph(args).await,
         BenchCommand::Feed(args) => feed(args).await,
+        BenchCommand::Messaging(args) => messaging(args).await,
     }
+}
+
+/// Prints the messaging bench's JSON.
+async fn messaging(args: BenchMessagingArgs) -> Result<()> {
+    let start = Instant::now();
+    let json = crate::bench_deliver::run(
+        crate::bench_deliver::DeliverOptions {
+            members: args.members,
+            messages: args.messages,
+            concurrency: args.concurrency,
+            seed: args.seed,
+        },
+        &mut |m| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64()),
+    )
+    .await?;
+    println!("{json}");
+    eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Prints the feed bench's JSON. It is parsed back into a value (as the graph's is) so that

@@ -60,6 +60,25 @@ pub enum BenchCommand {
     /// memory, p50/p99/p999 of feed pages (relevant, next, recent) and hashtag pages, and
     /// whether the most connected members get more feed slots than their engagement earns.
     Feed(BenchFeedArgs),
+    /// Messaging end to end on a local server: send-to-delivered latency over the event
+    /// stream (p50/p99/p999) with every member holding a stream open, the send request's
+    /// own latency, and memory per open stream.
+    Messaging(BenchMessagingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchMessagingArgs {
+    /// Members, each with an open event stream (needs about two file descriptors each).
+    #[arg(long, default_value_t = 1_000, value_name = "N")]
+    pub members: usize,
+    /// Messages sent in all.
+    #[arg(long, default_value_t = 5_000, value_name = "M")]
+    pub messages: usize,
+    /// Messages in flight at once.
+    #[arg(long, default_value_t = 16, value_name = "C")]
+    pub concurrency: usize,
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

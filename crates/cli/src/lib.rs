@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod bench;
+pub mod bench_deliver;
 pub mod bench_notify;
 pub mod cli;
 pub mod config;

@@ -407,3 +407,31 @@ async fn bench_feed_prints_pages_notifications_and_fairness() {
         f["top_1pct_slot_share"].as_f64() <= f["top_1pct_engagement_share"].as_f64()
     );
 }
+
+#[tokio::test]
+async fn bench_messaging_delivers_every_message_over_the_event_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guild(dir.path())
+        .args(["bench", "messaging", "--members", "20", "--messages", "60"])
+        .args(["--concurrency", "4"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["members"], 20);
+    assert_eq!(json["streams"], 20);
+    assert_eq!(json["lost"], 0, "{json}");
+    for op in ["deliver", "send"] {
+        let o = &json["ops"][op];
+        assert_eq!(o["count"], 60, "{json}");
+        let (p50, p99) = (o["p50_us"].as_f64().unwrap(), o["p99_us"].as_f64().unwrap());
+        assert!(p50 > 0.0 && p50 <= p99, "{op}: {o}");
+    }
+    assert!(json["stream_memory_bytes"].as_u64().is_some(), "{json}");
+    assert!(json["machine"]["cores"].as_u64().unwrap() >= 1);
+}
