@@ -177,6 +177,7 @@ async fn a_request_is_answered_from_its_page() {
         .await
         .text();
     assert!(page.contains("id=\"accept-request\""), "{page}");
+    assert!(page.contains("action=\"/in/zed/block\""), "{page}");
     let r = app
         .post(&format!("/messages/{conv}/do/accept"))
         .session(&ann)
@@ -185,6 +186,26 @@ async fn a_request_is_answered_from_its_page() {
     assert_eq!(location(&r), format!("/messages/{conv}"));
     let inbox = app.get("/messages").session(&ann).send().await.text();
     assert!(inbox.contains(&format!("conversation-{conv}")));
+
+    // Another stranger is blocked from the request: the conversation becomes read-only.
+    let yan = app.member("yan").await;
+    let r = write(&app, &yan, "ann", "Buy now").await;
+    let to = location(&r);
+    let c2 = to
+        .trim_start_matches("/messages/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    app.post("/in/yan/block").session(&ann).send().await;
+    let page = app
+        .get(&format!("/messages/{c2}"))
+        .session(&yan)
+        .send()
+        .await
+        .text();
+    assert!(page.contains("id=\"read-only\""), "{page}");
+    assert!(!page.contains("id=\"reply-form\""));
 }
 
 #[tokio::test]
