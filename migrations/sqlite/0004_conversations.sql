@@ -47,6 +47,8 @@ CREATE TABLE messages (
     conversation_id BIGINT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     sender_id       BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     body            TEXT NOT NULL,
+    -- The body in lower case, folded in Rust (SQLite's LOWER() knows only ASCII): search.
+    body_folded     TEXT NOT NULL,
     body_html       TEXT NOT NULL,
     automatic       BOOLEAN NOT NULL DEFAULT FALSE,
     held            BOOLEAN NOT NULL DEFAULT FALSE,

@@ -380,15 +380,16 @@ impl MessageStore for SqlStore {
 
     async fn add_message(&self, m: &NewMessage) -> StoreResult<Message> {
         let insert =
-            "INSERT INTO messages (conversation_id, sender_id, body, body_html, automatic, \
-             held, to_stranger, attachment_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+            "INSERT INTO messages (conversation_id, sender_id, body, body_folded, body_html, \
+             automatic, held, to_stranger, attachment_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
         let id: i64 = with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
             let id: i64 = sqlx::query_scalar(insert)
                 .bind(m.conversation_id)
                 .bind(m.sender_id)
                 .bind(&m.body)
+                .bind(m.body.to_lowercase())
                 .bind(&m.body_html)
                 .bind(m.automatic)
                 .bind(m.held)
@@ -641,7 +642,7 @@ impl MessageStore for SqlStore {
         ));
         sql.arg(Val::Int(member));
         let n = sql.arg(Val::Text(like_pattern(&needle.to_lowercase())));
-        sql.push(&format!(" AND LOWER(m.body) LIKE {n} ESCAPE '\\'"));
+        sql.push(&format!(" AND m.body_folded LIKE {n} ESCAPE '\\'"));
         if let Some(b) = before {
             let b = sql.arg(Val::Int(b));
             sql.push(&format!(" AND m.id < {b}"));
@@ -778,9 +779,7 @@ impl MessageStore for SqlStore {
         before: Option<MessageId>,
         limit: u32,
     ) -> StoreResult<Vec<Message>> {
-        let mut sql = Sql::new(format!(
-            "SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.held = TRUE"
-        ));
+        let mut sql = Sql::new(format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.held"));
         if let Some(b) = before {
             let b = sql.arg(Val::Int(b));
             sql.push(&format!(" AND m.id < {b}"));
@@ -813,6 +812,14 @@ impl MessageStore for SqlStore {
             )
             .bind(id)
             .bind(m.created_at)
+            .bind(m.conversation_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE conversation_members SET archived = FALSE \
+                 WHERE conversation_id = $1 AND state = 'active' AND archived = TRUE",
+            )
             .bind(m.conversation_id)
             .execute(&mut *tx)
             .await

@@ -10,6 +10,7 @@ use guild_testkit::TestApp;
 
 mod conversations;
 mod feed;
+mod messaging;
 mod network;
 
 fn new_member(handle: &str) -> NewMember {
