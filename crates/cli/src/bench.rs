@@ -16,7 +16,8 @@ use guild_graph::{export, gen};
 use guild_store::SqlStore;
 
 use crate::cli::{
-    BenchCommand, BenchFeedArgs, BenchGraphArgs, BenchMessagingArgs, ExportCommand, NetworkArgs,
+    BenchCommand, BenchFeedArgs, BenchGraphArgs, BenchMessagingArgs, BenchSuggestionsArgs,
+    ExportCommand, NetworkArgs, SuggestArgs,
 };
 
 pub async fn run(cmd: BenchCommand) -> Result<()> {
@@ -24,7 +25,92 @@ pub async fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Graph(args) => graph(args).await,
         BenchCommand::Feed(args) => feed(args).await,
         BenchCommand::Messaging(args) => messaging(args).await,
+        BenchCommand::Suggestions(args) => suggestions(args),
     }
+}
+
+fn read_edges(path: &std::path::Path) -> Result<guild_graph::linkpred::EdgeList> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the edge list {}", path.display()))?;
+    guild_graph::linkpred::EdgeList::parse(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// `guild suggest`: each listed member's top N from the edges alone, as JSON.
+pub fn suggest(args: SuggestArgs) -> Result<()> {
+    let list = read_edges(&args.edges)?;
+    let graph = list.graph();
+    let mut out = serde_json::Map::new();
+    for id in &args.for_ids {
+        let top = list.suggest(&graph, *id, args.limit).unwrap_or_else(|| {
+            eprintln!("note: {id} has no connections in {}", args.edges.display());
+            Vec::new()
+        });
+        out.insert(id.to_string(), serde_json::json!(top));
+    }
+    println!("{}", serde_json::Value::Object(out));
+    Ok(())
+}
+
+/// `guild bench suggestions`: the hold-out test on an edge list, as JSON.
+fn suggestions(args: BenchSuggestionsArgs) -> Result<()> {
+    let start = Instant::now();
+    anyhow::ensure!(
+        args.holdout > 0.0 && args.holdout < 1.0,
+        "--holdout is a share between 0 and 1"
+    );
+    let list = read_edges(&args.edges)?;
+    eprintln!(
+        "[{:7.1} s] {} members, {} connections; hiding {}",
+        start.elapsed().as_secs_f64(),
+        list.ids.len(),
+        list.edges.len(),
+        args.holdout
+    );
+    let product = guild_graph::SuggestOptions::default();
+    let caps = guild_graph::SuggestOptions {
+        hub_cap: args.hub_cap.unwrap_or(product.hub_cap),
+        work_cap: args.work_cap.unwrap_or(product.work_cap),
+        ..product
+    };
+    let r = guild_graph::linkpred::holdout(&list, args.holdout, args.seed, args.sample, 10, caps);
+    let acc = |a: &guild_graph::linkpred::Accuracy| serde_json::json!({"precision_at_10": a.precision, "recall_at_10": a.recall});
+    let best = r
+        .baselines
+        .iter()
+        .map(|(_, a)| a.precision)
+        .fold(0.0, f64::max);
+    let baselines: serde_json::Map<String, serde_json::Value> = r
+        .baselines
+        .iter()
+        .map(|(b, a)| (b.name().to_string(), acc(a)))
+        .collect();
+    let machine: serde_json::Value = serde_json::from_str(&bench::Machine::detect().to_json())
+        .context("reading the machine's JSON")?;
+    let json = serde_json::json!({
+        "machine": machine,
+        "members": r.members,
+        "edges": r.edges,
+        "hidden": r.hidden,
+        "holdout": args.holdout,
+        "seed": args.seed,
+        "sampled": r.sampled,
+        "k": r.k,
+        "hub_cap": caps.hub_cap,
+        "work_cap": caps.work_cap,
+        "guild": acc(&r.guild),
+        "baselines": baselines,
+        "guild_vs_best_baseline": r.guild.precision - best,
+        "ops": {"suggest": {
+            "p50_us": bench::percentile(&r.guild_us, 50.0),
+            "p99_us": bench::percentile(&r.guild_us, 99.0),
+            "p999_us": bench::percentile(&r.guild_us, 99.9),
+            "count": r.guild_us.len(),
+        }},
+    });
+    println!("{json}");
+    eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Prints the messaging bench's JSON.

@@ -37,6 +37,47 @@ pub enum Command {
     /// Write data out for other tools.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// People You May Know from an edge list alone: the product's engine and ranking, fed
+    /// from a file; prints `{"ID":[ID,…],…}`, each listed member's top N, best first.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// One `a,b` or `a b` pair of integer ids per line.
+    #[arg(long, value_name = "FILE")]
+    pub edges: std::path::PathBuf,
+    /// The members to suggest for, comma-separated ids.
+    #[arg(
+        long = "for",
+        value_name = "ID,…",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub for_ids: Vec<u64>,
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSuggestionsArgs {
+    /// The network: one `a,b` or `a b` pair of integer ids per line.
+    #[arg(long, value_name = "FILE")]
+    pub edges: std::path::PathBuf,
+    /// The share of connections hidden before asking for suggestions.
+    #[arg(long, default_value_t = 0.1, value_name = "SHARE")]
+    pub holdout: f64,
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+    /// Members asked (among those who lost a connection to the hold-out and kept one).
+    #[arg(long, default_value_t = 300, value_name = "N")]
+    pub sample: usize,
+    /// The engine's cap per mutual connection (default: the product's).
+    #[arg(long, value_name = "N")]
+    pub hub_cap: Option<usize>,
+    /// The engine's cap of steps per query (default: the product's).
+    #[arg(long, value_name = "N")]
+    pub work_cap: Option<usize>,
 }
 
 /// The generated benchmark network: the same (members, avg-connections, seed) always gives
@@ -64,6 +105,10 @@ pub enum BenchCommand {
     /// stream (p50/p99/p999) with every member holding a stream open, the send request's
     /// own latency, and memory per open stream.
     Messaging(BenchMessagingArgs),
+    /// How well suggestions predict real connections: hides a share of an edge list's
+    /// connections and prints precision@10 and recall@10 for Guild's ranking beside common
+    /// neighbours, Adamic-Adar, resource allocation and random, and the time per query.
+    Suggestions(BenchSuggestionsArgs),
 }
 
 #[derive(Debug, Args)]

@@ -89,6 +89,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Admin(cmd) => admin::run(cmd).await,
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Export(cmd) => bench::export(cmd),
+        Command::Suggest(args) => bench::suggest(args),
         Command::Config(ConfigCommand::Example) => {
             print!(
                 "{}",

@@ -435,3 +435,141 @@ async fn bench_messaging_delivers_every_message_over_the_event_streams() {
     assert!(json["stream_memory_bytes"].as_u64().is_some(), "{json}");
     assert!(json["machine"]["cores"].as_u64().unwrap() >= 1);
 }
+
+/// `guild suggest` is People You May Know fed from a file: for the same connections, the same
+/// members in the same order as `/api/v1/pymk`.
+#[tokio::test]
+async fn suggest_from_an_edge_list_matches_people_you_may_know() {
+    let app = guild_testkit::TestApp::new().await;
+    let handles = [
+        "ann", "bob", "cyd", "dan", "eve", "fay", "gus", "hal", "ivy", "jay", "kim", "lea",
+    ];
+    let mut m = Vec::new();
+    for h in handles {
+        m.push(app.member(h).await);
+    }
+    // Two overlapping circles and a few bridges, so scores differ and ties are broken.
+    let pairs = [
+        (0, 1),
+        (0, 2),
+        (0, 3),
+        (1, 2),
+        (1, 4),
+        (2, 4),
+        (2, 5),
+        (3, 5),
+        (3, 6),
+        (4, 7),
+        (5, 7),
+        (5, 8),
+        (6, 8),
+        (6, 9),
+        (7, 10),
+        (8, 10),
+        (9, 11),
+        (10, 11),
+        (1, 5),
+        (4, 8),
+    ];
+    let mut text = String::new();
+    for (a, b) in pairs {
+        app.connect(&m[a], &m[b]).await;
+        text.push_str(&format!("{},{}\n", m[a].id, m[b].id));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let edges = dir.path().join("edges.csv");
+    std::fs::write(&edges, text).unwrap();
+    let ids: Vec<String> = [0, 3, 6, 10].iter().map(|&i| m[i].id.to_string()).collect();
+    let out = guild(dir.path())
+        .args(["suggest", "--edges"])
+        .arg(&edges)
+        .args(["--for", &ids.join(","), "--limit", "5"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_id = |id: i64| m.iter().find(|x| x.id == id).unwrap().handle.clone();
+    for (&i, id) in [0, 3, 6, 10].iter().zip(&ids) {
+        let cli: Vec<String> = got[id]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| by_id(v.as_i64().unwrap()))
+            .collect();
+        let r = app.get("/api/v1/pymk?limit=5").token(&m[i]).send().await;
+        r.assert_status(200);
+        let api: Vec<String> = r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["member"]["handle"].as_str().unwrap().to_string())
+            .collect();
+        assert!(!api.is_empty());
+        assert_eq!(cli, api, "for {}", handles[i]);
+    }
+    // A malformed line is named.
+    std::fs::write(&edges, "1,2\n3;4\n").unwrap();
+    let out = guild(dir.path())
+        .args(["suggest", "--edges"])
+        .arg(&edges)
+        .args(["--for", "1"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
+
+#[tokio::test]
+async fn bench_suggestions_scores_guild_beside_the_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twenty cliques of six in a ring.
+    let mut text = String::new();
+    for c in 0..20u64 {
+        for i in 0..6 {
+            for j in i + 1..6 {
+                text.push_str(&format!("{} {}\n", c * 6 + i, c * 6 + j));
+            }
+        }
+        text.push_str(&format!("{} {}\n", c * 6, (c + 1) % 20 * 6));
+    }
+    let edges = dir.path().join("edges.txt");
+    std::fs::write(&edges, text).unwrap();
+    let out = guild(dir.path())
+        .args(["bench", "suggestions", "--edges"])
+        .arg(&edges)
+        .args(["--holdout", "0.1", "--seed", "7", "--sample", "40"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["members"], 120);
+    assert_eq!(j["edges"], 320);
+    assert_eq!(j["hidden"], 32);
+    assert!(j["sampled"].as_u64().unwrap() > 0);
+    for b in [
+        "common_neighbours",
+        "adamic_adar",
+        "resource_allocation",
+        "random",
+    ] {
+        let p = j["baselines"][b]["precision_at_10"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{b}: {p}");
+    }
+    let guild_p = j["guild"]["precision_at_10"].as_f64().unwrap();
+    let random_p = j["baselines"]["random"]["precision_at_10"]
+        .as_f64()
+        .unwrap();
+    assert!(guild_p > random_p, "{j}");
+    assert_eq!(j["ops"]["suggest"]["count"], j["sampled"]);
+}

@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex, RwLock};
 pub mod bench;
 pub mod export;
 pub mod gen;
+pub mod linkpred;
 mod query;
 pub mod rng;
 mod scratch;

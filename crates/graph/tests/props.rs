@@ -134,7 +134,8 @@ fn check(snap: &Snapshot, adj: &Adj) {
                 ),
             }
         }
-        // suggestions: exactly the 2nd-degree members, scored by Adamic-Adar
+        // suggestions: exactly the 2nd-degree members; each mutual w adds 1 / (1 + its
+        // connections new to a), damped by the candidate's degree
         let sugg = snap.suggestions(
             a,
             SuggestOptions {
@@ -151,11 +152,18 @@ fn check(snap: &Snapshot, adj: &Adj) {
             .collect();
         assert_eq!(sugg.iter().map(|s| s.node).collect::<BTreeSet<_>>(), second);
         for s in &sugg {
-            let aa: f32 = adj[a as usize]
+            let sum: f32 = adj[a as usize]
                 .intersection(&adj[s.node as usize])
-                .map(|&w| 1.0 / (adj[w as usize].len() as f32).ln())
+                .map(|&w| {
+                    let new = adj[w as usize]
+                        .iter()
+                        .filter(|&&x| x != a && !adj[a as usize].contains(&x))
+                        .count();
+                    1.0 / (1 + new) as f32
+                })
                 .sum();
-            assert!((aa - s.score).abs() < 1e-4, "score of {} for {a}", s.node);
+            let want = sum * (adj[s.node as usize].len() as f32).powf(-0.1);
+            assert!((want - s.score).abs() < 1e-4, "score of {} for {a}", s.node);
         }
         assert!(
             sugg.windows(2).all(|w| w[0].score >= w[1].score),

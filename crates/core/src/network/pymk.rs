@@ -1,5 +1,7 @@
-//! People You May Know: candidates from the graph (2nd degree, scored by Adamic-Adar over the
-//! mutual connections, hubs capped) and from shared employers and schools, scored together
+//! People You May Know: candidates from the graph (2nd degree, scored by resource allocation
+//! over the mutual connections and damped by the candidate's degree, hubs capped; see
+//! `guild_graph::suggest` and `docs/SUGGESTIONS.md`) and from shared employers and schools,
+//! scored together
 //! with shared employers or schools in overlapping years and a shared place. Connected,
 //! invited, dismissed and blocked members never appear. Computed at read time, so a new
 //! connection changes the list at once.
@@ -20,9 +22,11 @@ use crate::{now_ms, Guild};
 const GRAPH_CANDIDATES: usize = 100;
 /// Colleagues and schoolmates considered per employer or school, beyond the graph's.
 const PROFILE_CANDIDATES: u32 = 25;
-const EMPLOYER_WEIGHT: f32 = 1.0;
-const SCHOOL_WEIGHT: f32 = 0.6;
-const PLACE_WEIGHT: f32 = 0.3;
+/// Profile signals, on the graph score's scale: a mutual connection `w` adds `1 / deg(w)`, so
+/// a shared employer in overlapping years weighs as much as a few mutuals of ordinary reach.
+const EMPLOYER_WEIGHT: f32 = 0.15;
+const SCHOOL_WEIGHT: f32 = 0.1;
+const PLACE_WEIGHT: f32 = 0.05;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SuggestionView {
@@ -271,7 +275,8 @@ mod tests {
                 "Also in Utrecht"
             ]
         );
-        assert!((score - 2.9).abs() < 1e-4, "{score}");
+        let want = 2.0 * EMPLOYER_WEIGHT + SCHOOL_WEIGHT + PLACE_WEIGHT;
+        assert!((score - want).abs() < 1e-5, "{score}");
         let stranger = aff(&[("Acme", m(2022, 1), None)], &[], Some("Oslo"));
         assert_eq!(affinity_reasons(&me, &stranger, 2026), (0.0, vec![]));
     }
