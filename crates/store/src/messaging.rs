@@ -237,37 +237,35 @@ fn like_pattern(needle: &str) -> String {
 }
 
 impl SqlStore {
-    async fn fetch_messages(&self, sql: &Sql) -> StoreResult<Vec<Message>> {
-        let rows: Vec<MessageRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, MessageRow>(&sql.text),
+    /// Runs `sql` and converts each row (read as `R`) to the model `M`.
+    async fn fetch_as<R, M>(&self, sql: &Sql) -> StoreResult<Vec<M>>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+        M: From<R>,
+    {
+        let rows: Vec<R> = with_pool!(self, |p| bind_all!(
+            sqlx::query_as::<_, R>(&sql.text),
             &sql.binds
         )
         .fetch_all(p)
         .await)
         .map_err(db_err)?;
-        Ok(rows.into_iter().map(Message::from).collect())
+        Ok(rows.into_iter().map(M::from).collect())
+    }
+
+    async fn fetch_messages(&self, sql: &Sql) -> StoreResult<Vec<Message>> {
+        self.fetch_as::<MessageRow, Message>(sql).await
     }
 
     async fn fetch_participants(&self, sql: &Sql) -> StoreResult<Vec<Participant>> {
-        let rows: Vec<ParticipantRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, ParticipantRow>(&sql.text),
-            &sql.binds
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(rows.into_iter().map(Participant::from).collect())
+        self.fetch_as::<ParticipantRow, Participant>(sql).await
     }
 
     async fn fetch_aways(&self, sql: &Sql) -> StoreResult<Vec<Away>> {
-        let rows: Vec<AwayRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, AwayRow>(&sql.text),
-            &sql.binds
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(rows.into_iter().map(Away::from).collect())
+        self.fetch_as::<AwayRow, Away>(sql).await
     }
 
     async fn count(&self, sql: &Sql) -> StoreResult<i64> {

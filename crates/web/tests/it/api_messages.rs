@@ -7,9 +7,8 @@ use guild_core::messaging::model::NewAway;
 use guild_core::messaging::store::MessageStore;
 use guild_testkit::{png, TestApp, TestMember};
 use serde_json::{json, Value};
-use tokio::io::AsyncWriteExt;
 
-use crate::api_notifications::read_until;
+use crate::api_notifications::{open_events, read_until};
 
 async fn start(app: &TestApp, from: &TestMember, to: &[&str], body: &str) -> Value {
     let r = app
@@ -20,6 +19,17 @@ async fn start(app: &TestApp, from: &TestMember, to: &[&str], body: &str) -> Val
         .await;
     r.assert_status(201);
     r.json()
+}
+
+/// A 422 whose error names `field`.
+#[track_caller]
+fn refused_at(r: &guild_testkit::Resp, field: &str) {
+    r.assert_status(422);
+    assert!(
+        r.json()["error"]["fields"][field].is_string(),
+        "{}",
+        r.text()
+    );
 }
 
 fn conv_id(sent: &Value) -> String {
@@ -115,12 +125,7 @@ async fn bad_input_is_refused_beside_the_field_and_writes_nothing() {
             .json(body)
             .send()
             .await;
-        r.assert_status(422);
-        assert!(
-            r.json()["error"]["fields"][field].is_string(),
-            "{}",
-            r.text()
-        );
+        refused_at(&r, field);
     }
     let r = app
         .get("/api/v1/conversations?box=spam")
@@ -676,12 +681,7 @@ async fn away_input_is_checked_and_the_period_ends_with_a_summary() {
             .json(body)
             .send()
             .await;
-        r.assert_status(422);
-        assert!(
-            r.json()["error"]["fields"][field].is_string(),
-            "{}",
-            r.text()
-        );
+        refused_at(&r, field);
     }
     app.get("/api/v1/me/away")
         .token(&ann)
@@ -938,20 +938,7 @@ async fn the_event_stream_delivers_messages_live_and_catches_up() {
     let bob = app.member("bob").await;
     app.connect(&ann, &bob).await;
     let addr = app.spawn_server().await;
-    let open = |last: Option<String>| {
-        let token = bob.token.clone();
-        async move {
-            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-            let last = last
-                .map(|l| format!("Last-Event-ID: {l}\r\n"))
-                .unwrap_or_default();
-            let req = format!(
-                "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{last}\r\n"
-            );
-            s.write_all(req.as_bytes()).await.unwrap();
-            s
-        }
-    };
+    let open = |last: Option<String>| open_events(addr, &bob, last);
     let mut s = open(None).await;
     let mut buf = String::new();
     read_until(&mut s, &mut buf, "event: counts").await;

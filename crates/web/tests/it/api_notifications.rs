@@ -272,6 +272,24 @@ async fn a_kind_switched_off_is_not_listed_and_the_digest_mails_what_is_unread()
     assert_eq!(again, 0);
 }
 
+/// Opens `who`'s event stream on a real socket, resuming after `last` if given.
+pub(crate) async fn open_events(
+    addr: std::net::SocketAddr,
+    who: &TestMember,
+    last: Option<String>,
+) -> tokio::net::TcpStream {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let last = last
+        .map(|l| format!("Last-Event-ID: {l}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nAccept: text/event-stream\r\n{last}\r\n",
+        who.token
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    s
+}
+
 /// Reads from the stream until `needle` appears (or fails after a few seconds).
 pub(crate) async fn read_until(s: &mut tokio::net::TcpStream, buf: &mut String, needle: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -292,20 +310,7 @@ async fn the_event_stream_pushes_notifications_and_counts_live_and_catches_up() 
     let ann = app.member("ann").await;
     let bob = app.member("bob").await;
     let addr = app.spawn_server().await;
-    let open = |last: Option<String>| {
-        let token = bob.token.clone();
-        async move {
-            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-            let last = last
-                .map(|l| format!("Last-Event-ID: {l}\r\n"))
-                .unwrap_or_default();
-            let req = format!(
-                "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{last}\r\n"
-            );
-            s.write_all(req.as_bytes()).await.unwrap();
-            s
-        }
-    };
+    let open = |last: Option<String>| open_events(addr, &bob, last);
     let mut s = open(None).await;
     let mut buf = String::new();
     read_until(&mut s, &mut buf, "event: counts").await;
