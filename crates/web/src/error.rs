@@ -14,12 +14,16 @@
 //!
 //! [`ApiError`] renders it as JSON (`{"error":{…}}`), [`PageError`] as an HTML page.
 
-use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
+use guild_core::auth::Viewer;
 use guild_core::CoreError;
 use serde_json::json;
+
+use crate::html::format::url_encode;
+use crate::html::layout::render_error;
+use crate::incident::log_internal;
 
 pub fn status_of(e: &CoreError) -> StatusCode {
     match e {
@@ -32,13 +36,6 @@ pub fn status_of(e: &CoreError) -> StatusCode {
         CoreError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
-}
-
-/// Logs an internal error with a short id and returns the id for the client.
-fn log_internal(cause: &str) -> String {
-    let id = format!("{:08x}", rand::random::<u32>());
-    tracing::error!(error_id = %id, "internal error: {cause}");
-    id
 }
 
 fn retry_after_header(retry_after: &chrono::DateTime<chrono::Utc>) -> Option<HeaderValue> {
@@ -116,15 +113,6 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub layout: crate::html::Layout,
-    pub status: u16,
-    pub title: String,
-    pub message: String,
-}
-
 /// An error for a person: a page with the status, or a redirect to sign in.
 #[derive(Debug)]
 pub struct PageError {
@@ -144,30 +132,13 @@ impl From<CoreError> for PageError {
     }
 }
 
-impl PageError {
-    pub fn not_found() -> Self {
-        CoreError::NotFound.into()
-    }
-}
-
-pub fn render_error(
-    viewer: Option<&guild_core::model::Member>,
-    status: StatusCode,
-    title: &str,
-    message: &str,
-) -> Response {
-    let page = ErrorPage {
-        layout: crate::html::Layout::new(title, viewer),
-        status: status.as_u16(),
-        title: title.to_string(),
-        message: message.to_string(),
-    };
-    match page.render() {
-        Ok(html) => (status, axum::response::Html(html)).into_response(),
-        Err(e) => {
-            let id = log_internal(&format!("error page: {e}"));
-            (status, format!("{title}. (error id {id})")).into_response()
-        }
+/// A service error as a page, knowing who asked (for the top bar) and where to come back to
+/// after signing in.
+pub fn fail(error: CoreError, viewer: &Viewer, next: &str) -> PageError {
+    PageError {
+        error,
+        next: Some(next.to_string()),
+        viewer: viewer.member().cloned(),
     }
 }
 
@@ -178,7 +149,7 @@ impl IntoResponse for PageError {
         match self.error {
             CoreError::Unauthenticated(_) if v.is_none() => {
                 let next = self.next.unwrap_or_else(|| "/".into());
-                let to = format!("/signin?next={}", crate::html::url_encode(&next));
+                let to = format!("/signin?next={}", url_encode(&next));
                 Redirect::to(&to).into_response()
             }
             CoreError::Unauthenticated(m)

@@ -13,6 +13,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod html;
+mod incident;
 pub mod mail;
 mod router;
 pub mod security;

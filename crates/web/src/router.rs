@@ -16,12 +16,15 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let media = ServeDir::new(state.media_dir.clone());
+    let limits = &state.settings.limits;
     Router::new()
-        .merge(html::router().layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            html::topbar_counts,
-        )))
-        .nest("/api/v1", api::router())
+        .merge(
+            html::router(limits).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                html::topbar::topbar_counts,
+            )),
+        )
+        .nest("/api/v1", api::router(limits))
         .merge(api::docs::router())
         .route("/static/{file}", get(static_file))
         .nest_service("/media", media)
@@ -60,7 +63,7 @@ async fn fallback(
         return crate::error::ApiError::Core(guild_core::CoreError::NotFound).into_response();
     }
     let viewer = viewer.ok().and_then(|CurrentViewer(v)| v.member().cloned());
-    crate::error::render_error(
+    crate::html::layout::render_error(
         viewer.as_ref(),
         StatusCode::NOT_FOUND,
         "Page not found",

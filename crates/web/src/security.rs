@@ -55,7 +55,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     if api {
         crate::error::ApiError::Core(guild_core::CoreError::Forbidden(msg.into())).into_response()
     } else {
-        crate::error::render_error(None, StatusCode::FORBIDDEN, "Request refused", msg)
+        crate::html::layout::render_error(None, StatusCode::FORBIDDEN, "Request refused", msg)
     }
 }
 

@@ -65,9 +65,16 @@ document.addEventListener("DOMContentLoaded", () => {
 function liveCounts() {
   const nav = document.getElementById("nav-notifications");
   if (!nav || !window.EventSource) return;
+  // A count the server could not read comes as null: shown as "?", never as a false 0.
   const set = (id, n, what) => {
     const el = document.getElementById(id);
     if (!el) return;
+    if (n === null) {
+      el.textContent = "?";
+      el.setAttribute("aria-label", `${what}s: unknown`);
+      el.hidden = false;
+      return;
+    }
     el.textContent = String(n);
     el.setAttribute("aria-label", `${n} ${what}${n === 1 ? "" : "s"}`);
     el.hidden = n === 0;
@@ -81,7 +88,7 @@ function liveCounts() {
       const c = JSON.parse(e.data);
       set("unread-count", c.notifications, "unread notification");
       set("pending-count", c.invitations, "pending invitation");
-      if (typeof c.messages === "number") set("messages-count", c.messages, "unread conversation");
+      set("messages-count", c.messages, "unread conversation");
     } catch (_) {
       /* a malformed event changes nothing */
     }

@@ -10,7 +10,8 @@ use super::MAX_COMMENT_CHARS;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::network::state::node;
-use crate::network::{decode_cursor, encode_cursor, Page, Person};
+use crate::network::Person;
+use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -190,22 +191,13 @@ impl Guild {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> CoreResult<Page<CommentView>> {
+        let page = PageRequest::<i64>::new(cursor, limit)?;
         let (post, _) = self.readable_post(viewer, post_id).await?;
-        let limit = crate::network::check_limit(limit)?;
-        let after = match cursor {
-            Some(c) => Some(
-                decode_cursor(c, 1)?[0]
-                    .parse::<i64>()
-                    .map_err(|_| CoreError::invalid("cursor", "This page link is not valid."))?,
-            ),
-            None => None,
-        };
-        let rows = self.store.comments(post_id, after, limit + 1).await?;
-        let more = rows.len() > limit as usize;
-        let rows: Vec<Comment> = rows.into_iter().take(limit as usize).collect();
-        let next_cursor = more
-            .then(|| rows.last().map(|c| encode_cursor(&c.id.to_string())))
-            .flatten();
+        let rows = self
+            .store
+            .comments(post_id, page.after, page.fetch())
+            .await?;
+        let (rows, next_cursor) = page.finish(rows, |c| c.id);
         let ids: Vec<_> = rows.iter().map(|c| c.author_id).collect();
         let people: HashMap<_, Person> = self
             .people_by_ids(viewer, &ids)

@@ -13,10 +13,13 @@ use crate::error::{CoreError, CoreResult};
 use crate::markup;
 use crate::model::MemberId;
 use crate::network::state::node;
+use crate::paging::PageRequest;
 use crate::{now_ms, Guild};
 
 const DAY_MS: i64 = 86_400_000;
-pub const FEED_PAGE: usize = 10;
+pub const FEED_PAGE: u32 = 10;
+/// The most items a client may ask for on one page of the feed.
+pub const FEED_PAGE_MAX: u32 = 50;
 
 /// "Why am I seeing this?": the reason, and the factors the ranking actually used.
 #[derive(Debug, Clone, Serialize)]
@@ -76,27 +79,13 @@ impl Guild {
             }
             None => prefs.sort,
         };
-        let limit = match limit {
-            None => FEED_PAGE,
-            Some(l @ 1..=50) => l as usize,
-            Some(_) => {
-                return Err(CoreError::invalid(
-                    "limit",
-                    "The limit is between 1 and 50.",
-                ))
-            }
-        };
-        let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-        let cursor = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
-            None => Cursor::Start,
-            Some(raw) => {
-                let c = Cursor::decode(raw).ok_or_else(bad)?;
-                match (c, sort) {
-                    (Cursor::Ranked { .. }, FeedSort::Relevant)
-                    | (Cursor::Recent { .. }, FeedSort::Recent) => c,
-                    _ => return Err(bad()),
-                }
-            }
+        let page = PageRequest::<Cursor>::bounded(cursor, limit, FEED_PAGE, FEED_PAGE_MAX)?;
+        let limit = page.limit as usize;
+        let cursor = match (page.after, sort) {
+            (None, _) => Cursor::Start,
+            (Some(c @ Cursor::Ranked { .. }), FeedSort::Relevant)
+            | (Some(c @ Cursor::Recent { .. }), FeedSort::Recent) => c,
+            _ => return Err(CoreError::invalid("cursor", "This page link is not valid.")),
         };
         let my_node = node(me)?;
         let snap = self.network.snapshot();
@@ -236,7 +225,7 @@ impl Guild {
         self.record_impressions(viewer, &shown).await?;
         Ok(FeedView {
             items,
-            next_cursor: page.next.map(|c| c.encode()),
+            next_cursor: page.next.map(|c| crate::paging::cursor(&c)),
             sort,
         })
     }
@@ -274,18 +263,9 @@ impl Guild {
         let me = Self::me(viewer)?;
         let tag = markup::fold_tag(raw.trim().trim_start_matches('#'))
             .ok_or_else(|| CoreError::invalid("tag", "That is not a hashtag."))?;
-        let limit = crate::network::check_limit(limit)? as usize;
-        let before = match cursor {
-            Some(c) => {
-                let p = crate::network::decode_cursor(c, 2)?;
-                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((
-                    p[0].parse().map_err(|_| bad())?,
-                    p[1].parse().map_err(|_| bad())?,
-                ))
-            }
-            None => None,
-        };
+        let page = PageRequest::<(i64, PostId)>::new(cursor, limit)?;
+        let before = page.after;
+        let limit = page.limit as usize;
         let my_node = node(me)?;
         let snap = self.network.snapshot();
         let mut connections: Vec<u32> = snap.neighbours(my_node).to_vec();
@@ -308,9 +288,9 @@ impl Guild {
         views.sort_by_key(|v| order.get(&v.post.id).copied().unwrap_or(usize::MAX));
         let next_cursor = more
             .then(|| {
-                views.last().map(|v| {
-                    crate::network::encode_cursor(&format!("{}:{}", v.post.created_at, v.post.id))
-                })
+                views
+                    .last()
+                    .map(|v| crate::paging::cursor(&(v.post.created_at, v.post.id)))
             })
             .flatten();
         let following = self.store.followed_hashtags(me).await?.contains(&tag);

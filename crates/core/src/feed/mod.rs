@@ -28,7 +28,7 @@ mod views;
 pub use comments::{CommentInput, CommentView};
 pub use home::{FeedItem, FeedView, HashtagView, Why};
 pub use notify::{NotificationView, Push};
-pub use posts::{PostInput, PostStats};
+pub use posts::{ComposedPost, PostInput, PostStats};
 pub use reactions::Reactor;
 pub use views::{media_url, PostView};
 

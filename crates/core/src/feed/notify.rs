@@ -14,7 +14,8 @@ use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::mail::OutgoingEmail;
 use crate::model::{Member, MemberId};
-use crate::network::{decode_cursor, encode_cursor, Page, Person};
+use crate::network::Person;
+use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
 
 /// What goes out to a member's open event streams.
@@ -30,6 +31,8 @@ pub enum Push {
         conversation: i64,
         id: i64,
     },
+    /// Someone read a conversation the member takes part in: its receipts may have changed.
+    Read { member: MemberId, conversation: i64 },
     /// The server is stopping: streams end (clients reconnect to the next one).
     Closing,
 }
@@ -39,7 +42,8 @@ impl Push {
         match self {
             Push::Notification { member, .. }
             | Push::Counts { member }
-            | Push::Message { member, .. } => *member,
+            | Push::Message { member, .. }
+            | Push::Read { member, .. } => *member,
             Push::Closing => 0,
         }
     }
@@ -245,31 +249,13 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Page<NotificationView>> {
         let me = Self::me(viewer)?;
-        let limit = crate::network::check_limit(limit)?;
-        let before = match cursor {
-            Some(c) => {
-                let p = decode_cursor(c, 2)?;
-                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((
-                    p[0].parse().map_err(|_| bad())?,
-                    p[1].parse().map_err(|_| bad())?,
-                ))
-            }
-            None => None,
-        };
+        let page = PageRequest::<(i64, i64)>::new(cursor, limit)?;
         let kinds = self.kinds_on(me, false).await?;
         let rows = self
             .store
-            .notifications(me, &kinds, before, limit + 1)
+            .notifications(me, &kinds, page.after, page.fetch())
             .await?;
-        let more = rows.len() > limit as usize;
-        let rows: Vec<Notification> = rows.into_iter().take(limit as usize).collect();
-        let next_cursor = more
-            .then(|| {
-                rows.last()
-                    .map(|n| encode_cursor(&format!("{}:{}", n.created_at, n.id)))
-            })
-            .flatten();
+        let (rows, next_cursor) = page.finish(rows, |n| (n.created_at, n.id));
         let items = self.notification_views(viewer, rows).await?;
         Ok(Page { items, next_cursor })
     }
@@ -435,6 +421,11 @@ impl Guild {
             .await?;
         self.feed.push(Push::Counts { member: me });
         Ok(())
+    }
+
+    /// How often the viewer gets the digest email.
+    pub async fn digest(&self, viewer: &Viewer) -> CoreResult<Digest> {
+        Ok(self.store.feed_prefs(Self::me(viewer)?).await?.digest)
     }
 
     pub async fn set_digest(&self, viewer: &Viewer, raw: &str) -> CoreResult<Digest> {

@@ -9,7 +9,7 @@ use super::{IMAGE_SIDE, MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE
 use crate::auth::{self, Viewer};
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::model::Member;
-use crate::network::{decode_cursor, encode_cursor, Page};
+use crate::paging::{Page, PageRequest};
 use crate::{markup, now_ms, photo, Guild};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -24,6 +24,17 @@ pub struct PostInput {
     #[serde(default)]
     pub images: Vec<String>,
     pub cover: Option<String>,
+}
+
+/// A post as the page's composer sends it: the text fields, and the image files themselves
+/// (the API uploads them first and sends their keys in [`PostInput`]).
+#[derive(Debug, Clone, Default)]
+pub struct ComposedPost {
+    pub input: PostInput,
+    /// Up to [`MAX_IMAGES`] image files, in order.
+    pub images: Vec<Vec<u8>>,
+    /// An article's cover image file.
+    pub cover: Option<Vec<u8>>,
 }
 
 /// What the author sees on their post.
@@ -228,8 +239,49 @@ impl Guild {
         self.post_view(viewer, post).await
     }
 
+    /// Writes a post from the composer: its images are checked (how many, how large) before
+    /// any is kept, then uploaded as [`Guild::upload_image`] does, then the post is written as
+    /// [`Guild::create_post`] does. A refused image is reported on the field the form shows
+    /// (`images` or `cover`).
+    pub async fn compose_post(&self, viewer: &Viewer, post: ComposedPost) -> CoreResult<PostView> {
+        viewer.require()?;
+        let count = post.images.len() + post.input.images.len();
+        if count > MAX_IMAGES {
+            return Err(CoreError::invalid(
+                "images",
+                format!("A post has at most {MAX_IMAGES} images; this one has {count}."),
+            ));
+        }
+        let mut input = post.input;
+        let on_field = |field: &'static str| {
+            move |e: CoreError| match e {
+                CoreError::Invalid(mut f) => {
+                    let m = f.0.remove("image").unwrap_or_default();
+                    CoreError::invalid(field, m)
+                }
+                e => e,
+            }
+        };
+        for bytes in post.images {
+            let key = self
+                .upload_image(viewer, bytes)
+                .await
+                .map_err(on_field("images"))?;
+            input.images.push(key);
+        }
+        if let Some(bytes) = post.cover {
+            let key = self
+                .upload_image(viewer, bytes)
+                .await
+                .map_err(on_field("cover"))?;
+            input.cover = Some(key);
+        }
+        self.create_post(viewer, &input).await
+    }
+
     /// Reposts a post the viewer may read, plainly or with their own commentary. Only posts
-    /// for anyone can be reposted: a connections-only post stays with its audience.
+    /// for anyone can be reposted (a connections-only post stays with its audience), and
+    /// never one's own ([`PostView::can_repost`] says so beforehand).
     pub async fn repost(
         &self,
         viewer: &Viewer,
@@ -243,10 +295,10 @@ impl Guild {
             Some(id) if orig.body.is_empty() => self.readable_post(viewer, id).await?.0,
             _ => orig,
         };
-        if orig.visibility != PostVisibility::Anyone {
+        if let Some(why) = super::views::not_repostable(&orig, me.id) {
             return Err(CoreError::Refused {
                 code: "not_repostable",
-                message: "Posts shared with connections only cannot be reposted.".into(),
+                message: why.into(),
             });
         }
         let input = PostInput {
@@ -384,33 +436,14 @@ impl Guild {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> CoreResult<Page<PostView>> {
+        let page = PageRequest::<(i64, PostId)>::new(cursor, limit)?;
         let author = self.reachable_member(viewer, handle).await?;
-        let limit = crate::network::check_limit(limit)?;
-        let before = match cursor {
-            Some(c) => {
-                let p = decode_cursor(c, 2)?;
-                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((
-                    p[0].parse().map_err(|_| bad())?,
-                    p[1].parse().map_err(|_| bad())?,
-                ))
-            }
-            None => None,
-        };
         let connections_too = viewer.is(author.id) || self.is_connected(viewer, author.id);
         let posts = self
             .store
-            .posts_by_author(author.id, connections_too, before, limit + 1)
+            .posts_by_author(author.id, connections_too, page.after, page.fetch())
             .await?;
-        let more = posts.len() > limit as usize;
-        let posts: Vec<Post> = posts.into_iter().take(limit as usize).collect();
-        let next_cursor = more
-            .then(|| {
-                posts
-                    .last()
-                    .map(|p| encode_cursor(&format!("{}:{}", p.created_at, p.id)))
-            })
-            .flatten();
+        let (posts, next_cursor) = page.finish(posts, |p| (p.created_at, p.id));
         let items = self.post_views(viewer, posts).await?;
         Ok(Page { items, next_cursor })
     }

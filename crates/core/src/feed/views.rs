@@ -44,12 +44,42 @@ impl PostView {
     pub fn cover_url(&self) -> Option<String> {
         self.post.cover.as_deref().map(media_url)
     }
+    /// Whether the viewer may repost it: what [`Guild::repost`] decides, asked beforehand so
+    /// that pages offer the button only where it works. A plain repost is reposted as the
+    /// original it carries.
+    pub fn can_repost(&self) -> bool {
+        let target = match (self.post.repost_of, self.post.body.is_empty()) {
+            (Some(_), true) => match &self.original {
+                Some(o) => o,
+                None => return false,
+            },
+            _ => self,
+        };
+        not_repostable_by(&target.post, target.mine).is_none()
+    }
+
     /// Where the post lives: articles have a page of their own.
     pub fn url(&self) -> String {
         match self.post.kind {
             PostKind::Article => format!("/articles/{}", self.post.id),
             _ => format!("/posts/{}", self.post.id),
         }
+    }
+}
+
+/// Why a post cannot be reposted, if it cannot: a connections-only post stays with its
+/// audience, and a repost of one's own post would only show it twice.
+pub(crate) fn not_repostable(post: &Post, me: MemberId) -> Option<&'static str> {
+    not_repostable_by(post, post.author_id == me)
+}
+
+fn not_repostable_by(post: &Post, own: bool) -> Option<&'static str> {
+    if own {
+        Some("You cannot repost your own post.")
+    } else if post.visibility != PostVisibility::Anyone {
+        Some("Posts shared with connections only cannot be reposted.")
+    } else {
+        None
     }
 }
 

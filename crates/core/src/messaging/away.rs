@@ -168,6 +168,22 @@ impl Guild {
         Ok(self.store.away(me, now_ms()).await?)
     }
 
+    /// The handle of the colleague the viewer's away period names, for the form that edits
+    /// it (the viewer's own period only).
+    pub async fn away_contact_handle(
+        &self,
+        viewer: &Viewer,
+        away: &Away,
+    ) -> CoreResult<Option<String>> {
+        if away.member_id != Self::me(viewer)? {
+            return Err(CoreError::NotFound);
+        }
+        Ok(match away.contact_id {
+            Some(c) => self.store.member_by_id(c).await?.map(|m| m.handle),
+            None => None,
+        })
+    }
+
     /// Who among `members` is away now, as the viewer may see them (blocked members and
     /// the viewer left out).
     pub async fn aways_for(

@@ -27,7 +27,7 @@ pub mod store;
 
 pub use away::{notice as away_notice, summary_text, AwayInput, AwayView};
 pub use files::Download;
-pub use read::{ConversationView, MessagesPage, ThreadView};
+pub use read::{ConversationView, ThreadView};
 pub use send::{Delivery, SendInput, Sent};
 
 use model::*;
@@ -124,12 +124,13 @@ impl Guild {
     pub async fn held_messages(
         &self,
         viewer: &Viewer,
-        before: Option<MessageId>,
+        cursor: Option<&str>,
         limit: Option<u32>,
-    ) -> CoreResult<Vec<HeldView>> {
+    ) -> CoreResult<crate::paging::Page<HeldView>> {
         crate::auth::require_admin(viewer)?;
-        let limit = crate::network::check_limit(limit)?;
-        let ms = self.store.held_messages(before, limit).await?;
+        let page = crate::paging::PageRequest::<MessageId>::new(cursor, limit)?;
+        let ms = self.store.held_messages(page.after, page.fetch()).await?;
+        let (ms, next_cursor) = page.finish(ms, |m| m.id);
         let convs: Vec<ConversationId> = ms.iter().map(|m| m.conversation_id).collect();
         let parts = self.store.participants_of(&convs).await?;
         let mut ids: Vec<MemberId> = parts.iter().map(|p| p.member_id).collect();
@@ -142,7 +143,7 @@ impl Guild {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        Ok(ms
+        let items = ms
             .into_iter()
             .map(|m| HeldView {
                 sender: cards.get(&m.sender_id).cloned(),
@@ -155,7 +156,8 @@ impl Guild {
                     .collect(),
                 message: m,
             })
-            .collect())
+            .collect();
+        Ok(crate::paging::Page { items, next_cursor })
     }
 
     /// Review: deliver a held message (`release`) or delete it. Administrators only.

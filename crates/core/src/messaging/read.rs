@@ -12,7 +12,8 @@ use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::feed::Push;
 use crate::model::MemberId;
-use crate::network::{check_limit, decode_cursor, encode_cursor, Page, Person};
+use crate::network::Person;
+use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
 
 /// One row of the conversation list.
@@ -57,14 +58,6 @@ pub struct ThreadView {
     pub away: Vec<AwayView>,
 }
 
-#[derive(Debug, Clone)]
-pub struct MessagesPage {
-    /// Oldest first.
-    pub items: Vec<MessageView>,
-    /// Older messages: pass as `before`.
-    pub older: Option<i64>,
-}
-
 impl Guild {
     /// The viewer's conversations in `in_box`, newest first.
     pub async fn conversations(
@@ -75,29 +68,13 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Page<ConversationView>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)?;
-        let before = match cursor {
-            Some(c) => {
-                let p = decode_cursor(c, 2)?;
-                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((
-                    p[0].parse().map_err(|_| bad())?,
-                    p[1].parse().map_err(|_| bad())?,
-                ))
-            }
-            None => None,
-        };
+        let page = PageRequest::<(i64, ConversationId)>::new(cursor, limit)?;
         let rows = self
             .store
-            .conversations(me, in_box, before, limit + 1)
+            .conversations(me, in_box, page.after, page.fetch())
             .await?;
-        let more = rows.len() > limit as usize;
-        let rows: Vec<ConversationRow> = rows.into_iter().take(limit as usize).collect();
-        let next_cursor = more.then(|| rows.last()).flatten().map(|r| {
-            encode_cursor(&format!(
-                "{}:{}",
-                r.conversation.last_message_at, r.conversation.id
-            ))
+        let (rows, next_cursor) = page.finish(rows, |r| {
+            (r.conversation.last_message_at, r.conversation.id)
         });
         let items = self.conversation_views(viewer, rows).await?;
         Ok(Page { items, next_cursor })
@@ -200,29 +177,27 @@ impl Guild {
         })
     }
 
-    /// A page of the conversation's messages, newest page first, each page oldest first.
-    /// Reading the newest page marks the conversation read.
+    /// A page of the conversation's messages, newest page first, each page oldest first;
+    /// `next_cursor` leads to older messages. Reading the newest page marks the conversation
+    /// read.
     pub async fn messages(
         &self,
         viewer: &Viewer,
         id: ConversationId,
-        before: Option<MessageId>,
+        cursor: Option<&str>,
         limit: Option<u32>,
-    ) -> CoreResult<MessagesPage> {
+    ) -> CoreResult<Page<MessageView>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)?;
+        let page = PageRequest::<MessageId>::new(cursor, limit)?;
         let (_, p) = self.my_place(viewer, id).await?;
         if p.state == ParticipantState::Ignored {
             return Err(CoreError::NotFound);
         }
-        let mut ms = self
+        let ms = self
             .store
-            .messages(id, Visible::from(&p), before, limit + 1)
+            .messages(id, Visible::from(&p), page.after, page.fetch())
             .await?;
-        let older = (ms.len() > limit as usize).then(|| {
-            ms.truncate(limit as usize);
-            ms.last().map(|m| m.id)
-        });
+        let (mut ms, next_cursor) = page.finish(ms, |m| m.id);
         ms.reverse();
         let ps = self.store.participants(id).await?;
         let senders: Vec<MemberId> = ms.iter().map(|m| m.sender_id).collect();
@@ -251,7 +226,7 @@ impl Guild {
                 m,
             })
             .collect();
-        if before.is_none() {
+        if page.after.is_none() {
             if let Some(newest) = items.last() {
                 if self
                     .store
@@ -261,19 +236,15 @@ impl Guild {
                     self.feed.push(Push::Counts { member: me });
                     // The others' "seen" may change.
                     for o in &readers {
-                        self.feed.push(Push::Message {
+                        self.feed.push(Push::Read {
                             member: o.member_id,
                             conversation: id,
-                            id: 0,
                         });
                     }
                 }
             }
         }
-        Ok(MessagesPage {
-            items,
-            older: older.flatten(),
-        })
+        Ok(Page { items, next_cursor })
     }
 
     /// One message by id, if the viewer may see it (the live stream's payload).
@@ -337,23 +308,20 @@ impl Guild {
         &self,
         viewer: &Viewer,
         q: &str,
-        before: Option<MessageId>,
+        cursor: Option<&str>,
         limit: Option<u32>,
-    ) -> CoreResult<(Vec<MessageView>, Option<MessageId>)> {
+    ) -> CoreResult<Page<MessageView>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)?;
+        let page = PageRequest::<MessageId>::new(cursor, limit)?;
         let q = q.trim();
         if q.chars().count() < 2 {
             return Err(CoreError::invalid("q", "Search for at least 2 characters."));
         }
-        let mut ms = self
+        let ms = self
             .store
-            .search_messages(me, &q.to_lowercase(), before, limit + 1)
+            .search_messages(me, &q.to_lowercase(), page.after, page.fetch())
             .await?;
-        let next = (ms.len() > limit as usize).then(|| {
-            ms.truncate(limit as usize);
-            ms.last().map(|m| m.id)
-        });
+        let (ms, next_cursor) = page.finish(ms, |m| m.id);
         let senders: Vec<MemberId> = ms.iter().map(|m| m.sender_id).collect();
         let cards = self.cards_by_id(viewer, &senders).await?;
         let items = ms
@@ -364,7 +332,7 @@ impl Guild {
                 seen: false,
             })
             .collect();
-        Ok((items, next.flatten()))
+        Ok(Page { items, next_cursor })
     }
 
     pub async fn set_archived(

@@ -4,11 +4,12 @@
 use serde::Serialize;
 
 use super::model::{ConnectionQuery, ConnectionSort, FollowDirection, ListAfter, Related};
-use super::{check_limit, decode_cursor, encode_cursor, state, Page, Person};
+use super::{state, Person};
 use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
 use crate::model::MemberId;
+use crate::paging::{CursorKey, Page, PageRequest};
 use crate::{now_ms, Guild};
 
 /// How many members are 1st, 2nd and 3rd degree to the viewer.
@@ -32,8 +33,24 @@ pub struct RelatedPerson {
     pub since: i64,
 }
 
-fn bad_cursor() -> CoreError {
-    CoreError::invalid("cursor", "This page link is not valid.")
+/// `t:<id>:<time>` newest first, `n:<id>:<folded name>` by name: a cursor of one order is
+/// refused by the other.
+impl CursorKey for ListAfter {
+    fn write(&self) -> String {
+        match self {
+            ListAfter::Time(t, id) => format!("t:{id}:{t}"),
+            ListAfter::Name(name, id) => format!("n:{id}:{name}"),
+        }
+    }
+    fn read(text: &str) -> Option<Self> {
+        let (tag, rest) = text.split_once(':')?;
+        let (id, value) = <(String, i64)>::read(rest).map(|(v, id)| (id, v))?;
+        match tag {
+            "t" => Some(ListAfter::Time(i64::read(&value)?, id)),
+            "n" => Some(ListAfter::Name(value, id)),
+            _ => None,
+        }
+    }
 }
 
 impl Guild {
@@ -63,46 +80,34 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Page<RelatedPerson>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)?;
+        let page = PageRequest::<ListAfter>::new(cursor, limit)?;
         let name = q.map(fold_key).filter(|s| !s.is_empty());
         if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
             return Err(CoreError::invalid("q", "Use at most 100 characters."));
         }
-        let after = match cursor.filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => {
-                let p = decode_cursor(c, 3)?;
-                let id: MemberId = p[1].parse().map_err(|_| bad_cursor())?;
-                Some(match (sort, p[0].as_str()) {
-                    (ConnectionSort::Recent, "t") => {
-                        ListAfter::Time(p[2].parse().map_err(|_| bad_cursor())?, id)
-                    }
-                    (ConnectionSort::Name, "n") => ListAfter::Name(p[2].clone(), id),
-                    _ => return Err(bad_cursor()),
-                })
-            }
-        };
-        let mut rows = self
+        let in_order = matches!(
+            (&page.after, sort),
+            (None, _)
+                | (Some(ListAfter::Time(..)), ConnectionSort::Recent)
+                | (Some(ListAfter::Name(..)), ConnectionSort::Name)
+        );
+        if !in_order {
+            return Err(CoreError::invalid("cursor", "This page link is not valid."));
+        }
+        let rows = self
             .store
             .list_connections(&ConnectionQuery {
                 member: me,
                 name,
                 sort,
-                after,
-                limit: limit + 1,
+                after: page.after.clone(),
+                limit: page.fetch(),
             })
             .await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| {
-                encode_cursor(&match sort {
-                    ConnectionSort::Recent => format!("t:{}:{}", r.card.id, r.since),
-                    ConnectionSort::Name => format!("n:{}:{}", r.card.id, r.card.sort_key),
-                })
-            })
-        } else {
-            None
-        };
+        let (rows, next_cursor) = page.finish(rows, |r| match sort {
+            ConnectionSort::Recent => ListAfter::Time(r.since, r.card.id),
+            ConnectionSort::Name => ListAfter::Name(r.card.sort_key.clone(), r.card.id),
+        });
         let items = self.related_people(viewer, rows).await?;
         Ok(Page { items, next_cursor })
     }
@@ -148,29 +153,13 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Page<RelatedPerson>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)?;
-        let after = match cursor.filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => {
-                let p = decode_cursor(c, 2)?;
-                Some((
-                    p[0].parse().map_err(|_| bad_cursor())?,
-                    p[1].parse().map_err(|_| bad_cursor())?,
-                ))
-            }
-        };
+        let page = PageRequest::<(i64, MemberId)>::new(cursor, limit)?;
         let hidden = self.network.hidden_from(me);
-        let mut rows = self
+        let rows = self
             .store
-            .list_follows(me, direction, after, limit + 1)
+            .list_follows(me, direction, page.after, page.fetch())
             .await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last()
-                .map(|r| encode_cursor(&format!("{}:{}", r.since, r.card.id)))
-        } else {
-            None
-        };
+        let (mut rows, next_cursor) = page.finish(rows, |r| (r.since, r.card.id));
         rows.retain(|r| !hidden.contains(&r.card.id));
         let items = self.related_people(viewer, rows).await?;
         Ok(Page { items, next_cursor })
@@ -240,27 +229,19 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Page<Person>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)? as usize;
+        let page = PageRequest::<MemberId>::new(cursor, limit)?;
         let other = self.visible_member(viewer, handle).await?;
-        let after: u32 = match cursor.filter(|c| !c.is_empty()) {
-            None => 0,
-            Some(c) => decode_cursor(c, 1)?[0].parse().map_err(|_| bad_cursor())?,
-        };
+        let after = page.after.unwrap_or(0);
         let snap = self.network.snapshot();
         let hidden = self.network.hidden_from(me);
         let all = snap.mutuals(state::node(me)?, state::node(other)?, usize::MAX);
-        let mut ids: Vec<MemberId> = all
+        let ids: Vec<MemberId> = all
             .into_iter()
-            .filter(|&n| n > after && !hidden.contains(&MemberId::from(n)))
-            .take(limit + 1)
             .map(MemberId::from)
+            .filter(|&id| id > after && !hidden.contains(&id))
+            .take(page.fetch() as usize)
             .collect();
-        let next_cursor = if ids.len() > limit {
-            ids.truncate(limit);
-            ids.last().map(|id| encode_cursor(&id.to_string()))
-        } else {
-            None
-        };
+        let (ids, next_cursor) = page.finish(ids, |id| *id);
         let items = self.people_by_ids(viewer, &ids).await?;
         Ok(Page { items, next_cursor })
     }

@@ -6,12 +6,13 @@ use serde::Serialize;
 
 use super::model::{Invitation, InvitationBox, InvitationQuery, InvitationState, InvitePolicy};
 use super::rules::{self, Cooldown, Quota};
-use super::{check_limit, decode_cursor, encode_cursor, state, Page, Person};
+use super::{state, Person};
 use crate::auth::Viewer;
 use crate::domain::{bounded_text, Email};
 use crate::error::{CoreError, CoreResult};
 use crate::feed::model::NotificationKind;
 use crate::model::{Member, MemberId};
+use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
 
 pub const MAX_NOTE: usize = 300;
@@ -362,35 +363,18 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Page<InvitationView>> {
         let me = Self::me(viewer)?;
-        let limit = check_limit(limit)?;
-        let before = match cursor.filter(|c| !c.is_empty()) {
-            Some(c) => {
-                let p = decode_cursor(c, 2)?;
-                let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-                Some((
-                    p[0].parse().map_err(|_| bad())?,
-                    p[1].parse().map_err(|_| bad())?,
-                ))
-            }
-            None => None,
-        };
-        let mut invs = self
+        let page = PageRequest::<(i64, i64)>::new(cursor, limit)?;
+        let invs = self
             .store
             .list_invitations(&InvitationQuery {
                 member: me,
                 box_,
                 expired_before: self.expired_before(now_ms()),
-                before,
-                limit: limit + 1,
+                before: page.after,
+                limit: page.fetch(),
             })
             .await?;
-        let next_cursor = if invs.len() > limit as usize {
-            invs.truncate(limit as usize);
-            invs.last()
-                .map(|i| encode_cursor(&format!("{}:{}", i.created_at, i.id)))
-        } else {
-            None
-        };
+        let (invs, next_cursor) = page.finish(invs, |i| (i.created_at, i.id));
         let items = self.invitation_views(viewer, invs, box_).await?;
         Ok(Page { items, next_cursor })
     }

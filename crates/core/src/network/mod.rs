@@ -7,7 +7,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use base64::Engine;
 use serde::Serialize;
 
 use crate::auth::{self, Viewer};
@@ -73,46 +72,6 @@ impl Person {
             n => format!("{n} mutual connections"),
         }
     }
-}
-
-/// A page of a list.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
-
-pub(crate) fn encode_cursor(parts: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(parts)
-}
-
-/// Decodes a cursor made by [`encode_cursor`] into its `:`-separated parts.
-pub(crate) fn decode_cursor(raw: &str, parts: usize) -> CoreResult<Vec<String>> {
-    let bad = || CoreError::invalid("cursor", "This page link is not valid.");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(raw.trim())
-        .map_err(|_| bad())?;
-    let s = String::from_utf8(bytes).map_err(|_| bad())?;
-    let v: Vec<String> = s.splitn(parts, ':').map(str::to_string).collect();
-    if v.len() == parts {
-        Ok(v)
-    } else {
-        Err(bad())
-    }
-}
-
-pub(crate) fn check_limit(limit: Option<u32>) -> CoreResult<u32> {
-    let limit = limit.unwrap_or(crate::directory::DEFAULT_LIMIT);
-    if limit == 0 || limit > crate::directory::MAX_LIMIT {
-        return Err(CoreError::invalid(
-            "limit",
-            format!(
-                "The limit is between 1 and {}.",
-                crate::directory::MAX_LIMIT
-            ),
-        ));
-    }
-    Ok(limit)
 }
 
 impl Guild {

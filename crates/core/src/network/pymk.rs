@@ -113,7 +113,11 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<Vec<SuggestionView>> {
         let me = Self::me(viewer)?;
-        let limit = super::check_limit(limit)? as usize;
+        let limit = crate::paging::limit(
+            limit,
+            crate::paging::DEFAULT_LIMIT,
+            crate::paging::MAX_LIMIT,
+        )? as usize;
         let now = now_ms();
         let mut excluded: HashSet<MemberId> = self.network.hidden_from(me);
         excluded.extend(self.store.dismissed(me).await?);

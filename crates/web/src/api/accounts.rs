@@ -1,6 +1,5 @@
 //! `/auth/*`, password and email: sign-up, access tokens, credentials.
 
-use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::{rfc3339, MemberJson};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{session_cookie, ApiJson, ClientIp, CurrentViewer};
+use super::json::{rfc3339, MemberJson};
+use crate::error::ApiResult;
+use crate::extract::{session_cookie, ApiJson, ClientIp, CurrentViewer, Id};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -138,11 +137,8 @@ pub async fn list_tokens(
 pub async fn revoke_token(
     state: axum::extract::State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))?;
     state.revoke_token(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

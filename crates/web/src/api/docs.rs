@@ -6,7 +6,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{accounts, feed, invitations, members, messages, network, posts, profile};
+use super::{
+    accounts, admin, attachments, away, events, feed, invitations, members, messages, network,
+    posts, profile,
+};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -33,14 +36,14 @@ use crate::AppState;
         posts::repost, posts::stats, posts::upload, posts::by_member,
         feed::feed, feed::hashtag, feed::follow_hashtag, feed::unfollow_hashtag,
         feed::my_hashtags, feed::mentions, feed::notifications, feed::read, feed::settings,
-        feed::set_settings, feed::events,
+        feed::set_settings, events::events,
         messages::start, messages::list, messages::get_one, messages::messages, messages::send,
         messages::accept, messages::ignore, messages::report, messages::archive,
         messages::unarchive, messages::mute, messages::unmute, messages::leave, messages::clear,
-        messages::remove_member, messages::search, messages::upload, messages::download,
-        messages::settings, messages::set_settings, messages::get_away, messages::set_away,
-        messages::end_away, messages::member_away, messages::held, messages::release_held,
-        messages::delete_held,
+        messages::remove_member, messages::search, attachments::upload, attachments::download,
+        away::settings, away::set_settings, away::get_away, away::set_away,
+        away::end_away, away::member_away, admin::held, admin::release_held,
+        admin::delete_held,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

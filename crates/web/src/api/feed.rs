@@ -1,24 +1,17 @@
-//! The feed routes: the home feed, hashtag pages and follows, notifications with their
-//! settings, and the live event stream (`/api/v1/events`, server-sent events).
-
-use std::convert::Infallible;
-use std::time::Duration;
+//! The feed routes: the home feed, hashtag pages and follows, and notifications with their
+//! settings. Their live counterpart is [`super::events`].
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::StatusCode;
 use axum::Json;
-use futures::{stream, Stream, StreamExt};
-use guild_core::auth::Viewer;
-use guild_core::feed::{FeedItem, NotificationView, Push, Why};
+use guild_core::feed::{FeedItem, NotificationView, Why};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::network::{query, PersonJson, QueryResult};
-use super::posts::{PageParams, PostJson};
-use super::rfc3339;
+use super::json::{rfc3339, PageParams, PersonJson};
+use super::posts::PostJson;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, CurrentViewer};
+use crate::extract::{ApiJson, ApiQuery, CurrentViewer, OptionalJson};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -98,9 +91,8 @@ pub struct FeedJson {
 pub async fn feed(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<FeedParams>,
+    ApiQuery(p): ApiQuery<FeedParams>,
 ) -> ApiResult<Json<FeedJson>> {
-    let p = query(q)?;
     let f = state
         .home_feed(&v, p.sort.as_deref(), p.cursor.as_deref(), p.limit)
         .await?;
@@ -126,9 +118,8 @@ pub async fn hashtag(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     Path(tag): Path<String>,
-    q: QueryResult<PageParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<HashtagJson>> {
-    let p = query(q)?;
     let h = state
         .hashtag(&v, &tag, p.cursor.as_deref(), p.limit)
         .await?;
@@ -185,9 +176,8 @@ pub struct MentionParams {
 pub async fn mentions(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<MentionParams>,
+    ApiQuery(p): ApiQuery<MentionParams>,
 ) -> ApiResult<Json<Vec<PersonJson>>> {
-    let p = query(q)?;
     let people = state.mention_suggestions(&v, &p.q).await?;
     Ok(Json(people.iter().map(PersonJson::from).collect()))
 }
@@ -241,9 +231,8 @@ pub struct NotificationsJson {
 pub async fn notifications(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<PageParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<NotificationsJson>> {
-    let p = query(q)?;
     let page = state
         .notifications(&v, p.cursor.as_deref(), p.limit)
         .await?;
@@ -267,9 +256,9 @@ pub struct ReadRequest {
 pub async fn read(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    body: axum::body::Bytes,
+    OptionalJson(r): OptionalJson<ReadRequest>,
 ) -> ApiResult<StatusCode> {
-    let r: ReadRequest = super::optional_json(&body)?.unwrap_or_default();
+    let r = r.unwrap_or_default();
     let ids = match r.ids {
         Some(raw) => Some(
             raw.iter()
@@ -307,13 +296,8 @@ pub async fn settings(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
 ) -> ApiResult<Json<SettingsJson>> {
-    let me = v.require()?.id;
     let kinds = state.notification_settings(&v).await?;
-    let prefs = state
-        .store
-        .feed_prefs(me)
-        .await
-        .map_err(guild_core::CoreError::from)?;
+    let digest = state.digest(&v).await?;
     Ok(Json(SettingsJson {
         kinds: kinds
             .iter()
@@ -323,7 +307,7 @@ pub async fn settings(
                 email: s.email,
             })
             .collect(),
-        digest: prefs.digest.as_str().into(),
+        digest: digest.as_str().into(),
     }))
 }
 
@@ -352,158 +336,4 @@ pub async fn set_settings(
             .await?;
     }
     settings(state, CurrentViewer(v)).await
-}
-
-async fn counts_event(state: &guild_core::Guild, v: &Viewer) -> Event {
-    let unread = state.unread_notifications(v).await.unwrap_or(0);
-    let invitations = state.pending_invitation_count(v).await.unwrap_or(0);
-    let (messages, requests) = state.message_counts(v).await.unwrap_or((0, 0));
-    Event::default()
-        .event("counts")
-        .json_data(serde_json::json!({
-            "notifications": unread,
-            "invitations": invitations,
-            "messages": messages,
-            "message_requests": requests,
-        }))
-        .unwrap_or_default()
-}
-
-/// Where a stream stands: the last notification id and the last message id sent. Every
-/// event carries both as its id (`"12_345"`), so `Last-Event-ID` resumes each.
-#[derive(Clone, Copy)]
-struct Mark {
-    notification: i64,
-    message: i64,
-}
-
-impl Mark {
-    fn id(self) -> String {
-        format!("{}_{}", self.notification, self.message)
-    }
-
-    /// `"12_345"`, or a plain notification id from an older client.
-    fn parse(raw: &str) -> (Option<i64>, Option<i64>) {
-        let mut parts = raw.trim().splitn(2, '_');
-        let n = parts.next().and_then(|p| p.parse().ok());
-        let m = parts.next().and_then(|p| p.parse().ok());
-        (n, m)
-    }
-}
-
-fn notification_event(n: &NotificationView, mark: &mut Mark) -> Event {
-    mark.notification = mark.notification.max(n.n.id);
-    Event::default()
-        .event("notification")
-        .id(mark.id())
-        .json_data(NotificationJson::from(n))
-        .unwrap_or_default()
-}
-
-fn message_event(m: &guild_core::messaging::MessageView, mark: &mut Mark) -> Event {
-    mark.message = mark.message.max(m.m.id);
-    Event::default()
-        .event("message")
-        .id(mark.id())
-        .json_data(super::messages::MessageJson::from(m))
-        .unwrap_or_default()
-}
-
-/// The asker's live events (server-sent events): `notification`, `message` (a message in
-/// one of the asker's conversations, the asker's own included, for other tabs), `read`
-/// (`{conversation_id}`: someone read a conversation, receipts may change) and `counts`
-/// (`{notifications, invitations, messages, message_requests}` unread). Each event's id
-/// marks the stream's place; after a reconnect, `Last-Event-ID` brings what was missed.
-#[utoipa::path(get, path = "/api/v1/events", tag = "notifications",
-    responses((status = 200, description = "text/event-stream"), (status = 401)))]
-pub async fn events(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    headers: HeaderMap,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let me = v.require()?.id;
-    let rx = state.subscribe();
-    let mut first = Vec::new();
-    let (last_n, last_m) = headers
-        .get("last-event-id")
-        .and_then(|h| h.to_str().ok())
-        .map(Mark::parse)
-        .unwrap_or((None, None));
-    let mut mark = Mark {
-        notification: match last_n {
-            Some(n) => n,
-            None => state.latest_notification_id(&v).await?,
-        },
-        message: match last_m {
-            Some(m) => m,
-            None => state.latest_message_id(&v).await?,
-        },
-    };
-    if last_n.is_some() {
-        for n in state.notifications_after(&v, mark.notification).await? {
-            first.push(notification_event(&n, &mut mark));
-        }
-    }
-    if last_m.is_some() {
-        for m in state.messages_after(&v, mark.message).await? {
-            first.push(message_event(&m, &mut mark));
-        }
-    }
-    let state = state.0 .0.clone();
-    first.push(counts_event(&state, &v).await);
-    let live = stream::unfold(
-        (rx, state, v, mark),
-        move |(mut rx, state, v, mut mark)| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(Push::Closing) | Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                        return None
-                    }
-                    Ok(p) if p.member() != me => continue,
-                    Ok(Push::Notification { id, .. }) => {
-                        let mut out = Vec::new();
-                        if let Ok(Some(n)) = state.notification(&v, id).await {
-                            out.push(notification_event(&n, &mut mark));
-                        }
-                        out.push(counts_event(&state, &v).await);
-                        return Some((out, (rx, state, v, mark)));
-                    }
-                    Ok(Push::Message {
-                        id: 0,
-                        conversation,
-                        ..
-                    }) => {
-                        let out = vec![Event::default()
-                            .event("read")
-                            .json_data(
-                                serde_json::json!({ "conversation_id": conversation.to_string() }),
-                            )
-                            .unwrap_or_default()];
-                        return Some((out, (rx, state, v, mark)));
-                    }
-                    Ok(Push::Message { id, .. }) => {
-                        let mut out = Vec::new();
-                        // Everything after the mark, in order: a message pushed twice (or one
-                        // whose push was lagged) is sent once.
-                        if id > mark.message {
-                            if let Ok(ms) = state.messages_after(&v, mark.message).await {
-                                for m in ms.iter().filter(|m| m.m.id <= id) {
-                                    out.push(message_event(m, &mut mark));
-                                }
-                            }
-                        }
-                        out.push(counts_event(&state, &v).await);
-                        return Some((out, (rx, state, v, mark)));
-                    }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        let out = vec![counts_event(&state, &v).await];
-                        return Some((out, (rx, state, v, mark)));
-                    }
-                }
-            }
-        },
-    )
-    .flat_map(stream::iter);
-    let all = stream::iter(first).chain(live).map(Ok);
-    Ok(Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
 }

@@ -1,7 +1,7 @@
 //! The invitation routes: send (with every rule's refusal), list, the quota, and the
 //! answers — accept, ignore, "I don't know this person", spam — and withdraw.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,10 +11,9 @@ use guild_core::network::{InvitationView, InviteInput, InviteOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::network::{query, PersonJson, QueryResult};
-use super::{rfc3339, ListJson};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, CurrentViewer};
+use super::json::{rfc3339, ListJson, PersonJson};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, CurrentViewer, Id};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -115,9 +114,8 @@ pub struct InvitationParams {
 pub async fn list_invitations(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<InvitationParams>,
+    ApiQuery(p): ApiQuery<InvitationParams>,
 ) -> ApiResult<Json<ListJson<InvitationJson>>> {
-    let p = query(q)?;
     let box_ = match p.box_.as_deref() {
         None | Some("received") => InvitationBox::Received,
         Some("sent") => InvitationBox::Sent,
@@ -128,10 +126,7 @@ pub async fn list_invitations(
     let page = state
         .invitations(&v, box_, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(InvitationJson::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(ListJson::of(&page, InvitationJson::from)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -176,11 +171,6 @@ pub async fn invitation_summary(
     }))
 }
 
-fn invitation_id(raw: &str) -> ApiResult<i64> {
-    raw.parse()
-        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnswerJson {
     /// The invitation's state now: `accepted`, `ignored`, `dont_know`, `spam` or `withdrawn`.
@@ -193,9 +183,9 @@ pub struct AnswerJson {
 pub async fn accept(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<ConnectionMade>> {
-    let p = state.accept_invitation(&v, invitation_id(&id)?).await?;
+    let p = state.accept_invitation(&v, id).await?;
     Ok(Json(ConnectionMade {
         connection: (&p).into(),
     }))
@@ -204,12 +194,10 @@ pub async fn accept(
 async fn answer(
     state: &AppState,
     v: &guild_core::auth::Viewer,
-    id: &str,
+    id: i64,
     answer: InvitationState,
 ) -> ApiResult<Json<AnswerJson>> {
-    state
-        .answer_invitation(v, invitation_id(id)?, answer)
-        .await?;
+    state.answer_invitation(v, id, answer).await?;
     Ok(Json(AnswerJson {
         state: answer.as_str().into(),
     }))
@@ -221,9 +209,9 @@ async fn answer(
 pub async fn ignore(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<AnswerJson>> {
-    answer(&state, &v, &id, InvitationState::Ignored).await
+    answer(&state, &v, id, InvitationState::Ignored).await
 }
 
 /// "I don't know this person": the sender can never invite the asker again.
@@ -232,9 +220,9 @@ pub async fn ignore(
 pub async fn dont_know(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<AnswerJson>> {
-    answer(&state, &v, &id, InvitationState::DontKnow).await
+    answer(&state, &v, id, InvitationState::DontKnow).await
 }
 
 /// Report an invitation as spam (counts as "I don't know this person").
@@ -243,9 +231,9 @@ pub async fn dont_know(
 pub async fn spam(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<AnswerJson>> {
-    answer(&state, &v, &id, InvitationState::Spam).await
+    answer(&state, &v, id, InvitationState::Spam).await
 }
 
 /// Withdraw an invitation the asker sent (404 for anyone else's).
@@ -254,9 +242,9 @@ pub async fn spam(
 pub async fn withdraw(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<AnswerJson>> {
-    state.withdraw_invitation(&v, invitation_id(&id)?).await?;
+    state.withdraw_invitation(&v, id).await?;
     Ok(Json(AnswerJson {
         state: "withdrawn".into(),
     }))

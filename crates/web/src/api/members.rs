@@ -1,16 +1,15 @@
 //! `/members`: the directory and one member's profile.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use guild_core::directory::DirectoryFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::network::PersonJson;
+use super::json::{ListJson, MemberJson, PersonJson};
 use super::profile::{member_of, ProfileJson};
-use super::{ListJson, MemberJson};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::CurrentViewer;
+use crate::error::ApiResult;
+use crate::extract::{ApiQuery, CurrentViewer};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,9 +32,8 @@ pub struct DirectoryParams {
 pub async fn list_members(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: Result<Query<DirectoryParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(p): ApiQuery<DirectoryParams>,
 ) -> ApiResult<Json<ListJson<PersonJson>>> {
-    let Query(p) = q.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let f = DirectoryFilter {
         q: p.q,
         company: p.company,
@@ -46,10 +44,7 @@ pub async fn list_members(
         limit: p.limit,
     };
     let page = state.directory(&v, &f).await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(PersonJson::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(ListJson::of(&page, PersonJson::from)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,47 +1,21 @@
-//! The messaging routes: conversations and their messages, requests, attachments, search,
-//! messaging settings and the away period. Live delivery is the `message` event of
-//! `/api/v1/events` (see [`super::feed::events`]).
+//! The messaging routes: conversations and their messages, requests and what a participant
+//! does to their place, and search. Attachments, settings with the away period, and the
+//! review of held messages have modules of their own; live delivery is the `message` event
+//! of `/api/v1/events` ([`super::events`]).
 
-use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
-use guild_core::messaging::model::{Away, MessageBox, MessageSettings, WhoCanMessage};
-use guild_core::messaging::{
-    AwayInput, AwayView, ConversationView, MessageView, SendInput, Sent, ThreadView,
-};
+use guild_core::messaging::model::MessageBox;
+use guild_core::messaging::{AwayView, ConversationView, MessageView, SendInput, Sent, ThreadView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::network::{query, PersonJson, QueryResult};
-use super::posts::id;
-use super::{rfc3339, ListJson};
+use super::attachments::AttachmentJson;
+use super::json::{rfc3339, ListJson, PageParams, PersonJson};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, CurrentViewer};
+use crate::extract::{ApiJson, ApiQuery, CurrentViewer, Id};
 use crate::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AttachmentJson {
-    pub id: String,
-    pub name: String,
-    pub size: i64,
-    /// Images are shown inline; any other file is only ever a download.
-    pub image: bool,
-    pub url: String,
-}
-
-impl From<&guild_core::messaging::model::Attachment> for AttachmentJson {
-    fn from(a: &guild_core::messaging::model::Attachment) -> Self {
-        AttachmentJson {
-            id: a.id.to_string(),
-            name: a.name.clone(),
-            size: a.size,
-            image: a.image,
-            url: format!("/api/v1/attachments/{}", a.id),
-        }
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageJson {
@@ -257,9 +231,8 @@ pub struct ListParams {
 pub async fn list(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Json<ListJson<ConversationJson>>> {
-    let p = query(q)?;
     let in_box = MessageBox::parse(p.in_box.as_deref().unwrap_or("")).ok_or_else(|| {
         ApiError::Core(guild_core::CoreError::invalid(
             "box",
@@ -269,10 +242,7 @@ pub async fn list(
     let page = state
         .conversations(&v, in_box, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(ConversationJson::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(ListJson::of(&page, ConversationJson::from)))
 }
 
 /// One conversation the asker takes part in (404 otherwise).
@@ -281,48 +251,24 @@ pub async fn list(
 pub async fn get_one(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<ThreadJson>> {
-    let t = state.thread(&v, id(&raw)?).await?;
+    let t = state.thread(&v, id).await?;
     Ok(Json((&t).into()))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct MessagesParams {
-    /// Older than this message id (the `next_cursor` of the previous page).
-    pub cursor: Option<String>,
-    pub limit: Option<u32>,
 }
 
 /// Messages, newest page first, each page oldest first; `next_cursor` leads to older ones.
 /// Reading the newest page marks the conversation read.
-#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "messaging", params(("id" = String, Path), MessagesParams),
-    responses((status = 200, body = ListJson<MessageJson>), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "messaging", params(("id" = String, Path), PageParams),
+    responses((status = 200, body = ListJson<MessageJson>), (status = 404), (status = 422)))]
 pub async fn messages(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-    q: QueryResult<MessagesParams>,
+    Id(id): Id,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListJson<MessageJson>>> {
-    let p = query(q)?;
-    let before = p
-        .cursor
-        .as_deref()
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::Core(guild_core::CoreError::invalid(
-                    "cursor",
-                    "This page link is not valid.",
-                ))
-            })
-        })
-        .transpose()?;
-    let page = state.messages(&v, id(&raw)?, before, p.limit).await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(MessageJson::from).collect(),
-        next_cursor: page.older.map(|o| o.to_string()),
-    }))
+    let page = state.messages(&v, id, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(ListJson::of(&page, MessageJson::from)))
 }
 
 /// Write in a conversation. In one's own unanswered request: 403 `request_pending`.
@@ -331,7 +277,7 @@ pub async fn messages(
 pub async fn send(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<MessageRequest>,
 ) -> ApiResult<(StatusCode, Json<SentJson>)> {
     let input = SendInput {
@@ -339,7 +285,7 @@ pub async fn send(
         body: r.body,
         attachment: attachment_id(&r.attachment)?,
     };
-    let sent = state.send_message(&v, id(&raw)?, &input).await?;
+    let sent = state.send_message(&v, id, &input).await?;
     Ok((StatusCode::CREATED, Json(sent_json(&sent))))
 }
 
@@ -351,9 +297,9 @@ macro_rules! action {
         pub async fn $name(
             $s: State<AppState>,
             CurrentViewer($v): CurrentViewer,
-            Path(raw): Path<String>,
+            Id(id): Id,
         ) -> ApiResult<Json<serde_json::Value>> {
-            let $id = id(&raw)?;
+            let $id = id;
             $body.await?;
             Ok(Json(serde_json::json!({ "ok": true })))
         }
@@ -424,7 +370,8 @@ pub async fn remove_member(
     CurrentViewer(v): CurrentViewer,
     Path((raw, handle)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    state.remove_from_group(&v, id(&raw)?, &handle).await?;
+    let id = crate::extract::input::parse_id(&raw)?;
+    state.remove_from_group(&v, id, &handle).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -442,312 +389,10 @@ pub struct SearchParams {
 pub async fn search(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<SearchParams>,
+    ApiQuery(p): ApiQuery<SearchParams>,
 ) -> ApiResult<Json<ListJson<MessageJson>>> {
-    let p = query(q)?;
-    let before = p.cursor.as_deref().and_then(|c| c.parse().ok());
-    let (items, next) = state.search_messages(&v, &p.q, before, p.limit).await?;
-    Ok(Json(ListJson {
-        items: items.iter().map(MessageJson::from).collect(),
-        next_cursor: next.map(|n| n.to_string()),
-    }))
-}
-
-/// Upload a file for the next message (multipart field `file`, ≤ 10 MB). Images are
-/// re-encoded; other files are only ever served as downloads.
-#[utoipa::path(post, path = "/api/v1/attachments", tag = "messaging", request_body(content_type = "multipart/form-data", description = "field `file`"),
-    responses((status = 201, body = AttachmentJson), (status = 422)))]
-pub async fn upload(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> ApiResult<(StatusCode, Json<AttachmentJson>)> {
-    v.require()?;
-    let mut mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let too_big = || guild_core::CoreError::invalid("file", "A file is at most 10 MB.");
-    let (name, bytes) = loop {
-        match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some("file") => {
-                let name = f.file_name().unwrap_or("file").to_string();
-                let bytes = f.bytes().await.map_err(|_| too_big())?;
-                break (name, bytes.to_vec());
-            }
-            Ok(Some(_)) => continue,
-            Ok(None) => {
-                return Err(
-                    guild_core::CoreError::invalid("file", "Choose a file to attach.").into(),
-                )
-            }
-            Err(_) => return Err(too_big().into()),
-        }
-    };
-    let a = state.upload_attachment(&v, &name, bytes).await?;
-    Ok((StatusCode::CREATED, Json((&a).into())))
-}
-
-pub fn attachment_body_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(11 * 1024 * 1024)
-}
-
-/// Download an attachment of a message the asker may see (404 otherwise). Only images are
-/// inline; every other file is `Content-Disposition: attachment`.
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "messaging", params(("id" = String, Path)),
-    responses((status = 200, description = "the file"), (status = 404)))]
-pub async fn download(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-) -> ApiResult<Response> {
-    let d = state.download(&v, id(&raw)?).await?;
-    file_response(&d).await
-}
-
-/// The response for a download: never sniffed, never inline unless a re-encoded image.
-pub async fn file_response(d: &guild_core::messaging::Download) -> ApiResult<Response> {
-    let bytes = tokio::fs::read(&d.path)
-        .await
-        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))?;
-    let a = &d.attachment;
-    let disposition = if a.image { "inline" } else { "attachment" };
-    let ascii: String = a
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Response::builder()
-        .header(header::CONTENT_TYPE, a.content_type.as_str())
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("{disposition}; filename=\"{ascii}\""),
-        )
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header(header::CACHE_CONTROL, "private, max-age=3600")
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        .body(Body::from(bytes))
-        .map_err(|e| ApiError::Core(guild_core::CoreError::Internal(e.to_string())))
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MessageSettingsJson {
-    /// `everyone`, `second_degree` or `connections`.
-    pub who_can_message: String,
-    /// Reciprocal: off for one means off for both.
-    pub read_receipts: bool,
-    /// Email about messages unread for a while.
-    pub email: bool,
-}
-
-impl From<MessageSettings> for MessageSettingsJson {
-    fn from(s: MessageSettings) -> Self {
-        MessageSettingsJson {
-            who_can_message: s.who_can_message.as_str().into(),
-            read_receipts: s.read_receipts,
-            email: s.email_after_minutes > 0,
-        }
-    }
-}
-
-/// The asker's messaging settings.
-#[utoipa::path(get, path = "/api/v1/me/messaging-settings", tag = "messaging",
-    responses((status = 200, body = MessageSettingsJson)))]
-pub async fn settings(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-) -> ApiResult<Json<MessageSettingsJson>> {
-    Ok(Json(state.message_settings(&v).await?.into()))
-}
-
-/// Change the asker's messaging settings.
-#[utoipa::path(put, path = "/api/v1/me/messaging-settings", tag = "messaging", request_body = MessageSettingsJson,
-    responses((status = 200, body = MessageSettingsJson), (status = 422)))]
-pub async fn set_settings(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    ApiJson(r): ApiJson<MessageSettingsJson>,
-) -> ApiResult<Json<MessageSettingsJson>> {
-    let who = WhoCanMessage::parse(&r.who_can_message).ok_or_else(|| {
-        ApiError::Core(guild_core::CoreError::invalid(
-            "who_can_message",
-            "Choose everyone, second_degree or connections.",
-        ))
-    })?;
-    let s = MessageSettings {
-        who_can_message: who,
-        read_receipts: r.read_receipts,
-        email_after_minutes: if r.email { 60 } else { 0 },
-    };
-    state.set_message_settings(&v, &s).await?;
-    Ok(Json(s.into()))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AwayRequest {
-    /// A date (`2026-06-03`) or an RFC 3339 time.
-    pub start: String,
-    /// The last day away (`2026-06-14`, through its end) or an RFC 3339 time.
-    pub end: String,
-    pub message: String,
-    pub message_for_others: Option<String>,
-    pub contact_handle: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AwayJson {
-    pub start: String,
-    pub end: String,
-    pub message: String,
-    pub message_for_others: Option<String>,
-    pub contact_id: Option<String>,
-    /// In force now (else it is still to come).
-    pub current: bool,
-}
-
-fn away_json(a: &Away) -> AwayJson {
-    let now = guild_core::now_ms();
-    AwayJson {
-        start: rfc3339(a.starts_at),
-        end: rfc3339(a.ends_at),
-        message: a.message.clone(),
-        message_for_others: a.message_for_others.clone(),
-        contact_id: a.contact_id.map(|c| c.to_string()),
-        current: a.starts_at <= now && now < a.ends_at,
-    }
-}
-
-/// The asker's current or coming away period (404 when none).
-#[utoipa::path(get, path = "/api/v1/me/away", tag = "messaging",
-    responses((status = 200, body = AwayJson), (status = 404)))]
-pub async fn get_away(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-) -> ApiResult<Json<AwayJson>> {
-    let a = state
-        .my_away(&v)
-        .await?
-        .ok_or(ApiError::Core(guild_core::CoreError::NotFound))?;
-    Ok(Json(away_json(&a)))
-}
-
-/// Set the asker's away period (replacing any current or coming one).
-#[utoipa::path(put, path = "/api/v1/me/away", tag = "messaging", request_body = AwayRequest,
-    responses((status = 200, body = AwayJson), (status = 422)))]
-pub async fn set_away(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    ApiJson(r): ApiJson<AwayRequest>,
-) -> ApiResult<Json<AwayJson>> {
-    let a = state
-        .set_away(
-            &v,
-            &AwayInput {
-                start: r.start,
-                end: r.end,
-                message: r.message,
-                message_for_others: r.message_for_others,
-                contact_handle: r.contact_handle,
-            },
-        )
+    let page = state
+        .search_messages(&v, &p.q, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(away_json(&a)))
-}
-
-/// End the asker's away period now (or cancel a coming one).
-#[utoipa::path(delete, path = "/api/v1/me/away", tag = "messaging",
-    responses((status = 204), (status = 404)))]
-pub async fn end_away(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-) -> ApiResult<StatusCode> {
-    if state.end_away(&v).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::Core(guild_core::CoreError::NotFound))
-    }
-}
-
-/// A member's away notice, if they are away now (404 otherwise).
-#[utoipa::path(get, path = "/api/v1/members/{handle}/away", tag = "messaging", params(("handle" = String, Path)),
-    responses((status = 200, body = AwayNoticeJson), (status = 404)))]
-pub async fn member_away(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(handle): Path<String>,
-) -> ApiResult<Json<AwayNoticeJson>> {
-    let a = state
-        .member_away(&v, &handle)
-        .await?
-        .ok_or(ApiError::Core(guild_core::CoreError::NotFound))?;
-    Ok(Json((&a).into()))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HeldJson {
-    pub message: MessageJson,
-    pub sender: Option<super::MemberJson>,
-    pub recipients: Vec<super::MemberJson>,
-}
-
-/// Messages held as likely spam, newest first (administrators only).
-#[utoipa::path(get, path = "/api/v1/admin/held-messages", tag = "messaging", params(MessagesParams),
-    responses((status = 200, body = ListJson<HeldJson>), (status = 403)))]
-pub async fn held(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    q: QueryResult<MessagesParams>,
-) -> ApiResult<Json<ListJson<HeldJson>>> {
-    let p = query(q)?;
-    let before = p.cursor.as_deref().and_then(|c| c.parse().ok());
-    let limit = p.limit.unwrap_or(20);
-    let items = state.held_messages(&v, before, Some(limit)).await?;
-    let next = (items.len() == limit as usize)
-        .then(|| items.last().map(|h| h.message.id.to_string()))
-        .flatten();
-    Ok(Json(ListJson {
-        items: items
-            .iter()
-            .map(|h| HeldJson {
-                message: (&MessageView {
-                    m: h.message.clone(),
-                    sender: None,
-                    seen: false,
-                })
-                    .into(),
-                sender: h.sender.as_ref().map(super::MemberJson::from),
-                recipients: h.recipients.iter().map(super::MemberJson::from).collect(),
-            })
-            .collect(),
-        next_cursor: next,
-    }))
-}
-
-/// Deliver a held message after review (administrators only).
-#[utoipa::path(post, path = "/api/v1/admin/held-messages/{id}/release", tag = "messaging", params(("id" = String, Path)),
-    responses((status = 200), (status = 403), (status = 404)))]
-pub async fn release_held(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    state.review_held(&v, id(&raw)?, true).await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
-}
-
-/// Delete a held message after review (administrators only).
-#[utoipa::path(delete, path = "/api/v1/admin/held-messages/{id}", tag = "messaging", params(("id" = String, Path)),
-    responses((status = 204), (status = 403), (status = 404)))]
-pub async fn delete_held(
-    state: State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.review_held(&v, id(&raw)?, false).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(ListJson::of(&page, MessageJson::from)))
 }

@@ -1,26 +1,34 @@
 //! The JSON API under `/api/v1`: the same services as the pages, for scripts and clients.
 //! Every route is listed in the OpenAPI document ([`docs`]).
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
-use guild_core::model::{Member, MemberCard};
-use guild_core::profiles::photo_url;
-use serde::Serialize;
-use utoipa::ToSchema;
+use guild_core::media::UploadKind;
+use guild_core::settings::Limits;
 
 use crate::AppState;
 
 pub mod accounts;
+pub mod admin;
+pub mod attachments;
+pub mod away;
 pub mod docs;
+pub mod events;
 pub mod feed;
 pub mod invitations;
+pub mod json;
 pub mod members;
 pub mod messages;
 pub mod network;
 pub mod posts;
 pub mod profile;
 
-pub fn router() -> Router<AppState> {
+/// The routes under `/api/v1`. Upload routes take bodies as large as the settings allow
+/// (`photo_max_bytes`, `attachment_max_bytes`); every other body is small (the router's
+/// default).
+pub fn router(limits: &Limits) -> Router<AppState> {
+    let upload = |kind: UploadKind| DefaultBodyLimit::max(kind.body_limit(limits, 1));
     Router::new()
         .route("/auth/signup", post(accounts::signup))
         .route(
@@ -47,7 +55,7 @@ pub fn router() -> Router<AppState> {
             "/me/photo",
             post(profile::upload_photo)
                 .delete(profile::remove_photo)
-                .layer(profile::photo_body_limit()),
+                .layer(upload(UploadKind::Photo)),
         )
         .route("/me/events", get(profile::list_events))
         .route("/members", get(members::list_members))
@@ -109,7 +117,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/media",
-            post(posts::upload).layer(profile::photo_body_limit()),
+            post(posts::upload).layer(upload(UploadKind::PostImage)),
         )
         .route("/members/{handle}/posts", get(posts::by_member))
         .route("/feed", get(feed::feed))
@@ -126,7 +134,7 @@ pub fn router() -> Router<AppState> {
             "/me/notification-settings",
             get(feed::settings).put(feed::set_settings),
         )
-        .route("/events", get(feed::events))
+        .route("/events", get(events::events))
         .route("/conversations", post(messages::start).get(messages::list))
         .route("/conversations/{id}", get(messages::get_one))
         .route(
@@ -149,93 +157,28 @@ pub fn router() -> Router<AppState> {
         .route("/messages/search", get(messages::search))
         .route(
             "/attachments",
-            post(messages::upload).layer(messages::attachment_body_limit()),
+            post(attachments::upload).layer(upload(UploadKind::Attachment)),
         )
-        .route("/attachments/{id}", get(messages::download))
+        .route("/attachments/{id}", get(attachments::download))
         .route(
             "/me/messaging-settings",
-            get(messages::settings).put(messages::set_settings),
+            get(away::settings).put(away::set_settings),
         )
         .route(
             "/me/away",
-            get(messages::get_away)
-                .put(messages::set_away)
-                .delete(messages::end_away),
+            get(away::get_away)
+                .put(away::set_away)
+                .delete(away::end_away),
         )
-        .route("/members/{handle}/away", get(messages::member_away))
-        .route("/admin/held-messages", get(messages::held))
+        .route("/members/{handle}/away", get(away::member_away))
+        .route("/admin/held-messages", get(admin::held))
         .route(
             "/admin/held-messages/{id}/release",
-            post(messages::release_held),
+            post(admin::release_held),
         )
-        .route("/admin/held-messages/{id}", delete(messages::delete_held))
+        .route("/admin/held-messages/{id}", delete(admin::delete_held))
         .route(
             "/contacts/import",
-            post(network::import_contacts).layer(network::contacts_body_limit()),
+            post(network::import_contacts).layer(upload(UploadKind::Contacts)),
         )
-}
-
-/// A member as every list and object shows them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MemberJson {
-    /// Ids are strings.
-    pub id: String,
-    pub handle: String,
-    pub name: String,
-    pub headline: Option<String>,
-    /// The 400 px photo, if any.
-    pub photo_url: Option<String>,
-}
-
-impl MemberJson {
-    pub fn new(m: &Member, headline: Option<String>, photo_key: Option<&str>) -> Self {
-        MemberJson {
-            id: m.id.to_string(),
-            handle: m.handle.clone(),
-            name: m.name.clone(),
-            headline,
-            photo_url: photo_key.map(|k| photo_url(k, guild_core::photo::LARGE)),
-        }
-    }
-}
-
-impl From<&MemberCard> for MemberJson {
-    fn from(c: &MemberCard) -> Self {
-        MemberJson {
-            id: c.id.to_string(),
-            handle: c.handle.clone(),
-            name: c.name.clone(),
-            headline: c.headline.clone(),
-            photo_url: c
-                .photo_key
-                .as_deref()
-                .map(|k| photo_url(k, guild_core::photo::LARGE)),
-        }
-    }
-}
-
-/// `{"items":[…],"next_cursor":…}`
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListJson<T: ToSchema> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
-
-/// A JSON body that may be left out entirely (an empty body is `None`); anything else must
-/// parse, or it is a 400 in the API's error shape.
-pub fn optional_json<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-) -> crate::error::ApiResult<Option<T>> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    serde_json::from_slice(body)
-        .map(Some)
-        .map_err(|e| crate::error::ApiError::BadRequest(format!("The JSON body is not valid: {e}")))
-}
-
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -1,49 +1,20 @@
 //! The network routes besides invitations: connections, follows, blocks, mutual connections,
 //! paths, network counts, People You May Know and finding contacts.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use guild_core::media::UploadKind;
 use guild_core::network::model::{ConnectionSort, FollowDirection};
-use guild_core::network::{Person, Relation};
+use guild_core::network::RelatedPerson;
+use guild_core::paging::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{rfc3339, ListJson, MemberJson};
+use super::json::{rfc3339, ListJson, PageParams, PersonJson};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, CurrentViewer};
+use crate::extract::{read_upload, ApiJson, ApiQuery, CurrentViewer};
 use crate::AppState;
-
-pub type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
-
-pub fn query<T>(q: QueryResult<T>) -> ApiResult<T> {
-    q.map(|Query(p)| p)
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
-}
-
-/// A member as lists show them to the asker, with the degree badge and mutual count.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonJson {
-    #[serde(flatten)]
-    pub member: MemberJson,
-    /// 1, 2 or 3; null for oneself and beyond the 3rd degree.
-    pub degree: Option<u8>,
-    pub mutual_count: u32,
-    /// `me`, `connected`, `invited_by_me`, `invited_me` or `none`.
-    #[schema(value_type = String)]
-    pub relation: Relation,
-}
-
-impl From<&Person> for PersonJson {
-    fn from(p: &Person) -> Self {
-        PersonJson {
-            member: MemberJson::from(&p.card),
-            degree: p.degree,
-            mutual_count: p.mutual_count,
-            relation: p.relation,
-        }
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelatedJson {
@@ -69,9 +40,8 @@ pub struct ConnectionParams {
 pub async fn connections(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<ConnectionParams>,
+    ApiQuery(p): ApiQuery<ConnectionParams>,
 ) -> ApiResult<Json<ListJson<RelatedJson>>> {
-    let p = query(q)?;
     let sort = match p.sort.as_deref() {
         None | Some("recent") => ConnectionSort::Recent,
         Some("name") => ConnectionSort::Name,
@@ -82,23 +52,14 @@ pub async fn connections(
     let page = state
         .connections(&v, p.q.as_deref(), sort, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(related_list(page)))
+    Ok(Json(related_list(&page)))
 }
 
-fn related_list(
-    page: guild_core::network::Page<guild_core::network::RelatedPerson>,
-) -> ListJson<RelatedJson> {
-    ListJson {
-        items: page
-            .items
-            .iter()
-            .map(|r| RelatedJson {
-                member: (&r.person).into(),
-                since: rfc3339(r.since),
-            })
-            .collect(),
-        next_cursor: page.next_cursor,
-    }
+fn related_list(page: &Page<RelatedPerson>) -> ListJson<RelatedJson> {
+    ListJson::of(page, |r| RelatedJson {
+        member: (&r.person).into(),
+        since: rfc3339(r.since),
+    })
 }
 
 /// Remove a connection (follows stay until unfollowed).
@@ -137,26 +98,18 @@ pub async fn unfollow(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
-    pub cursor: Option<String>,
-    pub limit: Option<u32>,
-}
-
 /// Who follows the asker, newest first.
 #[utoipa::path(get, path = "/api/v1/me/followers", tag = "network", params(PageParams),
     responses((status = 200, body = ListJson<RelatedJson>)))]
 pub async fn followers(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<PageParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListJson<RelatedJson>>> {
-    let p = query(q)?;
     let page = state
         .follows(&v, FollowDirection::Followers, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(related_list(page)))
+    Ok(Json(related_list(&page)))
 }
 
 /// Whom the asker follows, newest first.
@@ -165,13 +118,12 @@ pub async fn followers(
 pub async fn following(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<PageParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListJson<RelatedJson>>> {
-    let p = query(q)?;
     let page = state
         .follows(&v, FollowDirection::Following, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(related_list(page)))
+    Ok(Json(related_list(&page)))
 }
 
 /// Block a member: connection, follows and open invitations between you end; neither sees
@@ -207,7 +159,7 @@ pub async fn blocks(
     CurrentViewer(v): CurrentViewer,
 ) -> ApiResult<Json<ListJson<RelatedJson>>> {
     let items = state.blocked(&v).await?;
-    Ok(Json(related_list(guild_core::network::Page {
+    Ok(Json(related_list(&Page {
         items,
         next_cursor: None,
     })))
@@ -221,16 +173,12 @@ pub async fn mutuals(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     Path(handle): Path<String>,
-    q: QueryResult<PageParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListJson<PersonJson>>> {
-    let p = query(q)?;
     let page = state
         .mutuals(&v, &handle, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(PersonJson::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(ListJson::of(&page, PersonJson::from)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -296,12 +244,11 @@ pub struct SuggestionJson {
 pub async fn pymk(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: QueryResult<PymkParams>,
+    ApiQuery(p): ApiQuery<PymkParams>,
 ) -> ApiResult<Json<ListJson<SuggestionJson>>> {
-    let p = query(q)?;
     let items = state.people_you_may_know(&v, p.limit).await?;
-    Ok(Json(ListJson {
-        items: items
+    Ok(Json(ListJson::all(
+        items
             .iter()
             .map(|s| SuggestionJson {
                 member: (&s.person).into(),
@@ -309,8 +256,7 @@ pub async fn pymk(
                 reasons: s.reasons.clone(),
             })
             .collect(),
-        next_cursor: None,
-    }))
+    )))
 }
 
 /// Dismiss a suggestion: that member is never suggested again.
@@ -373,18 +319,12 @@ pub struct ContactsJson {
 pub async fn import_contacts(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Json<ContactsJson>> {
     v.require()?;
     let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let bytes = super::profile::multipart_file(
-        mp,
-        "file",
-        "The file is larger than 5 MB.",
-        "Choose a file to upload.",
-    )
-    .await?;
-    let r = state.import_contacts(&v, &bytes).await?;
+    let file = read_upload(mp, UploadKind::Contacts, &state.settings.limits).await?;
+    let r = state.import_contacts(&v, &file.bytes).await?;
     let hits = |list: &[guild_core::network::contacts::ContactHit]| {
         list.iter()
             .map(|h| ContactHitJson {
@@ -399,9 +339,4 @@ pub async fn import_contacts(
         unmatched_count: r.unmatched_count,
         format: r.format.into(),
     }))
-}
-
-/// Contact files may be up to 5 MB; the multipart framing needs a little more.
-pub fn contacts_body_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(6 * 1024 * 1024)
 }

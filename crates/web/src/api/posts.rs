@@ -5,13 +5,13 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use guild_core::feed::{CommentInput, CommentView, PostInput, PostStats, PostView};
+use guild_core::media::UploadKind;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use super::network::{query, PersonJson, QueryResult};
-use super::{rfc3339, ListJson};
+use super::json::{rfc3339, ListJson, PageParams, PersonJson};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, CurrentViewer};
+use crate::extract::{read_upload, ApiJson, ApiQuery, CurrentViewer, Id, OptionalJson};
 use crate::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,11 +122,6 @@ impl From<PostRequest> for PostInput {
     }
 }
 
-pub(crate) fn id(raw: &str) -> ApiResult<i64> {
-    raw.parse()
-        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))
-}
-
 /// Write a post or an article. Posting is limited per hour (`rate_limited`, 429).
 #[utoipa::path(post, path = "/api/v1/posts", tag = "posts", request_body = PostRequest,
     responses((status = 201, body = PostEnvelope), (status = 422), (status = 429)))]
@@ -150,9 +145,9 @@ pub async fn create(
 pub async fn get_post(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<PostEnvelope>> {
-    let post = state.post(&v, id(&raw)?).await?;
+    let post = state.post(&v, id).await?;
     Ok(Json(PostEnvelope {
         post: (&post).into(),
     }))
@@ -175,7 +170,7 @@ pub struct PostEditRequest {
 pub async fn edit(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<PostEditRequest>,
 ) -> ApiResult<Json<PostEnvelope>> {
     let input = PostInput {
@@ -186,7 +181,7 @@ pub async fn edit(
         images: r.images,
         cover: r.cover,
     };
-    let post = state.edit_post(&v, id(&raw)?, &input).await?;
+    let post = state.edit_post(&v, id, &input).await?;
     Ok(Json(PostEnvelope {
         post: (&post).into(),
     }))
@@ -198,9 +193,9 @@ pub async fn edit(
 pub async fn delete_post(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.delete_post(&v, id(&raw)?).await?;
+    state.delete_post(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -217,10 +212,10 @@ pub struct ReactionRequest {
 pub async fn react(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<ReactionRequest>,
 ) -> ApiResult<Json<PostEnvelope>> {
-    let post = state.react(&v, id(&raw)?, &r.kind).await?;
+    let post = state.react(&v, id, &r.kind).await?;
     Ok(Json(PostEnvelope {
         post: (&post).into(),
     }))
@@ -232,9 +227,9 @@ pub async fn react(
 pub async fn unreact(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.unreact(&v, id(&raw)?).await?;
+    state.unreact(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -250,19 +245,17 @@ pub struct ReactorJson {
 pub async fn reactions(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<ListJson<ReactorJson>>> {
-    let list = state.reactors(&v, id(&raw)?).await?;
-    Ok(Json(ListJson {
-        items: list
-            .iter()
+    let list = state.reactors(&v, id).await?;
+    Ok(Json(ListJson::all(
+        list.iter()
             .map(|r| ReactorJson {
                 member: (&r.person).into(),
                 kind: r.kind.as_str().into(),
             })
             .collect(),
-        next_cursor: None,
-    }))
+    )))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -322,7 +315,7 @@ pub struct CommentRequest {
 pub async fn add_comment(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<CommentRequest>,
 ) -> ApiResult<(StatusCode, Json<CommentEnvelope>)> {
     let parent_id = match r.parent_id.as_deref() {
@@ -334,7 +327,7 @@ pub async fn add_comment(
     let c = state
         .add_comment(
             &v,
-            id(&raw)?,
+            id,
             &CommentInput {
                 body: r.body,
                 parent_id,
@@ -349,30 +342,17 @@ pub async fn add_comment(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
-    pub cursor: Option<String>,
-    pub limit: Option<u32>,
-}
-
 /// A post's comments and replies, oldest first.
 #[utoipa::path(get, path = "/api/v1/posts/{id}/comments", tag = "posts", params(("id" = String, Path), PageParams),
     responses((status = 200, body = ListJson<CommentJson>), (status = 404)))]
 pub async fn comments(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-    q: QueryResult<PageParams>,
+    Id(id): Id,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListJson<CommentJson>>> {
-    let p = query(q)?;
-    let page = state
-        .comments(&v, id(&raw)?, p.cursor.as_deref(), p.limit)
-        .await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(CommentJson::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    let page = state.comments(&v, id, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(ListJson::of(&page, CommentJson::from)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -387,10 +367,10 @@ pub struct CommentEditRequest {
 pub async fn edit_comment(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<CommentEditRequest>,
 ) -> ApiResult<Json<CommentEnvelope>> {
-    let c = state.edit_comment(&v, id(&raw)?, &r.body).await?;
+    let c = state.edit_comment(&v, id, &r.body).await?;
     Ok(Json(CommentEnvelope {
         comment: (&c).into(),
     }))
@@ -402,9 +382,9 @@ pub async fn edit_comment(
 pub async fn delete_comment(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.delete_comment(&v, id(&raw)?).await?;
+    state.delete_comment(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -414,10 +394,10 @@ pub async fn delete_comment(
 pub async fn react_comment(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<ReactionRequest>,
 ) -> ApiResult<StatusCode> {
-    state.react_comment(&v, id(&raw)?, &r.kind).await?;
+    state.react_comment(&v, id, &r.kind).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -426,9 +406,9 @@ pub async fn react_comment(
 pub async fn unreact_comment(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.unreact_comment(&v, id(&raw)?).await?;
+    state.unreact_comment(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -446,11 +426,11 @@ pub struct RepostRequest {
 pub async fn repost(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-    body: axum::body::Bytes,
+    Id(id): Id,
+    OptionalJson(r): OptionalJson<RepostRequest>,
 ) -> ApiResult<(StatusCode, Json<PostEnvelope>)> {
-    let text = super::optional_json::<RepostRequest>(&body)?.and_then(|r| r.body);
-    let post = state.repost(&v, id(&raw)?, text.as_deref()).await?;
+    let text = r.and_then(|r| r.body);
+    let post = state.repost(&v, id, text.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(PostEnvelope {
@@ -490,9 +470,9 @@ impl From<PostStats> for StatsJson {
 pub async fn stats(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<Json<StatsJson>> {
-    Ok(Json(state.post_stats(&v, id(&raw)?).await?.into()))
+    Ok(Json(state.post_stats(&v, id).await?.into()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -513,14 +493,8 @@ pub async fn upload(
 ) -> ApiResult<(StatusCode, Json<MediaJson>)> {
     v.require()?;
     let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let bytes = super::profile::multipart_file(
-        mp,
-        "image",
-        "The image is larger than 5 MB.",
-        "Choose an image file to upload.",
-    )
-    .await?;
-    let key = state.upload_image(&v, bytes).await?;
+    let file = read_upload(mp, UploadKind::PostImage, &state.settings.limits).await?;
+    let key = state.upload_image(&v, file.bytes).await?;
     Ok((
         StatusCode::CREATED,
         Json(MediaJson {
@@ -537,14 +511,10 @@ pub async fn by_member(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     Path(handle): Path<String>,
-    q: QueryResult<PageParams>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult<Json<ListJson<PostJson>>> {
-    let p = query(q)?;
     let page = state
         .posts_by(&v, &handle, p.cursor.as_deref(), p.limit)
         .await?;
-    Ok(Json(ListJson {
-        items: page.items.iter().map(PostJson::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(ListJson::of(&page, PostJson::from)))
 }

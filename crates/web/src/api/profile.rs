@@ -1,26 +1,21 @@
 //! `/me/*`: my profile, positions, education, skills, links, photo and handle.
 
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use guild_core::media::UploadKind;
 use guild_core::model::{Education, FeaturedLink, Position, ProfileEvent};
 use guild_core::profiles::{photo_url, EducationInput, PositionInput, ProfileInput, ProfileView};
 use guild_core::strength::Strength;
-use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::MemberJson;
+use super::json::{rfc3339, MemberJson};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, CurrentViewer};
+use crate::extract::{read_upload, ApiJson, CurrentViewer, Id};
 use crate::AppState;
-
-/// Photos may be up to 5 MB; the multipart framing needs a little more.
-pub fn photo_body_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(6 * 1024 * 1024)
-}
 
 /// A profile as the API shows it (contact fields only when the viewer may see them).
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,20 +194,16 @@ pub async fn add_position(
     Ok((StatusCode::CREATED, Json(json!({ "position": p }))).into_response())
 }
 
-fn id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| CoreError::NotFound.into())
-}
-
 /// Replace one of my positions. Another member's position id is 404.
 #[utoipa::path(put, path = "/api/v1/me/positions/{id}", request_body = PositionRequest, tag = "profile", params(("id" = String, Path)),
     responses((status = 200), (status = 404), (status = 422)))]
 pub async fn update_position(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(pid): Path<String>,
+    Id(id): Id,
     ApiJson(r): ApiJson<PositionRequest>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let p = state.update_position(&v, id(&pid)?, r.into()).await?;
+    let p = state.update_position(&v, id, r.into()).await?;
     Ok(Json(json!({ "position": p })))
 }
 
@@ -221,9 +212,9 @@ pub async fn update_position(
 pub async fn delete_position(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(pid): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.delete_position(&v, id(&pid)?).await?;
+    state.delete_position(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -261,9 +252,9 @@ pub async fn add_education(
 pub async fn delete_education(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(eid): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.delete_education(&v, id(&eid)?).await?;
+    state.delete_education(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -309,42 +300,10 @@ pub async fn add_link(
 pub async fn delete_link(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(lid): Path<String>,
+    Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    state.delete_link(&v, id(&lid)?).await?;
+    state.delete_link(&v, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Reads the `photo` field of a multipart body, with clear errors for everything else.
-pub async fn photo_bytes(mp: Multipart) -> Result<Vec<u8>, CoreError> {
-    multipart_file(
-        mp,
-        "photo",
-        "The photo is larger than 5 MB.",
-        "Choose an image file to upload.",
-    )
-    .await
-}
-
-/// Reads one file field of a multipart body; `too_big` when the body breaks off (the body
-/// limit), `missing` when there is no such field.
-pub async fn multipart_file(
-    mut mp: Multipart,
-    field: &str,
-    too_big: &str,
-    missing: &str,
-) -> Result<Vec<u8>, CoreError> {
-    let too_big = || CoreError::invalid(field, too_big);
-    loop {
-        match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some(field) => {
-                return f.bytes().await.map(|b| b.to_vec()).map_err(|_| too_big())
-            }
-            Ok(Some(_)) => continue,
-            Ok(None) => return Err(CoreError::invalid(field, missing)),
-            Err(_) => return Err(too_big()),
-        }
-    }
 }
 
 /// Upload my photo (multipart field `photo`: JPEG, PNG or WebP, ≤ 5 MB, ≤ 40 megapixels).
@@ -357,7 +316,8 @@ pub async fn upload_photo(
 ) -> ApiResult<Json<serde_json::Value>> {
     v.require()?;
     let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let key = state.set_photo(&v, photo_bytes(mp).await?).await?;
+    let file = read_upload(mp, UploadKind::Photo, &state.settings.limits).await?;
+    let key = state.set_photo(&v, file.bytes).await?;
     Ok(Json(json!({
         "photo_url": photo_url(&key, guild_core::photo::LARGE),
         "photo_small_url": photo_url(&key, guild_core::photo::SMALL),
@@ -383,7 +343,7 @@ pub async fn list_events(
     let events: Vec<ProfileEvent> = state.my_profile_events(&v, 50).await?;
     let items: Vec<_> = events
         .iter()
-        .map(|e| json!({"id": e.id.to_string(), "kind": e.kind, "detail": e.detail, "created_at": super::rfc3339(e.created_at)}))
+        .map(|e| json!({"id": e.id.to_string(), "kind": e.kind, "detail": e.detail, "created_at": rfc3339(e.created_at)}))
         .collect();
     Ok(Json(json!({ "items": items, "next_cursor": null })))
 }

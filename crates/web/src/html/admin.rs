@@ -10,8 +10,11 @@ use axum::Router;
 use guild_core::auth::{require_admin, Viewer};
 use guild_core::settings::RegistrationMode;
 
-use super::{date, fail, render, url_encode, Layout};
+use super::format::{date, url_encode};
+use super::layout::{render, see_other, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
+use crate::extract::input::parse_id;
 use crate::extract::CurrentViewer;
 use crate::AppState;
 
@@ -23,7 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A held message on the review list.
-struct HeldRow {
+struct HeldItem {
     id: i64,
     sender: String,
     to: String,
@@ -38,7 +41,7 @@ struct AdminPage {
     mode: &'static str,
     /// A link just made, and when it expires.
     invite: Option<(String, String)>,
-    held: Vec<HeldRow>,
+    held: Vec<HeldItem>,
 }
 
 async fn admin_page(
@@ -55,8 +58,9 @@ async fn admin_page(
     let held = state
         .held_messages(v, None, Some(50))
         .await?
+        .items
         .into_iter()
-        .map(|h| HeldRow {
+        .map(|h| HeldItem {
             id: h.message.id,
             sender: h.sender.map(|c| c.name).unwrap_or_default(),
             to: h
@@ -95,14 +99,14 @@ async fn review_held(
     Path((raw, action)): Path<(String, String)>,
 ) -> PageResult<Response> {
     let back = |e| fail(e, &v, "/admin");
-    let id = super::path_id(&raw).map_err(back)?;
+    let id = parse_id(&raw).map_err(back)?;
     let release = match action.as_str() {
         "release" => true,
         "delete" => false,
         _ => return Err(back(guild_core::CoreError::NotFound)),
     };
     state.review_held(&v, id, release).await.map_err(back)?;
-    Ok(super::see_other("/admin#held", None))
+    Ok(see_other("/admin#held", None))
 }
 
 async fn create_invite(

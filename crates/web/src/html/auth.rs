@@ -15,7 +15,9 @@ use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
 use super::form::{refuse, safe_next, Form, PageForm};
-use super::{fail, render, see_other, url_encode, Layout};
+use super::format::url_encode;
+use super::layout::{render, see_other, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::{clear_session_cookie, session_cookie, ClientIp, CurrentViewer, SessionToken};
 use crate::AppState;

@@ -4,7 +4,7 @@
 use guild_core::network::{Person, Relation};
 use guild_core::profiles::photo_url;
 
-use super::initials;
+use super::format::initials;
 
 #[derive(Debug, Clone)]
 pub struct Card {

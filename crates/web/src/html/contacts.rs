@@ -3,41 +3,44 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use guild_core::auth::Viewer;
+use guild_core::media::UploadKind;
 use guild_core::network::contacts::{ContactHit, ContactsResult};
+use guild_core::settings::Limits;
 
 use super::cards::Card;
 use super::form::{bad_form, refuse, Form};
-use super::{fail, render, Layout};
-use crate::api::profile::multipart_file;
+use super::layout::{render, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
-use crate::extract::CurrentViewer;
+use crate::extract::{read_upload, CurrentViewer};
 use crate::AppState;
 
 const HERE: &str = "/network/contacts";
 
-pub fn router() -> Router<AppState> {
+pub fn router(limits: &Limits) -> Router<AppState> {
+    let body = UploadKind::Contacts.body_limit(limits, 1);
     Router::new().route(
         HERE,
         get(show_contacts)
             .post(upload_contacts)
-            .layer(crate::api::network::contacts_body_limit()),
+            .layer(DefaultBodyLimit::max(body)),
     )
 }
 
-pub struct HitRow {
+pub struct ContactItem {
     pub contact_name: String,
     pub card: Card,
 }
 
-fn rows(list: &[ContactHit]) -> Vec<HitRow> {
+fn rows(list: &[ContactHit]) -> Vec<ContactItem> {
     list.iter()
-        .map(|h| HitRow {
+        .map(|h| ContactItem {
             contact_name: h.contact_name.clone(),
             card: Card::from(&h.person),
         })
@@ -54,8 +57,8 @@ struct ContactsPage {
 }
 
 struct Found {
-    matched: Vec<HitRow>,
-    maybe: Vec<HitRow>,
+    matched: Vec<ContactItem>,
+    maybe: Vec<ContactItem>,
     unmatched: usize,
     total: usize,
 }
@@ -87,15 +90,8 @@ async fn upload_contacts(
     let Ok(mp) = mp else {
         return Ok(bad_form(v.member()));
     };
-    let result = match multipart_file(
-        mp,
-        "file",
-        "The file is larger than 5 MB.",
-        "Choose a file to upload.",
-    )
-    .await
-    {
-        Ok(bytes) => state.import_contacts(&v, &bytes).await,
+    let result = match read_upload(mp, UploadKind::Contacts, &state.settings.limits).await {
+        Ok(file) => state.import_contacts(&v, &file.bytes).await,
         Err(e) => Err(e),
     };
     match result {

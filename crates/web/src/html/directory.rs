@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
 use super::form::{bad_form, refuse, Form};
-use super::{fail, render, url_encode, Layout};
+use super::format::url_encode;
+use super::layout::{render, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;

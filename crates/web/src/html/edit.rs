@@ -4,31 +4,37 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
+use guild_core::media::UploadKind;
 use guild_core::model::{Education, FeaturedLink, Position};
 use guild_core::profiles::{photo_url, EducationInput, PositionInput, ProfileInput, ProfileView};
+use guild_core::settings::Limits;
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
 use super::form::{bad_form, refuse, Form, PageForm};
-use super::{fail, initials, path_id, render, see_other, Layout, Meter};
-use crate::api::profile::{photo_body_limit, photo_bytes};
+use super::format::initials;
+use super::layout::{render, see_other, Layout};
+use super::strength::Meter;
+use crate::error::fail;
 use crate::error::PageResult;
-use crate::extract::CurrentViewer;
+use crate::extract::input::parse_id;
+use crate::extract::{read_upload, CurrentViewer};
 use crate::AppState;
 
 const EDIT: &str = "/me/edit";
 
-pub fn router() -> Router<AppState> {
+pub fn router(limits: &Limits) -> Router<AppState> {
+    let photo = DefaultBodyLimit::max(UploadKind::Photo.body_limit(limits, 1));
     Router::new()
         .route("/me/edit", get(show_edit))
         .route("/me/profile", post(update_profile))
-        .route("/me/photo", post(upload_photo).layer(photo_body_limit()))
+        .route("/me/photo", post(upload_photo).layer(photo))
         .route("/me/photo/delete", post(remove_photo))
         .route("/me/positions", post(add_position))
         .route("/me/positions/{id}", post(update_position))
@@ -197,7 +203,7 @@ struct EditPage {
     profile_form: Form,
     photo_form: Form,
     position_form: Form,
-    positions: Vec<PositionRow>,
+    positions: Vec<PositionItem>,
     education_form: Form,
     education: Vec<Education>,
     skills_form: Form,
@@ -209,7 +215,7 @@ struct EditPage {
 }
 
 /// A listed position with its own edit form (open when that form failed).
-struct PositionRow {
+struct PositionItem {
     id: i64,
     title: String,
     company: String,
@@ -236,7 +242,7 @@ fn edit_page(view: ProfileView, failed: Failed) -> EditPage {
     let positions = view
         .positions
         .iter()
-        .map(|pos| PositionRow {
+        .map(|pos| PositionItem {
             id: pos.id,
             title: pos.title.clone(),
             company: pos.company.clone(),
@@ -356,8 +362,8 @@ async fn upload_photo(
     let Ok(mp) = mp else {
         return Ok(bad_form(v.member()));
     };
-    let result = match photo_bytes(mp).await {
-        Ok(bytes) => state.set_photo(&v, bytes).await.map(|_| ()),
+    let result = match read_upload(mp, UploadKind::Photo, &state.settings.limits).await {
+        Ok(file) => state.set_photo(&v, file.bytes).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -404,7 +410,7 @@ async fn update_position(
     Path(id): Path<String>,
     PageForm(f): PageForm<PositionForm>,
 ) -> PageResult<Response> {
-    let id = path_id(&id).map_err(|e| fail(e, &v, EDIT))?;
+    let id = parse_id(&id).map_err(|e| fail(e, &v, EDIT))?;
     match state.update_position(&v, id, f.input()).await {
         Ok(_) => Ok(done("edit-experience")),
         Err(e) => {
@@ -421,7 +427,7 @@ async fn delete_position(
     CurrentViewer(v): CurrentViewer,
     Path(id): Path<String>,
 ) -> PageResult<Response> {
-    let result = match path_id(&id) {
+    let result = match parse_id(&id) {
         Ok(id) => state.delete_position(&v, id).await,
         Err(e) => Err(e),
     };
@@ -462,7 +468,7 @@ async fn delete_education(
     CurrentViewer(v): CurrentViewer,
     Path(id): Path<String>,
 ) -> PageResult<Response> {
-    let result = match path_id(&id) {
+    let result = match parse_id(&id) {
         Ok(id) => state.delete_education(&v, id).await,
         Err(e) => Err(e),
     };
@@ -507,7 +513,7 @@ async fn delete_link(
     CurrentViewer(v): CurrentViewer,
     Path(id): Path<String>,
 ) -> PageResult<Response> {
-    let result = match path_id(&id) {
+    let result = match parse_id(&id) {
         Ok(id) => state.delete_link(&v, id).await,
         Err(e) => Err(e),
     };

@@ -1,6 +1,5 @@
 //! The home feed for members (the composer, the ranked or most-recent feed with "Why am I
-//! seeing this?", infinite scroll through `/feed/more`), hashtag pages, and the notification
-//! centre with its settings.
+//! seeing this?", infinite scroll through `/feed/more`), hashtag pages and a member's posts.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -9,14 +8,16 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
-use guild_core::feed::model::{Digest, NotificationKind};
 use guild_core::CoreError;
 use serde::Deserialize;
 
-use super::cards::Card;
-use super::form::{Form, PageForm};
-use super::posts::PostRow;
-use super::{fail, render, see_other, url_encode, Layout};
+use super::form::Form;
+use super::format::url_encode;
+use super::layout::{render, see_other, Layout};
+use super::network::{suggestions_for, SuggestionItem};
+use super::post_items::{ComposeForm, PostItem};
+use super::strength::Meter;
+use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;
@@ -27,12 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/hashtags/{tag}", get(hashtag))
         .route("/hashtags/{tag}/{action}", post(follow_hashtag))
         .route("/in/{handle}/posts", get(member_posts))
-        .route("/notifications", get(notifications))
-        .route("/notifications/read", post(mark_read))
-        .route(
-            "/notifications/settings",
-            get(show_settings).post(save_settings),
-        )
 }
 
 #[derive(Template)]
@@ -42,19 +37,19 @@ pub struct FeedPage {
     pub first_name: String,
     pub form: Form,
     pub recent: bool,
-    pub items: Vec<PostRow>,
+    pub items: Vec<PostItem>,
     pub next: Option<String>,
     pub notice: Option<&'static str>,
-    pub suggestions: Vec<super::network::SuggestionRow>,
+    pub suggestions: Vec<SuggestionItem>,
     pub hashtags: Vec<String>,
     /// The profile-strength meter (until the profile is complete).
-    pub meter: Option<super::Meter>,
+    pub meter: Option<Meter>,
 }
 
 #[derive(Template)]
 #[template(path = "feed_items.html")]
 struct FeedItems {
-    items: Vec<PostRow>,
+    items: Vec<PostItem>,
     next: Option<String>,
 }
 
@@ -77,7 +72,7 @@ pub async fn home_page(
     let me = v.require()?.clone();
     let feed = state.home_feed(v, sort, cursor, None).await?;
     let form = if form.v("visibility").is_empty() && !form.failed() {
-        Form::of(&super::posts::ComposeForm {
+        Form::of(&ComposeForm {
             visibility: "anyone".into(),
             ..Default::default()
         })
@@ -94,17 +89,17 @@ pub async fn home_page(
             .to_string(),
         form,
         recent: feed.sort == guild_core::feed::model::FeedSort::Recent,
-        items: feed.items.iter().map(PostRow::from).collect(),
+        items: feed.items.iter().map(PostItem::from).collect(),
         next: feed.next_cursor,
         notice: None,
-        suggestions: super::network::suggestions_for(state, v, 3).await,
+        suggestions: suggestions_for(state, v, 3).await,
         hashtags: state.followed_hashtags(v).await?,
         meter: state
             .my_profile(v)
             .await?
             .strength
             .as_ref()
-            .map(super::Meter::from),
+            .map(Meter::from),
     })
 }
 
@@ -139,7 +134,7 @@ async fn more(
     Ok(render(
         StatusCode::OK,
         &FeedItems {
-            items: feed.items.iter().map(PostRow::from).collect(),
+            items: feed.items.iter().map(PostItem::from).collect(),
             next: feed.next_cursor,
         },
     ))
@@ -153,7 +148,7 @@ struct HashtagPage {
     following: bool,
     /// Where reaction forms return to.
     back: String,
-    items: Vec<PostRow>,
+    items: Vec<PostItem>,
     next: Option<String>,
 }
 
@@ -170,7 +165,7 @@ struct MemberPostsPage {
     name: String,
     handle: String,
     back: String,
-    items: Vec<PostRow>,
+    items: Vec<PostItem>,
     next: Option<String>,
 }
 
@@ -198,7 +193,7 @@ async fn member_posts(
             back: here,
             name: member.name,
             handle: member.handle,
-            items: page.items.iter().map(PostRow::from).collect(),
+            items: page.items.iter().map(PostItem::from).collect(),
             next: page.next_cursor,
         },
     ))
@@ -222,7 +217,7 @@ async fn hashtag(
             back: format!("/hashtags/{}", h.tag),
             tag: h.tag,
             following: h.following,
-            items: h.posts.iter().map(PostRow::from).collect(),
+            items: h.posts.iter().map(PostItem::from).collect(),
             next: h.next_cursor,
         },
     ))
@@ -244,175 +239,4 @@ async fn follow_hashtag(
         .await
         .map_err(|e| fail(e, &v, &here))?;
     Ok(see_other(&format!("/hashtags/{}", url_encode(&tag)), None))
-}
-
-pub struct NotificationRow {
-    pub id: i64,
-    pub actor: Card,
-    pub text: String,
-    pub link: String,
-    pub when: String,
-    pub unread: bool,
-}
-
-#[derive(Template)]
-#[template(path = "notifications.html")]
-struct NotificationsPage {
-    layout: Layout,
-    items: Vec<NotificationRow>,
-    next: Option<String>,
-    unread: i64,
-}
-
-async fn notifications(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Query(q): Query<CursorQuery>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/notifications");
-    let page = state
-        .notifications(&v, q.cursor.as_deref(), None)
-        .await
-        .map_err(back)?;
-    let unread = state.unread_notifications(&v).await.map_err(back)?;
-    Ok(render(
-        StatusCode::OK,
-        &NotificationsPage {
-            layout: Layout::new("Notifications", v.member()),
-            items: page
-                .items
-                .iter()
-                .map(|n| NotificationRow {
-                    id: n.n.id,
-                    actor: Card::from(&n.actor),
-                    text: n.text.clone(),
-                    link: n.link.clone(),
-                    when: super::date(n.n.created_at),
-                    unread: n.n.read_at.is_none(),
-                })
-                .collect(),
-            next: page.next_cursor,
-            unread,
-        },
-    ))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ReadForm {
-    id: String,
-    to: String,
-}
-
-/// Marks one notification read and follows its link, or marks all read.
-async fn mark_read(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    PageForm(f): PageForm<ReadForm>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/notifications");
-    match f.id.trim().parse::<i64>() {
-        Ok(id) => {
-            state
-                .mark_notifications_read(&v, Some(&[id]))
-                .await
-                .map_err(back)?;
-            let to = super::form::safe_next(Some(&f.to));
-            Ok(see_other(&to, None))
-        }
-        Err(_) => {
-            state
-                .mark_notifications_read(&v, None)
-                .await
-                .map_err(back)?;
-            Ok(see_other("/notifications", None))
-        }
-    }
-}
-
-pub struct SettingRow {
-    pub kind: &'static str,
-    pub label: &'static str,
-    pub in_app: bool,
-    pub email: bool,
-}
-
-#[derive(Template)]
-#[template(path = "notification_settings.html")]
-struct SettingsPage {
-    layout: Layout,
-    rows: Vec<SettingRow>,
-    digest: &'static str,
-    saved: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct SavedQuery {
-    done: Option<String>,
-}
-
-async fn show_settings(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Query(q): Query<SavedQuery>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/notifications/settings");
-    let me = v.require().map_err(back)?.id;
-    let rows = state
-        .notification_settings(&v)
-        .await
-        .map_err(back)?
-        .into_iter()
-        .map(|s| SettingRow {
-            kind: s.kind.as_str(),
-            label: s.kind.label(),
-            in_app: s.in_app,
-            email: s.email,
-        })
-        .collect();
-    let digest = state
-        .store
-        .feed_prefs(me)
-        .await
-        .map_err(|e| back(e.into()))?
-        .digest;
-    Ok(render(
-        StatusCode::OK,
-        &SettingsPage {
-            layout: Layout::new("Notification settings", v.member()),
-            rows,
-            digest: digest.as_str(),
-            saved: q.done.is_some(),
-        },
-    ))
-}
-
-/// The settings form: for each kind, checkboxes `<kind>.in_app` and `<kind>.email`.
-async fn save_settings(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    PageForm(f): PageForm<Vec<(String, String)>>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/notifications/settings");
-    let has = |k: &str| f.iter().any(|(name, _)| name == k);
-    let digest = f
-        .iter()
-        .find(|(k, _)| k == "digest")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or(Digest::Weekly.as_str());
-    state.set_digest(&v, digest).await.map_err(back)?;
-    for kind in NotificationKind::ALL {
-        let k = kind.as_str();
-        state
-            .set_notification_setting(
-                &v,
-                k,
-                has(&format!("{k}.in_app")),
-                has(&format!("{k}.email")),
-            )
-            .await
-            .map_err(back)?;
-    }
-    Ok(see_other("/notifications/settings?done=saved", None))
 }

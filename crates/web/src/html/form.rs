@@ -12,7 +12,7 @@ use guild_core::{CoreError, FieldErrors};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::render_error;
+use super::layout::{render, render_error};
 use crate::extract::{cookie, SESSION_COOKIE};
 use crate::AppState;
 
@@ -97,7 +97,7 @@ pub struct Refused {
 impl Refused {
     /// Renders the page (built with the failed form) under this status.
     pub fn render(&self, page: &impl Template) -> Response {
-        let mut resp = super::render(self.status, page);
+        let mut resp = render(self.status, page);
         if let Some(v) = self
             .retry_after_secs
             .and_then(|s| HeaderValue::from_str(&s.to_string()).ok())

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use super::{render, Layout};
+use super::layout::{render, Layout};
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;

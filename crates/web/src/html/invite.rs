@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
 use super::form::{refuse, Form, PageForm};
-use super::{fail, render, see_other, url_encode, Layout};
+use super::format::url_encode;
+use super::layout::{render, see_other, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;

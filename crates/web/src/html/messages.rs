@@ -1,55 +1,45 @@
 //! Messaging pages: the conversation list (inbox, requests, archived) with search, a new
-//! message, one conversation with its live updates, the messaging settings, and the away
-//! period (out of office) with its summary.
+//! message, and one conversation with its live updates. Settings and the away period are
+//! [`super::away`].
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
-use guild_core::messaging::model::{MessageBox, MessageSettings, WhoCanMessage};
+use guild_core::media::UploadKind;
+use guild_core::messaging::model::MessageBox;
 use guild_core::messaging::{ConversationView, MessageView, SendInput};
+use guild_core::settings::Limits;
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
-use super::form::{refuse, Form, PageForm};
-use super::{fail, path_id, render, see_other, Layout};
+use super::form::{refuse, Form};
+use super::format::date;
+use super::layout::{render, see_other, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
+use crate::extract::input::parse_id;
 use crate::extract::CurrentViewer;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router(limits: &Limits) -> Router<AppState> {
+    // A message form carries one attachment.
+    let body = DefaultBodyLimit::max(UploadKind::Attachment.body_limit(limits, 1));
     Router::new()
-        .route(
-            "/messages",
-            get(inbox)
-                .post(start)
-                .layer(crate::api::messages::attachment_body_limit()),
-        )
+        .route("/messages", get(inbox).post(start).layer(body.clone()))
         .route("/messages/new", get(new_message))
         .route("/messages/search", get(search))
-        .route(
-            "/messages/{id}",
-            get(thread)
-                .post(send)
-                .layer(crate::api::messages::attachment_body_limit()),
-        )
+        .route("/messages/{id}", get(thread).post(send).layer(body))
         .route("/messages/{id}/items", get(items))
         .route("/messages/{id}/do/{action}", post(act))
-        .route(
-            "/settings/messaging",
-            get(show_settings).post(save_settings),
-        )
-        .route("/me/away", get(show_away).post(save_away))
-        .route("/me/away/end", post(end_away))
-        .route("/me/away/{id}", get(away_summary))
 }
 
 /// A message as pages show it.
-pub struct MessageRow {
+pub struct MessageItem {
     pub id: i64,
     pub mine: bool,
     pub sender: Option<Card>,
@@ -58,10 +48,10 @@ pub struct MessageRow {
     pub held: bool,
     pub seen: bool,
     pub when: String,
-    pub attachment: Option<AttachmentRow>,
+    pub attachment: Option<AttachmentItem>,
 }
 
-pub struct AttachmentRow {
+pub struct AttachmentItem {
     pub url: String,
     pub name: String,
     pub image: bool,
@@ -76,8 +66,8 @@ fn size_label(bytes: i64) -> String {
     }
 }
 
-fn message_row(me: i64, v: &MessageView) -> MessageRow {
-    MessageRow {
+fn message_item(me: i64, v: &MessageView) -> MessageItem {
+    MessageItem {
         id: v.m.id,
         mine: v.m.sender_id == me,
         sender: v.sender.as_ref().map(Card::from),
@@ -85,8 +75,8 @@ fn message_row(me: i64, v: &MessageView) -> MessageRow {
         automatic: v.m.automatic,
         held: v.m.held,
         seen: v.seen,
-        when: super::date(v.m.created_at),
-        attachment: v.m.attachment.as_ref().map(|a| AttachmentRow {
+        when: date(v.m.created_at),
+        attachment: v.m.attachment.as_ref().map(|a| AttachmentItem {
             url: format!("/api/v1/attachments/{}", a.id),
             name: a.name.clone(),
             image: a.image,
@@ -95,7 +85,7 @@ fn message_row(me: i64, v: &MessageView) -> MessageRow {
     }
 }
 
-pub struct ConversationRow {
+pub struct ConversationItem {
     pub id: i64,
     pub title: String,
     pub photo: Option<String>,
@@ -106,9 +96,9 @@ pub struct ConversationRow {
     pub muted: bool,
 }
 
-fn conversation_row(c: &ConversationView) -> ConversationRow {
+fn conversation_item(c: &ConversationView) -> ConversationItem {
     let first = c.others.first().map(Card::from);
-    ConversationRow {
+    ConversationItem {
         id: c.conversation.id,
         title: c.title(),
         photo: first.as_ref().and_then(|f| f.photo.clone()),
@@ -125,7 +115,7 @@ fn conversation_row(c: &ConversationView) -> ConversationRow {
                 }
             })
             .unwrap_or_default(),
-        when: super::date(c.conversation.last_message_at),
+        when: date(c.conversation.last_message_at),
         muted: c.me.muted,
     }
 }
@@ -135,7 +125,7 @@ fn conversation_row(c: &ConversationView) -> ConversationRow {
 struct InboxPage {
     layout: Layout,
     tab: &'static str,
-    items: Vec<ConversationRow>,
+    items: Vec<ConversationItem>,
     next: Option<String>,
     requests: i64,
     notice: Option<&'static str>,
@@ -195,7 +185,7 @@ async fn inbox_page(
         &InboxPage {
             layout: Layout::new("Messages", v.member()),
             tab: in_box.as_str(),
-            items: page.items.iter().map(conversation_row).collect(),
+            items: page.items.iter().map(conversation_item).collect(),
             next: page.next_cursor,
             requests,
             notice,
@@ -266,7 +256,12 @@ async fn read_message_form(
 ) -> Result<(NewForm, Option<i64>), (NewForm, CoreError)> {
     let mut f = NewForm::default();
     let mut file = None;
-    let too_big = || CoreError::invalid("file", "A file is at most 10 MB.");
+    let too_big = || {
+        CoreError::invalid(
+            "file",
+            UploadKind::Attachment.too_large(&state.settings.limits),
+        )
+    };
     loop {
         let field = match mp.next_field().await {
             Ok(Some(field)) => field,
@@ -375,8 +370,8 @@ struct ThreadPage {
     state: &'static str,
     archived: bool,
     muted: bool,
-    items: Vec<MessageRow>,
-    older: Option<i64>,
+    items: Vec<MessageItem>,
+    older: Option<String>,
     last_id: i64,
     read_only: Option<String>,
     awaiting_answer: bool,
@@ -388,7 +383,7 @@ struct ThreadPage {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct ThreadQuery {
-    before: Option<i64>,
+    cursor: Option<String>,
     sent: String,
 }
 
@@ -398,7 +393,7 @@ async fn thread(
     Path(raw): Path<String>,
     Query(q): Query<ThreadQuery>,
 ) -> PageResult<Response> {
-    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let sent = match q.sent.as_str() {
         "request" => Some("Sent as a message request: they can accept it, and until then you can send one message."),
         "held" => Some("Your message is held for review: it looks like the same text sent to many people who are not your connections. It was not delivered."),
@@ -408,7 +403,7 @@ async fn thread(
         &state,
         &v,
         id,
-        q.before,
+        q.cursor.as_deref(),
         Form::default(),
         StatusCode::OK,
         sent,
@@ -420,7 +415,7 @@ async fn thread_page(
     state: &AppState,
     v: &Viewer,
     id: i64,
-    before: Option<i64>,
+    cursor: Option<&str>,
     form: Form,
     status: StatusCode,
     sent: Option<&'static str>,
@@ -430,7 +425,7 @@ async fn thread_page(
     let me = v.require().map_err(|e| fail(e, v, &here))?.id;
     let t = state.thread(v, id).await.map_err(back)?;
     let page = state
-        .messages(v, id, before, Some(50))
+        .messages(v, id, cursor, Some(50))
         .await
         .map_err(back)?;
     let c = &t.conversation;
@@ -446,8 +441,8 @@ async fn thread_page(
             archived: c.me.archived,
             muted: c.me.muted,
             last_id: page.items.last().map_or(0, |m| m.m.id),
-            items: page.items.iter().map(|m| message_row(me, m)).collect(),
-            older: page.older,
+            items: page.items.iter().map(|m| message_item(me, m)).collect(),
+            older: page.next_cursor,
             read_only: t.read_only.clone(),
             awaiting_answer: t.awaiting_answer,
             away: t.away.iter().map(|a| a.notice.clone()).collect(),
@@ -460,7 +455,7 @@ async fn thread_page(
 #[derive(Template)]
 #[template(path = "message_items.html")]
 struct ItemsFragment {
-    items: Vec<MessageRow>,
+    items: Vec<MessageItem>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -477,7 +472,7 @@ async fn items(
     Path(raw): Path<String>,
     Query(q): Query<AfterQuery>,
 ) -> PageResult<Response> {
-    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let me = v.require().map_err(|e| fail(e, &v, "/messages"))?.id;
     let page = state
         .messages(&v, id, None, Some(50))
@@ -490,7 +485,7 @@ async fn items(
                 .items
                 .iter()
                 .filter(|m| m.m.id > q.after)
-                .map(|m| message_row(me, m))
+                .map(|m| message_item(me, m))
                 .collect(),
         },
     ))
@@ -502,7 +497,7 @@ async fn send(
     Path(raw): Path<String>,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult<Response> {
-    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let here = format!("/messages/{id}");
     v.require().map_err(|e| fail(e, &v, &here))?;
     let mp = mp.map_err(|_| {
@@ -555,7 +550,7 @@ async fn act(
     CurrentViewer(v): CurrentViewer,
     Path((raw, action)): Path<(String, String)>,
 ) -> PageResult<Response> {
-    let id = path_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
+    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let here = format!("/messages/{id}");
     let back = |e| fail(e, &v, &here);
     let to = match action.as_str() {
@@ -604,16 +599,16 @@ async fn act(
 struct SearchPage {
     layout: Layout,
     q: String,
-    items: Vec<(i64, MessageRow)>,
+    items: Vec<(i64, MessageItem)>,
     error: Option<String>,
-    next: Option<i64>,
+    next: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct SearchQuery {
     q: String,
-    before: Option<i64>,
+    cursor: Option<String>,
 }
 
 async fn search(
@@ -622,8 +617,11 @@ async fn search(
     Query(q): Query<SearchQuery>,
 ) -> PageResult<Response> {
     let me = v.require().map_err(|e| fail(e, &v, "/messages"))?.id;
-    let (items, next, error, status) = match state.search_messages(&v, &q.q, q.before, None).await {
-        Ok((items, next)) => (items, next, None, StatusCode::OK),
+    let found = state
+        .search_messages(&v, &q.q, q.cursor.as_deref(), None)
+        .await;
+    let (items, next, error, status) = match found {
+        Ok(page) => (page.items, page.next_cursor, None, StatusCode::OK),
         Err(CoreError::Invalid(e)) => (
             Vec::new(),
             None,
@@ -639,229 +637,10 @@ async fn search(
             q: q.q.clone(),
             items: items
                 .iter()
-                .map(|m| (m.m.conversation_id, message_row(me, m)))
+                .map(|m| (m.m.conversation_id, message_item(me, m)))
                 .collect(),
             error,
             next,
-        },
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "messaging_settings.html")]
-struct SettingsPage {
-    layout: Layout,
-    who: &'static str,
-    read_receipts: bool,
-    email: bool,
-    saved: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct SavedQuery {
-    saved: String,
-}
-
-async fn show_settings(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Query(q): Query<SavedQuery>,
-) -> PageResult<Response> {
-    let s = state
-        .message_settings(&v)
-        .await
-        .map_err(|e| fail(e, &v, "/settings/messaging"))?;
-    Ok(render(
-        StatusCode::OK,
-        &SettingsPage {
-            layout: Layout::new("Messaging settings", v.member()),
-            who: s.who_can_message.as_str(),
-            read_receipts: s.read_receipts,
-            email: s.email_after_minutes > 0,
-            saved: !q.saved.is_empty(),
-        },
-    ))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct SettingsForm {
-    who_can_message: String,
-    read_receipts: String,
-    email: String,
-}
-
-async fn save_settings(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    PageForm(f): PageForm<SettingsForm>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/settings/messaging");
-    let who = WhoCanMessage::parse(&f.who_can_message).ok_or_else(|| {
-        back(CoreError::invalid(
-            "who_can_message",
-            "Choose who can message you.",
-        ))
-    })?;
-    state
-        .set_message_settings(
-            &v,
-            &MessageSettings {
-                who_can_message: who,
-                read_receipts: !f.read_receipts.is_empty(),
-                email_after_minutes: if f.email.is_empty() { 0 } else { 60 },
-            },
-        )
-        .await
-        .map_err(back)?;
-    Ok(see_other("/settings/messaging?saved=1", None))
-}
-
-#[derive(Template)]
-#[template(path = "away.html")]
-struct AwayPage {
-    layout: Layout,
-    form: Form,
-    current: Option<String>,
-    saved: bool,
-}
-
-#[derive(Debug, Default, Deserialize, Serialize)]
-#[serde(default)]
-struct AwayForm {
-    start: String,
-    end: String,
-    message: String,
-    message_for_others: String,
-    contact_handle: String,
-}
-
-async fn show_away(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Query(q): Query<SavedQuery>,
-) -> PageResult<Response> {
-    let back = |e| fail(e, &v, "/me/away");
-    let a = state.my_away(&v).await.map_err(back)?;
-    let mut f = AwayForm::default();
-    let mut current = None;
-    if let Some(a) = &a {
-        let day = |ms: i64| {
-            chrono::DateTime::from_timestamp_millis(ms)
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default()
-        };
-        f.start = day(a.starts_at);
-        f.end = day(a.ends_at - 1);
-        f.message = a.message.clone();
-        f.message_for_others = a.message_for_others.clone().unwrap_or_default();
-        if let Some(c) = a.contact_id {
-            if let Ok(Some(m)) = state.store.member_by_id(c).await {
-                f.contact_handle = m.handle;
-            }
-        }
-        let name = v.member().map(|m| m.name.clone()).unwrap_or_default();
-        current = Some(guild_core::messaging::away_notice(&name, a, None));
-    }
-    Ok(away_page(
-        &v,
-        Form::of(&f),
-        current,
-        !q.saved.is_empty(),
-        StatusCode::OK,
-    ))
-}
-
-fn away_page(
-    v: &Viewer,
-    form: Form,
-    current: Option<String>,
-    saved: bool,
-    status: StatusCode,
-) -> Response {
-    render(
-        status,
-        &AwayPage {
-            layout: Layout::new("Away", v.member()),
-            form,
-            current,
-            saved,
-        },
-    )
-}
-
-async fn save_away(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    PageForm(f): PageForm<AwayForm>,
-) -> PageResult<Response> {
-    let input = guild_core::messaging::AwayInput {
-        start: f.start.clone(),
-        end: f.end.clone(),
-        message: f.message.clone(),
-        message_for_others: Some(f.message_for_others.clone()),
-        contact_handle: Some(f.contact_handle.clone()),
-    };
-    match state.set_away(&v, &input).await {
-        Ok(_) => Ok(see_other("/me/away?saved=1", None)),
-        Err(e) => {
-            let (r, form) = refuse(
-                Form::of(&f),
-                e,
-                &[
-                    "start",
-                    "end",
-                    "message",
-                    "message_for_others",
-                    "contact_handle",
-                ],
-            )
-            .map_err(|e| fail(e, &v, "/me/away"))?;
-            Ok(away_page(&v, form, None, false, r.status))
-        }
-    }
-}
-
-async fn end_away(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-) -> PageResult<Response> {
-    state
-        .end_away(&v)
-        .await
-        .map_err(|e| fail(e, &v, "/me/away"))?;
-    Ok(see_other("/messages?done=away-ended", None))
-}
-
-#[derive(Template)]
-#[template(path = "away_summary.html")]
-struct SummaryPage {
-    layout: Layout,
-    text: String,
-    period: String,
-}
-
-async fn away_summary(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-) -> PageResult<Response> {
-    let id = path_id(&raw).map_err(|e| fail(e, &v, "/notifications"))?;
-    let (a, text) = state
-        .away_summary(&v, id)
-        .await
-        .map_err(|e| fail(e, &v, "/notifications"))?;
-    Ok(render(
-        StatusCode::OK,
-        &SummaryPage {
-            layout: Layout::new("While you were away", v.member()),
-            text,
-            period: format!(
-                "{} – {}",
-                super::date(a.starts_at),
-                super::date(a.ends_at - 1)
-            ),
         },
     ))
 }

@@ -15,7 +15,9 @@ use guild_core::network::{InvitationView, NetworkStats, SuggestionView};
 use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
-use super::{date, fail, render, url_encode, Layout};
+use super::format::{date, url_encode};
+use super::layout::{render, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;
@@ -30,20 +32,19 @@ pub fn router() -> Router<AppState> {
         .route("/network/suggestions", get(show_suggestions))
         .route("/network/manage", get(show_manage))
         .route("/in/{handle}/mutuals", get(show_mutuals))
-        .merge(super::network_actions::router())
 }
 
 /// An invitation as the lists show it.
-pub struct InvitationRow {
+pub struct InvitationItem {
     pub id: i64,
     pub card: Card,
     pub note: Option<String>,
     pub sent: String,
 }
 
-impl From<&InvitationView> for InvitationRow {
+impl From<&InvitationView> for InvitationItem {
     fn from(v: &InvitationView) -> Self {
-        InvitationRow {
+        InvitationItem {
             id: v.id,
             card: Card::from(&v.other),
             note: v.note.clone(),
@@ -53,23 +54,23 @@ impl From<&InvitationView> for InvitationRow {
 }
 
 /// A suggestion as the cards show it.
-pub struct SuggestionRow {
+pub struct SuggestionItem {
     pub card: Card,
     pub reasons: Vec<String>,
 }
 
-impl From<&SuggestionView> for SuggestionRow {
+impl From<&SuggestionView> for SuggestionItem {
     fn from(s: &SuggestionView) -> Self {
-        SuggestionRow {
+        SuggestionItem {
             card: Card::from(&s.person),
             reasons: s.reasons.clone(),
         }
     }
 }
 
-pub async fn suggestions_for(state: &AppState, v: &Viewer, limit: u32) -> Vec<SuggestionRow> {
+pub async fn suggestions_for(state: &AppState, v: &Viewer, limit: u32) -> Vec<SuggestionItem> {
     match state.people_you_may_know(v, Some(limit)).await {
-        Ok(list) => list.iter().map(SuggestionRow::from).collect(),
+        Ok(list) => list.iter().map(SuggestionItem::from).collect(),
         Err(e) => {
             tracing::warn!("suggestions: {e}");
             Vec::new()
@@ -106,9 +107,9 @@ struct NetworkPage {
     layout: Layout,
     notice: Option<&'static str>,
     stats: NetworkStats,
-    received: Vec<InvitationRow>,
+    received: Vec<InvitationItem>,
     more_received: Option<String>,
-    suggestions: Vec<SuggestionRow>,
+    suggestions: Vec<SuggestionItem>,
     quota: String,
 }
 
@@ -128,7 +129,7 @@ async fn show_network(
         layout: Layout::new("My network", v.member()),
         notice: notice(done.done.as_deref()),
         stats,
-        received: received.items.iter().map(InvitationRow::from).collect(),
+        received: received.items.iter().map(InvitationItem::from).collect(),
         more_received: received.next_cursor,
         suggestions: suggestions_for(&state, &v, 12).await,
         quota: quota.label(),
@@ -145,14 +146,14 @@ struct ListPage {
     heading: String,
     /// Which list: `connections`, `followers`, `following`, `sent`, `mutuals`.
     kind: &'static str,
-    rows: Vec<ListRow>,
+    rows: Vec<ListEntry>,
     next_href: Option<String>,
     q: String,
     sort: &'static str,
     empty: &'static str,
 }
 
-struct ListRow {
+struct ListEntry {
     card: Card,
     /// "Connected 3 Nov 2026", "Sent 1 Nov 2026" …
     when: String,
@@ -217,7 +218,7 @@ async fn show_connections(
     page.rows = found
         .items
         .iter()
-        .map(|r| ListRow {
+        .map(|r| ListEntry {
             card: Card::from(&r.person),
             when: format!("Connected {}", date(r.since)),
             invitation: None,
@@ -252,7 +253,7 @@ async fn show_follows(
     page.rows = found
         .items
         .iter()
-        .map(|r| ListRow {
+        .map(|r| ListEntry {
             card: Card::from(&r.person),
             when: format!("Since {}", date(r.since)),
             invitation: None,
@@ -296,7 +297,7 @@ async fn show_sent(
     page.rows = found
         .items
         .iter()
-        .map(|i| ListRow {
+        .map(|i| ListEntry {
             card: Card::from(&i.other),
             when: format!("Sent {}", date(i.created_at)),
             invitation: Some(i.id),
@@ -333,7 +334,7 @@ async fn show_mutuals(
     page.rows = found
         .items
         .iter()
-        .map(|person| ListRow {
+        .map(|person| ListEntry {
             card: Card::from(person),
             when: String::new(),
             invitation: None,
@@ -350,7 +351,7 @@ async fn show_mutuals(
 struct SuggestionsPage {
     layout: Layout,
     notice: Option<&'static str>,
-    suggestions: Vec<SuggestionRow>,
+    suggestions: Vec<SuggestionItem>,
 }
 
 async fn show_suggestions(
@@ -374,7 +375,7 @@ struct ManagePage {
     layout: Layout,
     notice: Option<&'static str>,
     email_only: bool,
-    blocked: Vec<ListRow>,
+    blocked: Vec<ListEntry>,
 }
 
 async fn show_manage(
@@ -391,7 +392,7 @@ async fn show_manage(
         email_only: policy == guild_core::network::model::InvitePolicy::EmailRequired,
         blocked: blocked
             .iter()
-            .map(|r| ListRow {
+            .map(|r| ListEntry {
                 card: Card::from(&r.person),
                 when: format!("Blocked {}", date(r.since)),
                 invitation: None,

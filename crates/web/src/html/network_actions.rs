@@ -10,8 +10,11 @@ use guild_core::network::model::InvitationState;
 use serde::Deserialize;
 
 use super::form::PageForm;
-use super::{fail, path_id, see_other, url_encode};
+use super::format::url_encode;
+use super::layout::see_other;
+use crate::error::fail;
 use crate::error::PageResult;
+use crate::extract::input::parse_id;
 use crate::extract::CurrentViewer;
 use crate::AppState;
 
@@ -48,7 +51,7 @@ async fn answer(
     Path((id, action)): Path<(String, String)>,
 ) -> PageResult<Response> {
     let back = |e| fail(e, &v, "/network");
-    let id = path_id(&id).map_err(back)?;
+    let id = parse_id(&id).map_err(back)?;
     let to = match action.as_str() {
         "accept" => {
             state.accept_invitation(&v, id).await.map_err(back)?;

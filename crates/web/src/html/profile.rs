@@ -9,7 +9,11 @@ use axum::Router;
 use guild_core::profiles::{photo_url, ProfileView};
 
 use super::cards::Card;
-use super::{fail, initials, render, url_encode, visibility_label, Layout, Meter};
+use super::format::{initials, url_encode, visibility_label};
+use super::layout::{render, Layout};
+use super::post_items::PostItem;
+use super::strength::Meter;
+use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::CurrentViewer;
 use crate::AppState;
@@ -39,7 +43,7 @@ struct ProfilePage {
     notice: Option<&'static str>,
     signed_in: bool,
     /// The member's latest posts the viewer may read.
-    activity: Vec<super::posts::PostRow>,
+    activity: Vec<PostItem>,
     /// Where reaction forms on those posts return to.
     back: String,
     /// "Bo is away until 3 June — contact Cy." (signed-in visitors only).
@@ -72,7 +76,7 @@ async fn show_profile(
     let activity = state
         .posts_by(&v, &handle, None, Some(3))
         .await
-        .map(|page| page.items.iter().map(super::posts::PostRow::from).collect())
+        .map(|page| page.items.iter().map(PostItem::from).collect())
         .map_err(|e| fail(e, &v, &format!("/in/{}", url_encode(&handle))))?;
     let away = if view.is_self {
         None

@@ -13,8 +13,11 @@ use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
 use super::form::{refuse, Form, PageForm};
-use super::{date, fail, path_id, render, see_other, Layout};
+use super::format::date;
+use super::layout::{render, see_other, Layout};
+use crate::error::fail;
 use crate::error::PageResult;
+use crate::extract::input::parse_id;
 use crate::extract::{session_cookie, CurrentViewer};
 use crate::AppState;
 
@@ -90,7 +93,7 @@ struct SettingsPage {
     email: String,
     handle: String,
     public_url: String,
-    tokens: Vec<TokenRow>,
+    tokens: Vec<TokenItem>,
     notice: Option<&'static str>,
     /// A token just created: shown this once.
     new_token: Option<String>,
@@ -102,7 +105,7 @@ struct SettingsPage {
     problem: Option<(&'static str, &'static str)>,
 }
 
-struct TokenRow {
+struct TokenItem {
     id: i64,
     label: String,
     created: String,
@@ -123,7 +126,7 @@ fn settings_page(
         public_url: state.settings.public_url.clone(),
         tokens: tokens
             .into_iter()
-            .map(|t| TokenRow {
+            .map(|t| TokenItem {
                 id: t.id,
                 label: t.label,
                 created: date(t.created_at),
@@ -282,7 +285,7 @@ async fn revoke_token(
     CurrentViewer(v): CurrentViewer,
     Path(id): Path<String>,
 ) -> PageResult<Response> {
-    let result = match path_id(&id) {
+    let result = match parse_id(&id) {
         Ok(id) => state.revoke_token(&v, id).await,
         Err(e) => Err(e),
     };

@@ -4,7 +4,7 @@
 
 use guild_core::FieldErrors;
 use guild_web::html::form::{safe_next, Form};
-use guild_web::html::initials;
+use guild_web::html::format::initials;
 use serde::Serialize;
 
 #[test]

@@ -1,17 +1,16 @@
-//! Extractors: who is asking ([`CurrentViewer`]), from where ([`ClientIp`]), and a JSON body
-//! whose rejections use the API's error shape ([`ApiJson`]).
+//! Who is asking ([`CurrentViewer`], from a bearer token or the session cookie), and from
+//! where ([`ClientIp`]); the session cookie itself.
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use guild_core::auth::Viewer;
 use guild_core::CoreError;
-use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, PageError};
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "guild_session";
@@ -76,12 +75,7 @@ impl FromRequestParts<AppState> for CurrentViewer {
         if let Some(ResolvedViewer(v)) = parts.extensions.get::<ResolvedViewer>() {
             return Ok(CurrentViewer(v.clone()));
         }
-        // Inside the nested API router `parts.uri` has lost its `/api/v1` prefix.
-        let path = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map_or(parts.uri.path(), |o| o.0.path());
-        let api = path.starts_with("/api/");
+        let api = super::is_api(parts);
         let reject = |error| ViewerRejection { error, api };
         if let Some(token) = bearer(parts) {
             return match state.token_viewer(token).await.map_err(reject)? {
@@ -112,7 +106,7 @@ impl IntoResponse for ViewerRejection {
         if self.api {
             ApiError::Core(self.error).into_response()
         } else {
-            crate::error::PageError::from(self.error).into_response()
+            PageError::from(self.error).into_response()
         }
     }
 }
@@ -160,20 +154,5 @@ impl FromRequestParts<AppState> for ClientIp {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
-    }
-}
-
-/// A JSON body; malformed JSON, a wrong type or an unknown field is a 400 in the API's error
-/// shape (request types use `#[serde(deny_unknown_fields)]`).
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(ApiError::BadRequest(rej.body_text())),
-        }
     }
 }

@@ -1,0 +1,146 @@
+//! A request's input, with rejections in the shape its client reads: JSON bodies and query
+//! strings for the API ([`ApiJson`], [`OptionalJson`], [`ApiQuery`]: a 400 with the error
+//! shape), a numeric path id for both ([`Id`]: anything else names nothing, so 404), and one
+//! uploaded file of a multipart form ([`read_upload`], with the limits from the settings).
+
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use guild_core::media::UploadKind;
+use guild_core::settings::Limits;
+use guild_core::CoreError;
+use serde::de::DeserializeOwned;
+
+use super::viewer::ResolvedViewer;
+use crate::error::{ApiError, PageError};
+
+/// A JSON body; malformed JSON, a wrong type or an unknown field is a 400 in the API's error
+/// shape (request types use `#[serde(deny_unknown_fields)]`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(ApiError::BadRequest(rej.body_text())),
+        }
+    }
+}
+
+/// A JSON body that may be left out entirely (an empty body is `None`); anything else must
+/// parse, or it is a 400 in the API's error shape.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(None));
+        }
+        serde_json::from_slice(&body)
+            .map(|v| OptionalJson(Some(v)))
+            .map_err(|e| ApiError::BadRequest(format!("The JSON body is not valid: {e}")))
+    }
+}
+
+/// The query string of an API request; an unknown parameter or a wrong type is a 400 in the
+/// API's error shape (parameter types use `#[serde(deny_unknown_fields)]`).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(rej) => Err(ApiError::BadRequest(rej.body_text())),
+        }
+    }
+}
+
+/// The numeric id of a route with one path parameter (`/posts/{id}`). A path that is not a
+/// number names nothing: "not found", exactly like the id of something the asker may not see.
+pub struct Id(pub i64);
+
+/// The rejection of [`Id`]: a 404 as JSON under `/api/`, as a page elsewhere.
+pub struct NotFound {
+    api: bool,
+    viewer: Option<ResolvedViewer>,
+}
+
+impl IntoResponse for NotFound {
+    fn into_response(self) -> Response {
+        if self.api {
+            return ApiError::Core(CoreError::NotFound).into_response();
+        }
+        PageError {
+            error: CoreError::NotFound,
+            next: None,
+            viewer: self
+                .viewer
+                .and_then(|ResolvedViewer(v)| v.member().cloned()),
+        }
+        .into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = NotFound;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = Path::<String>::from_request_parts(parts, state).await;
+        match raw.ok().and_then(|Path(raw)| parse_id(&raw).ok()) {
+            Some(id) => Ok(Id(id)),
+            None => Err(NotFound {
+                api: super::is_api(parts),
+                viewer: parts.extensions.get::<ResolvedViewer>().cloned(),
+            }),
+        }
+    }
+}
+
+/// An id from a path with several parameters: not a number is "not found".
+pub fn parse_id(raw: &str) -> Result<i64, CoreError> {
+    raw.parse().map_err(|_| CoreError::NotFound)
+}
+
+/// One uploaded file.
+#[derive(Debug)]
+pub struct Upload {
+    /// The file name the browser gave (may be empty).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the file field of `kind` from a multipart body. A body that breaks off (it went over
+/// the route's body limit, which the settings decide) says how large a file may be; a form
+/// without the field says what to choose.
+pub async fn read_upload(
+    mut mp: Multipart,
+    kind: UploadKind,
+    limits: &Limits,
+) -> Result<Upload, CoreError> {
+    let field = kind.field();
+    let too_large = || CoreError::invalid(field, kind.too_large(limits));
+    loop {
+        match mp.next_field().await {
+            Ok(Some(f)) if f.name() == Some(field) => {
+                let name = f.file_name().unwrap_or_default().to_string();
+                let bytes = f.bytes().await.map_err(|_| too_large())?;
+                return Ok(Upload {
+                    name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => return Err(CoreError::invalid(field, kind.missing())),
+            Err(_) => return Err(too_large()),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Middleware for pages: establishes who is asking once per request and reads their badge
+//! counts ([`guild_core::Guild::badge_counts`]) for the top bar. An unreadable session is
+//! left for the handler's own extractor to answer.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use guild_core::live::BadgeCounts;
+
+use super::layout::BADGES;
+use crate::extract::{CurrentViewer, ResolvedViewer};
+use crate::AppState;
+
+pub async fn topbar_counts(state: State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let counts = match CurrentViewer::from_request_parts(&mut parts, &state).await {
+        Ok(CurrentViewer(v)) => {
+            let counts = state.badge_counts(&v).await;
+            parts.extensions.insert(ResolvedViewer(v));
+            counts
+        }
+        Err(_) => BadgeCounts::default(),
+    };
+    BADGES
+        .scope(counts, next.run(Request::from_parts(parts, body)))
+        .await
+}
