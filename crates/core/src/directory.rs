@@ -7,7 +7,7 @@ use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
 use crate::network::Person;
-use crate::store::DirectoryQuery;
+use crate::profiles::model::DirectoryQuery;
 use crate::Guild;
 
 #[derive(Debug, Clone, Default)]

@@ -15,7 +15,6 @@ pub mod feed;
 pub mod mail;
 pub mod markup;
 pub mod messaging;
-pub mod model;
 pub mod network;
 pub mod photo;
 pub mod profiles;

@@ -136,7 +136,7 @@ impl TestApp {
     }
 
     pub fn viewer(&self, m: &TestMember) -> Viewer {
-        Viewer::Member(guild_core::model::Member {
+        Viewer::Member(guild_core::accounts::model::Member {
             id: m.id,
             handle: m.handle.clone(),
             name: m.name.clone(),

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::model::*;
 use super::{AwayView, MessageView};
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::feed::Push;
-use crate::model::MemberId;
 use crate::network::{check_limit, decode_cursor, encode_cursor, Page, Person};
 use crate::{now_ms, Guild};
 
@@ -92,7 +92,7 @@ impl Guild {
             .conversations(me, in_box, before, limit + 1)
             .await?;
         let more = rows.len() > limit as usize;
-        let rows: Vec<ConversationRow> = rows.into_iter().take(limit as usize).collect();
+        let rows: Vec<ConversationEntry> = rows.into_iter().take(limit as usize).collect();
         let next_cursor = more.then(|| rows.last()).flatten().map(|r| {
             encode_cursor(&format!(
                 "{}:{}",
@@ -108,7 +108,7 @@ impl Guild {
     async fn conversation_views(
         &self,
         viewer: &Viewer,
-        rows: Vec<ConversationRow>,
+        rows: Vec<ConversationEntry>,
     ) -> CoreResult<Vec<ConversationView>> {
         let me = Self::me(viewer)?;
         let ids: Vec<ConversationId> = rows.iter().map(|r| r.conversation.id).collect();
@@ -167,7 +167,7 @@ impl Guild {
         let view = self
             .conversation_views(
                 viewer,
-                vec![ConversationRow {
+                vec![ConversationEntry {
                     conversation: c.clone(),
                     me: p.clone(),
                 }],

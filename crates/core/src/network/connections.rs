@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::model::{ConnectionQuery, ConnectionSort, FollowDirection, ListAfter, Related};
 use super::{check_limit, decode_cursor, encode_cursor, state, Page, Person};
+use crate::accounts::model::MemberId;
 use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::{now_ms, Guild};
 
 /// How many members are 1st, 2nd and 3rd degree to the viewer.

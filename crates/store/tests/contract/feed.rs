@@ -4,8 +4,11 @@
 //! (aggregated reactions, repeated keys ignored, read state, fan-out to connections), their
 //! settings, and the feed and digest preferences.
 
+use guild_core::accounts::store::AccountStore;
 use guild_core::feed::model::*;
-use guild_core::store::{FeedStore, InvitationStore, NotificationStore, Store, StoreError};
+use guild_core::feed::store::{FeedStore, NotificationStore};
+use guild_core::network::store::InvitationStore;
+use guild_core::store::StoreError;
 use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 
@@ -164,7 +167,7 @@ async fn posts_are_written_edited_and_deleted_only_by_their_author() {
         ),
         (1, 1, 1)
     );
-    let rows = s.all_feed_rows().await.unwrap();
+    let rows = s.all_indexed_posts().await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (
@@ -238,7 +241,7 @@ async fn posts_are_written_edited_and_deleted_only_by_their_author() {
         );
     }
     assert_eq!(
-        s.all_feed_rows().await.unwrap().len(),
+        s.all_indexed_posts().await.unwrap().len(),
         1,
         "the article stays"
     );
@@ -275,7 +278,7 @@ async fn reposts_count_on_the_original_and_outlive_it() {
     assert!(s.delete_post(orig.id, ann).await.unwrap());
     let left = s.post(by_bob.id).await.unwrap().unwrap();
     assert_eq!((left.repost_of, left.repost_deleted), (None, true));
-    let rows = s.all_feed_rows().await.unwrap();
+    let rows = s.all_indexed_posts().await.unwrap();
     assert_eq!(rows.len(), 1);
     assert!(rows[0].is_repost);
     assert!(s

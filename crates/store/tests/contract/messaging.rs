@@ -5,9 +5,12 @@
 //! left alone, the email batches, away periods and their summaries, settings, reports,
 //! attachments and the spam counters.
 
+use guild_core::accounts::store::AccountStore;
 use guild_core::feed::model::{NewNotification, NotificationKind};
+use guild_core::feed::store::NotificationStore;
 use guild_core::messaging::model::*;
-use guild_core::store::{InvitationStore, MessageStore, NotificationStore, Store};
+use guild_core::messaging::store::MessageStore;
+use guild_core::network::store::InvitationStore;
 use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 
@@ -66,7 +69,7 @@ fn bodies(ms: &[Message]) -> Vec<&str> {
     ms.iter().map(|m| m.body.as_str()).collect()
 }
 
-fn ids(rows: &[ConversationRow]) -> Vec<i64> {
+fn ids(rows: &[ConversationEntry]) -> Vec<i64> {
     rows.iter().map(|r| r.conversation.id).collect()
 }
 

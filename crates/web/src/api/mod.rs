@@ -3,7 +3,8 @@
 
 use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
-use guild_core::model::{Member, MemberCard};
+use guild_core::accounts::model::Member;
+use guild_core::profiles::model::MemberCard;
 use guild_core::profiles::photo_url;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
-use guild_core::model::{Education, FeaturedLink, Position};
+use guild_core::profiles::model::{Education, FeaturedLink, Position};
 use guild_core::profiles::{photo_url, EducationInput, PositionInput, ProfileInput, ProfileView};
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};

@@ -10,8 +10,8 @@ use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Router;
+use guild_core::accounts::model::Member;
 use guild_core::auth::Viewer;
-use guild_core::model::Member;
 use guild_core::strength::Strength;
 use guild_core::CoreError;
 
