@@ -11,9 +11,10 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use guild_core::auth::Viewer;
+use guild_core::auth::{self, Viewer};
 use guild_core::domain::Role;
 use guild_core::settings::Settings;
+use guild_core::store::Store;
 use guild_core::Guild;
 use guild_store::SqlStore;
 use guild_web::mail::LettreMailer;
@@ -22,6 +23,12 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The argon2id hash of [`PASSWORD`] with the product's parameters (m = 19 MiB, t = 2, p = 1),
+/// computed once: every test member gets it, so making a member costs no hashing. The tests
+/// that sign in with `PASSWORD` through the pages and the API would fail if it did not match.
+const PASSWORD_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$weLDoLG+ynupDcywh4uZgg$gcOXinqp9PsFOd/kliukyMWhdUxdtC4+RPjte7BRMfc";
 
 /// One Guild, with its own database and data directory, for one test.
 pub struct TestApp {
@@ -109,19 +116,36 @@ impl TestApp {
             first.make_ascii_uppercase();
         }
         let email = format!("{handle}@example.com");
+        // Written through the store with a precomputed password hash, and signed in by
+        // writing the session and token rows as the services do: argon2 is slow by design,
+        // and the sign-in flows have tests of their own.
+        let handle = guild_core::domain::Handle::parse(handle).expect("a valid test handle");
+        let now = guild_core::now_ms();
         let m = self
-            .guild
-            .create_member_directly(&name, &email, PASSWORD, Some(handle), role)
+            .store
+            .create_member(
+                &guild_core::model::NewMember {
+                    handle: handle.into_string(),
+                    name,
+                    email: email.clone(),
+                    password_hash: PASSWORD_HASH.into(),
+                    role,
+                    active: true,
+                    created_at: now,
+                },
+                None,
+            )
             .await
             .expect("create member");
-        let session = self
-            .guild
-            .sign_in(&email, PASSWORD, "127.0.0.1")
+        let session = auth::new_secret("");
+        let expires = now + i64::from(self.guild.settings.limits.session_days) * 86_400_000;
+        self.store
+            .create_session(&auth::secret_hash(&session), m.id, now, expires)
             .await
-            .expect("sign in");
-        let (_, token) = self
-            .guild
-            .create_token(&Viewer::Member(m.clone()), "test")
+            .expect("session");
+        let token = auth::new_secret("gld_");
+        self.store
+            .create_token(m.id, "test", &auth::secret_hash(&token), now)
             .await
             .expect("token");
         TestMember {
@@ -130,7 +154,7 @@ impl TestApp {
             name: m.name,
             email,
             password: PASSWORD.into(),
-            cookie: format!("guild_session={}", session.token),
+            cookie: format!("guild_session={session}"),
             token,
         }
     }
@@ -305,20 +329,74 @@ fn decode_qp(s: &str) -> String {
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
 
+/// A new PostgreSQL database for one test, cloned from a migrated template.
+///
+/// Migrating a database takes far longer than copying one, so the first test to need it
+/// builds a template (named for the migrations, so a changed migration gets a new one) and
+/// every test clones it. An advisory lock keeps two test processes from building it at once,
+/// and the template is published by renaming only once it is complete.
 async fn fresh_postgres(admin_url: &str) -> String {
     use sqlx::Connection;
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("database url with a path");
+    let template = template_name();
     let name = format!("guild_t_{:016x}", rand::random::<u64>());
     let mut conn = sqlx::PgConnection::connect(admin_url)
         .await
         .expect("connect to TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
+    // Any constant works as the key: only the test kit takes this lock.
+    sqlx::query("SELECT pg_advisory_lock(7471029)")
         .execute(&mut conn)
         .await
-        .expect("create database");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("database url with a path");
+        .expect("advisory lock");
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&template)
+            .fetch_one(&mut conn)
+            .await
+            .expect("look for the template");
+    if !exists {
+        let building = format!("{template}_building");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}"))
+            .execute(&mut conn)
+            .await
+            .expect("drop a half-built template");
+        sqlx::query(&format!("CREATE DATABASE {building}"))
+            .execute(&mut conn)
+            .await
+            .expect("create the template");
+        let store = SqlStore::connect(&format!("{base}/{building}"))
+            .await
+            .expect("connect to the template");
+        store.migrate().await.expect("migrate the template");
+        store.close().await;
+        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {template}"))
+            .execute(&mut conn)
+            .await
+            .expect("publish the template");
+    }
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .execute(&mut conn)
+        .await
+        .expect("clone the template");
+    sqlx::query("SELECT pg_advisory_unlock(7471029)")
+        .execute(&mut conn)
+        .await
+        .expect("advisory unlock");
     format!("{base}/{name}")
+}
+
+/// `guild_tpl_<hash of the PostgreSQL migrations>`.
+fn template_name() -> String {
+    // FNV-1a: stable across builds, unlike the standard library's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for m in guild_store::POSTGRES_MIGRATIONS.iter() {
+        for b in m.version.to_le_bytes().iter().chain(m.checksum.iter()) {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("guild_tpl_{h:016x}")
 }
 
 /// A request being built. Same-origin browser headers are added for cookie requests, as a

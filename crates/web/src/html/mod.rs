@@ -241,15 +241,3 @@ pub fn visibility_label(v: guild_core::domain::Visibility) -> &'static str {
         Visibility::Connections => "My connections only",
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn initials_of_names() {
-        assert_eq!(initials("Ann de Vries"), "AV");
-        assert_eq!(initials("zoë"), "Z");
-        assert_eq!(initials("  "), "");
-    }
-}

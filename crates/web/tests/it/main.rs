@@ -16,4 +16,5 @@ mod api_notifications;
 mod api_posts;
 mod api_profile;
 mod pages;
+mod pieces;
 mod security;

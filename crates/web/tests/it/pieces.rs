@@ -1,0 +1,52 @@
+//! Unit tests of the web crate's small pieces. They live here, not beside the code, because
+//! the crate's own test target is switched off (`test = false` in its Cargo.toml): compiling
+//! the whole crate a second time for a handful of tests cost more than all of them.
+
+use guild_core::FieldErrors;
+use guild_web::html::form::{safe_next, Form};
+use guild_web::html::initials;
+use serde::Serialize;
+
+#[test]
+fn initials_of_names() {
+    assert_eq!(initials("Ann de Vries"), "AV");
+    assert_eq!(initials("zoë"), "Z");
+    assert_eq!(initials("  "), "");
+}
+
+#[derive(Serialize)]
+struct Login {
+    email: String,
+    #[serde(skip_serializing)]
+    password: String,
+    next: Option<String>,
+}
+
+#[test]
+fn form_keeps_values_but_never_passwords() {
+    let login = Login {
+        email: "a@b.c".into(),
+        password: "secret".into(),
+        next: None,
+    };
+    let f = Form::of(&login);
+    assert_eq!(f.v("email"), "a@b.c");
+    assert!(!format!("{f:?}").contains(&login.password));
+    assert_eq!(f.v("password"), "");
+    assert_eq!(f.v("next"), "");
+    let mut e = FieldErrors::new();
+    e.add("email", "bad");
+    e.add("invite", "needs an invitation");
+    let f = f.with_errors(e, &["email", "password"]);
+    assert_eq!(f.err("email"), Some("bad"));
+    assert_eq!(f.alerts, vec!["needs an invitation".to_string()]);
+}
+
+#[test]
+fn next_is_local_only() {
+    assert_eq!(safe_next(Some("/me/edit?x=1")), "/me/edit?x=1");
+    for bad in ["//evil.com", "/\\evil.com", "https://evil.com", "evil", ""] {
+        assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+    }
+    assert_eq!(safe_next(None), "/");
+}
