@@ -11,10 +11,14 @@ use guild_core::profiles::store::{DirectoryStore, ProfileStore};
 use guild_core::store::{Store, StoreError};
 use guild_testkit::TestApp;
 
+mod away;
+mod comments;
 mod conversations;
 mod feed;
+mod held_and_search;
 mod messaging;
 mod network;
+mod notifications;
 mod unique_keys;
 
 fn new_member(handle: &str) -> NewMember {
