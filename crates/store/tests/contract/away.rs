@@ -1,15 +1,12 @@
 //! The messaging store contract for away periods and their summary, and messaging settings
 //! (moved out of `messaging.rs`, whose helpers they share).
 
-use super::messaging::{bodies, count, hold, ids, me, members, msg, say, start, HOUR, T0};
-use super::new_member;
-use guild_core::accounts::store::AccountStore;
+use super::messaging::{hold, members, msg, say, start, HOUR, T0};
 use guild_core::feed::model::{NewNotification, NotificationKind};
 use guild_core::feed::store::NotificationStore;
 use guild_core::messaging::model::*;
 use guild_core::messaging::store::MessageStore;
 use guild_core::network::store::InvitationStore;
-use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 
 #[tokio::test]

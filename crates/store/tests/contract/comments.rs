@@ -1,13 +1,9 @@
 //! The comment store contract (moved out of `feed.rs`, whose helpers it shares).
 
-use super::feed::{connect, count, members, new_comment, new_post, note, DAY, T0};
-use super::new_member;
-use guild_core::accounts::store::AccountStore;
+use super::feed::{count, members, new_comment, new_post, note, T0};
 use guild_core::feed::model::*;
 use guild_core::feed::store::{FeedStore, NotificationStore};
-use guild_core::network::store::InvitationStore;
 use guild_core::store::StoreError;
-use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 
 #[tokio::test]

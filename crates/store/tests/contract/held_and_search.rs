@@ -1,15 +1,9 @@
 //! The messaging store contract for held and automatic messages, ignored conversations and
 //! search (moved out of `messaging.rs`, whose helpers they share).
 
-use super::messaging::{bodies, count, hold, ids, me, members, msg, say, start, HOUR, T0};
-use super::new_member;
-use guild_core::accounts::store::AccountStore;
-use guild_core::feed::model::{NewNotification, NotificationKind};
-use guild_core::feed::store::NotificationStore;
+use super::messaging::{bodies, hold, ids, me, members, msg, say, start, T0};
 use guild_core::messaging::model::*;
 use guild_core::messaging::store::MessageStore;
-use guild_core::network::store::InvitationStore;
-use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 
 #[tokio::test]

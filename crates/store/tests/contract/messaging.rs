@@ -6,11 +6,8 @@
 //! attachments and the spam counters.
 
 use guild_core::accounts::store::AccountStore;
-use guild_core::feed::model::{NewNotification, NotificationKind};
-use guild_core::feed::store::NotificationStore;
 use guild_core::messaging::model::*;
 use guild_core::messaging::store::MessageStore;
-use guild_core::network::store::InvitationStore;
 use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 

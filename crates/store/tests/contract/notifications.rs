@@ -1,14 +1,13 @@
 //! The notification store contract: aggregation, paging, network updates, settings, feed
 //! preferences and digests (moved out of `feed.rs`, whose helpers they share).
 
-use super::feed::{connect, count, members, new_comment, new_post, note, DAY, T0};
+use super::feed::{connect, members, new_post, note, DAY, T0};
 use super::new_member;
 use guild_core::accounts::store::AccountStore;
 use guild_core::feed::model::*;
 use guild_core::feed::store::{FeedStore, NotificationStore};
 use guild_core::network::store::InvitationStore;
 use guild_core::store::StoreError;
-use guild_store::{Pool, SqlStore};
 use guild_testkit::TestApp;
 
 #[tokio::test]
