@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use guild_core::accounts::model::NewMember;
 use guild_core::domain::{Role, Visibility};
-use guild_core::model::NewMember;
 use guild_core::network::state::NetworkState;
-use guild_core::store::{SeedMember, Store};
+use guild_core::profiles::model::SeedMember;
+use guild_core::store::Store;
 use guild_graph::bench::{self, BenchOptions};
 use guild_graph::{export, gen};
 use guild_store::SqlStore;

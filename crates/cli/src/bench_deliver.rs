@@ -15,12 +15,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use async_trait::async_trait;
+use guild_core::accounts::model::NewMember;
 use guild_core::auth::Viewer;
 use guild_core::domain::{Role, Visibility};
 use guild_core::mail::{Mailer, OutgoingEmail};
-use guild_core::model::NewMember;
+use guild_core::network::store::NetworkStore;
+use guild_core::profiles::model::SeedMember;
+use guild_core::profiles::store::DirectoryStore;
 use guild_core::settings::Settings;
-use guild_core::store::{NetworkStore, SeedMember, Store};
+use guild_core::store::Store;
 use guild_core::Guild;
 use guild_graph::bench::{percentile, Machine};
 use guild_store::SqlStore;

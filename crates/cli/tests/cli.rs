@@ -96,7 +96,8 @@ async fn demo_seeds_serves_and_prints_logins() {
     assert!(data.join("outbox").is_dir());
 
     // The demo is a network: members are connected and the demo member has invitations.
-    use guild_core::store::{InvitationStore, NetworkStore, Store};
+    use guild_core::accounts::store::AccountStore;
+    use guild_core::network::store::{InvitationStore, NetworkStore};
     let url = format!("sqlite://{}", data.join("guild.db").display());
     let store = guild_store::SqlStore::connect(&url).await.unwrap();
     let edges = store.all_connections().await.unwrap();
@@ -111,13 +112,13 @@ async fn demo_seeds_serves_and_prints_logins() {
     assert!(pending > 0);
     // …each of them a notification, and the network has been talking.
     use guild_core::feed::model::NotificationKind;
-    use guild_core::store::{FeedStore, NotificationStore};
+    use guild_core::feed::store::{FeedStore, NotificationStore};
     let unread = store
         .unread_count(me.id, &NotificationKind::ALL)
         .await
         .unwrap();
     assert_eq!(unread, pending);
-    let posts = store.all_feed_rows().await.unwrap();
+    let posts = store.all_indexed_posts().await.unwrap();
     assert!(posts.len() >= 10, "{} posts", posts.len());
     assert!(
         posts.iter().any(|p| p.counts.reactions > 0),
@@ -125,7 +126,7 @@ async fn demo_seeds_serves_and_prints_logins() {
     );
     // …and messaging: unread conversations, a waiting request, a group, someone away.
     use guild_core::messaging::model::MessageBox;
-    use guild_core::store::MessageStore;
+    use guild_core::messaging::store::MessageStore;
     let (unread, requests) = store.unread_totals(me.id).await.unwrap();
     assert!(unread >= 2, "{unread} unread conversations");
     assert_eq!(requests, 1);

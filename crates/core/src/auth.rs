@@ -10,9 +10,9 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::model::{Member, MemberId};
 use crate::domain::Visibility;
 use crate::error::CoreError;
-use crate::model::{Member, MemberId};
 
 /// OWASP Password Storage Cheat Sheet, argon2id: m=19 MiB, t=2, p=1.
 pub const ARGON2_MEMORY_KIB: u32 = 19 * 1024;

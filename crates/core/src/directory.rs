@@ -6,7 +6,7 @@ use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
 use crate::network::Person;
 use crate::paging::{Page, PageRequest};
-use crate::store::DirectoryQuery;
+use crate::profiles::model::DirectoryQuery;
 use crate::Guild;
 
 #[derive(Debug, Clone, Default)]

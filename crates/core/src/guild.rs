@@ -69,10 +69,10 @@ impl Guild {
     pub async fn load_feed(&mut self) -> CoreResult<()> {
         const WINDOW_MS: i64 = 14 * 86_400_000;
         let since = crate::now_ms() - WINDOW_MS;
-        let rows = self.store.all_feed_rows().await?;
+        let posts = self.store.all_indexed_posts().await?;
         let activity = self.store.activity_since(since).await?;
         let seen = self.store.impressions_since(since / 86_400_000).await?;
-        self.feed = FeedState::load(&rows, &activity, &seen)?;
+        self.feed = FeedState::load(&posts, &activity, &seen)?;
         Ok(())
     }
 }

@@ -17,7 +17,6 @@ pub mod mail;
 pub mod markup;
 pub mod media;
 pub mod messaging;
-pub mod model;
 pub mod network;
 pub mod paging;
 pub mod photo;

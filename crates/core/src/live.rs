@@ -10,11 +10,11 @@
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::CoreResult;
 use crate::feed::{NotificationView, Push};
 use crate::messaging::MessageView;
-use crate::model::MemberId;
 use crate::Guild;
 
 /// The counts beside the top bar's links. `None` is a count that could not be read: the

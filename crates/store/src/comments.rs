@@ -2,32 +2,67 @@
 //! the post's `comment_count` in the same transaction, and the rules of who may change a
 //! comment are in the `WHERE` clauses.
 
+use guild_core::accounts::model::MemberId;
 use guild_core::feed::model::*;
-use guild_core::model::MemberId;
 use guild_core::store::StoreResult;
 
-use crate::feed_rows::*;
+use crate::errors::reference_err;
 use crate::posts::member_rows;
+use crate::sql::{bind_all, vals};
 use crate::{db_err, with_pool, SqlStore};
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    post_id: i64,
+    parent_id: Option<i64>,
+    author_id: i64,
+    body: String,
+    body_html: String,
+    created_at: i64,
+    edited_at: Option<i64>,
+    reaction_count: i64,
+}
+
+const COMMENT_COLS: &str =
+    "id, post_id, parent_id, author_id, body, body_html, created_at, edited_at, reaction_count";
+
+impl From<CommentRow> for Comment {
+    fn from(r: CommentRow) -> Comment {
+        Comment {
+            id: r.id,
+            post_id: r.post_id,
+            parent_id: r.parent_id,
+            author_id: r.author_id,
+            body: r.body,
+            body_html: r.body_html,
+            created_at: r.created_at,
+            edited_at: r.edited_at,
+            reactions: r.reaction_count,
+        }
+    }
+}
 
 impl SqlStore {
     /// Writes the comment and its mentions; the post gets one more comment.
     pub(crate) async fn insert_comment(&self, c: &NewComment) -> StoreResult<Comment> {
+        let insert =
+            "INSERT INTO comments (post_id, parent_id, author_id, body, body_html, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        let comment = vals![
+            c.post_id,
+            c.parent_id,
+            c.author_id,
+            &c.body,
+            &c.body_html,
+            c.created_at,
+        ];
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO comments (post_id, parent_id, author_id, body, body_html, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(c.post_id)
-            .bind(c.parent_id)
-            .bind(c.author_id)
-            .bind(&c.body)
-            .bind(&c.body_html)
-            .bind(c.created_at)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(feed_err)?;
+            let id: i64 = bind_all!(sqlx::query_scalar(insert), &comment)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(reference_err)?;
             sqlx::query("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1")
                 .bind(c.post_id)
                 .execute(&mut *tx)
@@ -39,7 +74,7 @@ impl SqlStore {
                 sqlx::query(&sql)
                     .execute(&mut *tx)
                     .await
-                    .map_err(feed_err)?;
+                    .map_err(reference_err)?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(Comment {
@@ -58,12 +93,7 @@ impl SqlStore {
 
     pub(crate) async fn comment_by_id(&self, id: i64) -> StoreResult<Option<Comment>> {
         let sql = format!("SELECT {COMMENT_COLS} FROM comments WHERE id = $1");
-        let row: Option<CommentRow> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(p)
-            .await)
-        .map_err(db_err)?;
-        Ok(row.map(Comment::from))
+        self.fetch_optional::<CommentRow, _>(&sql, &vals![id]).await
     }
 
     /// A post's comments and replies in id order (`comments_post`), after `after`.
@@ -77,14 +107,8 @@ impl SqlStore {
             "SELECT {COMMENT_COLS} FROM comments WHERE post_id = $1 AND id > $2 \
              ORDER BY id LIMIT $3"
         );
-        let rows: Vec<CommentRow> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(post)
-            .bind(after.unwrap_or(0))
-            .bind(i64::from(limit))
-            .fetch_all(p)
-            .await)
-        .map_err(db_err)?;
-        Ok(rows.into_iter().map(Comment::from).collect())
+        self.fetch_all::<CommentRow, _>(&sql, &vals![post, after.unwrap_or(0), limit])
+            .await
     }
 
     /// The comment author's edit; `None` when the comment is not theirs.
@@ -100,16 +124,8 @@ impl SqlStore {
             "UPDATE comments SET body = $1, body_html = $2, edited_at = $3 \
              WHERE id = $4 AND author_id = $5 RETURNING {COMMENT_COLS}"
         );
-        let row: Option<CommentRow> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(body)
-            .bind(body_html)
-            .bind(now)
-            .bind(id)
-            .bind(author)
-            .fetch_optional(p)
-            .await)
-        .map_err(db_err)?;
-        Ok(row.map(Comment::from))
+        self.fetch_optional::<CommentRow, _>(&sql, &vals![body, body_html, now, id, author])
+            .await
     }
 
     /// Deletes the comment and its replies when `member` wrote it or wrote its post. The

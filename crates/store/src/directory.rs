@@ -1,39 +1,63 @@
-//! The directory query (built from the filters given) and bulk seeding of demo members.
+//! `DirectoryStore` for [`SqlStore`]: the directory query (built from the filters given), the
+//! member card rows every list of people reads, and bulk seeding of demo members with their
+//! profiles.
 
-use guild_core::domain::fold_key;
-use guild_core::model::MemberCard;
 use std::collections::HashMap;
 
-use guild_core::store::{DirectoryQuery, SeedMember, StoreError, StoreResult};
+use async_trait::async_trait;
+use guild_core::domain::{fold_key, Visibility};
+use guild_core::profiles::model::{DirectoryQuery, MemberCard, SeedMember};
+use guild_core::profiles::store::DirectoryStore;
+use guild_core::store::{StoreError, StoreResult};
 
-use crate::rows::{CardRow, CARD_COLS};
+use crate::sql::{bind_all, id_list, like_escape, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
-enum Bind {
-    Text(String),
-    Int(i64),
+/// A member card as `CARD_COLS` reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CardRow {
+    id: i64,
+    handle: String,
+    name: String,
+    name_key: String,
+    headline: Option<String>,
+    location: Option<String>,
+    photo_key: Option<String>,
+    current_company: Option<String>,
+    visibility: String,
 }
 
-/// Escapes `%`, `_` and `\` so member input matches literally in `LIKE … ESCAPE '\'`.
-pub(crate) fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+impl From<CardRow> for MemberCard {
+    fn from(r: CardRow) -> MemberCard {
+        MemberCard {
+            id: r.id,
+            handle: r.handle,
+            name: r.name,
+            headline: r.headline,
+            location: r.location,
+            photo_key: r.photo_key,
+            current_company: r.current_company,
+            visibility: Visibility::parse(&r.visibility).unwrap_or(Visibility::Connections),
+            sort_key: r.name_key,
+        }
+    }
 }
+
+/// The columns of a [`CardRow`], from `members m JOIN profiles p`; the current company is a
+/// correlated lookup on `positions_member`, one per row, inside the same statement.
+pub(crate) const CARD_COLS: &str = "m.id, m.handle, m.name, m.name_key, p.headline, p.location, \
+     p.photo_key, p.visibility, \
+     (SELECT c.company FROM positions c WHERE c.member_id = m.id AND c.end_month IS NULL \
+      ORDER BY c.start_month DESC LIMIT 1) AS current_company";
 
 /// Builds the SQL and its bind values. Every filter is backed by an index (see the
 /// migration); the current company is a correlated lookup on `positions_member`, one per row
 /// of the page, inside the same statement.
-fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
-    let mut binds = Vec::new();
-    let next = |b: Bind, binds: &mut Vec<Bind>| {
-        binds.push(b);
-        format!("${}", binds.len())
-    };
-    let mut sql = format!(
+fn build(q: &DirectoryQuery) -> Sql<'static> {
+    let mut sql = Sql::new(format!(
         "SELECT {CARD_COLS} FROM members m JOIN profiles p ON p.member_id = m.id \
          WHERE m.active = TRUE"
-    );
+    ));
     // Visibility levels come from core's enum, never from input, so they are inlined.
     let levels: Vec<String> = q
         .visible
@@ -42,7 +66,7 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
         .collect();
     let viewer_clause = match q.viewer {
         Some(id) => {
-            let v = next(Bind::Int(id), &mut binds);
+            let v = sql.arg(id);
             format!(
                 " OR m.id = {v} OR (p.visibility = 'connections' AND EXISTS \
                  (SELECT 1 FROM connections k WHERE k.member_id = {v} AND k.other_id = m.id))"
@@ -51,82 +75,53 @@ fn build(q: &DirectoryQuery) -> (String, Vec<Bind>) {
         None => String::new(),
     };
     if levels.is_empty() {
-        sql.push_str(&format!(" AND (1 = 0{viewer_clause})"));
+        sql.push(&format!(" AND (1 = 0{viewer_clause})"));
     } else {
-        sql.push_str(&format!(
+        sql.push(&format!(
             " AND (p.visibility IN ({}){viewer_clause})",
             levels.join(", ")
         ));
     }
     if !q.hidden.is_empty() {
         // Member ids from core's block list, integers never from input: inlined.
-        let ids: Vec<String> = q.hidden.iter().map(|i| i.to_string()).collect();
-        sql.push_str(&format!(" AND m.id NOT IN ({})", ids.join(", ")));
+        sql.push(&format!(" AND m.id NOT IN ({})", id_list(&q.hidden)));
     }
     if let Some(name) = &q.name {
         let prefix = like_escape(&fold_key(name));
-        let a = next(Bind::Text(format!("{prefix}%")), &mut binds);
-        let b = next(Bind::Text(format!("% {prefix}%")), &mut binds);
-        sql.push_str(&format!(
+        let a = sql.arg(format!("{prefix}%"));
+        let b = sql.arg(format!("% {prefix}%"));
+        sql.push(&format!(
             " AND (m.name_key LIKE {a} ESCAPE '\\' OR m.name_key LIKE {b} ESCAPE '\\')"
         ));
     }
     if let Some(c) = &q.company {
-        let c = next(Bind::Text(fold_key(c)), &mut binds);
-        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM positions x WHERE x.company_key = {c} AND x.member_id = m.id)"));
+        let c = sql.arg(fold_key(c));
+        sql.push(&format!(" AND EXISTS (SELECT 1 FROM positions x WHERE x.company_key = {c} AND x.member_id = m.id)"));
     }
     if let Some(l) = &q.location {
-        let l = next(
-            Bind::Text(format!("{}%", like_escape(&fold_key(l)))),
-            &mut binds,
-        );
-        sql.push_str(&format!(" AND p.location_key LIKE {l} ESCAPE '\\'"));
+        let l = sql.arg(format!("{}%", like_escape(&fold_key(l))));
+        sql.push(&format!(" AND p.location_key LIKE {l} ESCAPE '\\'"));
     }
     if let Some(s) = &q.school {
-        let s = next(Bind::Text(fold_key(s)), &mut binds);
-        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM education e WHERE e.school_key = {s} AND e.member_id = m.id)"));
+        let s = sql.arg(fold_key(s));
+        sql.push(&format!(" AND EXISTS (SELECT 1 FROM education e WHERE e.school_key = {s} AND e.member_id = m.id)"));
     }
     if let Some(s) = &q.skill {
-        let s = next(Bind::Text(fold_key(s)), &mut binds);
-        sql.push_str(&format!(
+        let s = sql.arg(fold_key(s));
+        sql.push(&format!(
             " AND EXISTS (SELECT 1 FROM skills k WHERE k.name_key = {s} AND k.member_id = m.id)"
         ));
     }
     if let Some((key, id)) = &q.after {
-        let k = next(Bind::Text(key.clone()), &mut binds);
-        let i = next(Bind::Int(*id), &mut binds);
-        sql.push_str(&format!(
+        let k = sql.arg(key.clone());
+        let i = sql.arg(*id);
+        sql.push(&format!(
             " AND (m.name_key > {k} OR (m.name_key = {k} AND m.id > {i}))"
         ));
     }
-    let l = next(Bind::Int(i64::from(q.limit)), &mut binds);
-    sql.push_str(&format!(" ORDER BY m.name_key, m.id LIMIT {l}"));
-    (sql, binds)
-}
-
-pub(crate) async fn directory(
-    store: &SqlStore,
-    q: &DirectoryQuery,
-) -> StoreResult<Vec<MemberCard>> {
-    let (sql, binds) = build(q);
-    let rows = with_pool!(store, |p| {
-        let mut query = sqlx::query_as::<_, CardRow>(&sql);
-        for b in &binds {
-            query = match b {
-                Bind::Text(s) => query.bind(s.clone()),
-                Bind::Int(i) => query.bind(*i),
-            };
-        }
-        query.fetch_all(p).await
-    })
-    .map_err(db_err)?;
-    Ok(rows.into_iter().map(MemberCard::from).collect())
-}
-
-/// A value for a multi-row insert.
-enum Val {
-    Text(Option<String>),
-    Int(Option<i64>),
+    let l = sql.arg(q.limit);
+    sql.push(&format!(" ORDER BY m.name_key, m.id LIMIT {l}"));
+    sql
 }
 
 /// `INSERT INTO table (cols) VALUES ($1, …), (…)` for `rows` rows of `cols` values each.
@@ -152,15 +147,27 @@ fn multi_insert(table: &str, cols: &[&str], rows: usize, returning: &str) -> Str
 }
 
 /// A table's name, its columns, and the rows to insert into it.
-type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<Val>>);
+type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<Val<'a>>>);
 
 /// Rows per statement: few round trips, well under both backends' parameter limits.
 const ROWS_PER_INSERT: usize = 200;
 
+#[async_trait]
+impl DirectoryStore for SqlStore {
+    async fn directory(&self, q: &DirectoryQuery) -> StoreResult<Vec<MemberCard>> {
+        let sql = build(q);
+        self.fetch_all::<CardRow, _>(&sql.text, &sql.binds).await
+    }
+
+    async fn seed_members(&self, members: &[SeedMember]) -> StoreResult<()> {
+        seed_members(self, members).await
+    }
+}
+
 /// Inserts members with their whole profiles in one transaction, many rows per statement
 /// (one statement per row made `guild demo --members 100000` spend most of its minute on
 /// round trips to SQLite's worker thread).
-pub(crate) async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<()> {
+async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<()> {
     with_pool!(store, |p| {
         let mut tx = p.begin().await.map_err(db_err)?;
         let mut ids: HashMap<String, i64> = HashMap::with_capacity(members.len());
@@ -254,57 +261,53 @@ pub(crate) async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> St
         for s in members {
             let id = id_of(s)?;
             tables[0].2.push(vec![
-                Val::Int(Some(id)),
-                Val::Text(s.headline.clone()),
-                Val::Text(s.about.clone()),
-                Val::Text(s.location.clone()),
-                Val::Text(s.location.as_deref().map(fold_key)),
-                Val::Text(Some(s.visibility.as_str().into())),
-                Val::Int(Some(s.member.created_at)),
+                Val::from(id),
+                Val::from(&s.headline),
+                Val::from(&s.about),
+                Val::from(&s.location),
+                Val::from(s.location.as_deref().map(fold_key)),
+                Val::from(s.visibility.as_str()),
+                Val::from(s.member.created_at),
             ]);
             for pos in &s.positions {
                 tables[1].2.push(vec![
-                    Val::Int(Some(id)),
-                    Val::Text(Some(pos.company.clone())),
-                    Val::Text(Some(fold_key(&pos.company))),
-                    Val::Text(Some(pos.title.clone())),
-                    Val::Text(pos.description.clone()),
-                    Val::Text(pos.location.clone()),
-                    Val::Int(Some(i64::from(pos.start.to_index()))),
-                    Val::Int(pos.end.map(|e| i64::from(e.to_index()))),
+                    Val::from(id),
+                    Val::from(&pos.company),
+                    Val::from(fold_key(&pos.company)),
+                    Val::from(&pos.title),
+                    Val::from(&pos.description),
+                    Val::from(&pos.location),
+                    Val::from(i64::from(pos.start.to_index())),
+                    Val::from(pos.end.map(|e| i64::from(e.to_index()))),
                 ]);
             }
             for e in &s.education {
                 tables[2].2.push(vec![
-                    Val::Int(Some(id)),
-                    Val::Text(Some(e.school.clone())),
-                    Val::Text(Some(fold_key(&e.school))),
-                    Val::Text(e.degree.clone()),
-                    Val::Text(e.field.clone()),
-                    Val::Int(e.start_year.map(i64::from)),
-                    Val::Int(e.end_year.map(i64::from)),
+                    Val::from(id),
+                    Val::from(&e.school),
+                    Val::from(fold_key(&e.school)),
+                    Val::from(&e.degree),
+                    Val::from(&e.field),
+                    Val::from(e.start_year.map(i64::from)),
+                    Val::from(e.end_year.map(i64::from)),
                 ]);
             }
             for (i, sk) in s.skills.iter().enumerate() {
                 tables[3].2.push(vec![
-                    Val::Int(Some(id)),
-                    Val::Int(Some(i as i64)),
-                    Val::Text(Some(sk.clone())),
-                    Val::Text(Some(fold_key(sk))),
+                    Val::from(id),
+                    Val::from(i as i64),
+                    Val::from(sk),
+                    Val::from(fold_key(sk)),
                 ]);
             }
         }
         for (table, cols, rows) in &tables {
             for chunk in rows.chunks(ROWS_PER_INSERT) {
                 let sql = multi_insert(table, cols, chunk.len(), "");
-                let mut q = sqlx::query(&sql);
-                for v in chunk.iter().flatten() {
-                    q = match v {
-                        Val::Text(t) => q.bind(t.clone()),
-                        Val::Int(i) => q.bind(*i),
-                    };
-                }
-                q.execute(&mut *tx).await.map_err(db_err)?;
+                bind_all!(sqlx::query(&sql), chunk.iter().flatten())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             }
         }
         tx.commit().await.map_err(db_err)
@@ -314,7 +317,6 @@ pub(crate) async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use guild_core::domain::Visibility;
 
     #[test]
     fn placeholders_follow_first_use_and_input_is_escaped() {
@@ -327,7 +329,7 @@ mod tests {
             limit: 21,
             ..Default::default()
         };
-        let (sql, binds) = build(&q);
+        let Sql { text: sql, binds } = build(&q);
         let mut last = 0;
         for (i, _) in sql.match_indices('$') {
             let n: usize = sql[i + 1..]
@@ -340,6 +342,6 @@ mod tests {
             last = last.max(n);
         }
         assert_eq!(last, binds.len());
-        assert!(matches!(&binds[1], Bind::Text(s) if s == "a\\%n\\_%"));
+        assert_eq!(binds[1], Val::from("a\\%n\\_%"));
     }
 }

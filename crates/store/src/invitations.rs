@@ -2,60 +2,58 @@
 //! member. Accepting writes the invitation, the connection and the follows in one transaction.
 
 use async_trait::async_trait;
-use guild_core::model::MemberId;
+use guild_core::accounts::model::MemberId;
 use guild_core::network::model::*;
-use guild_core::store::{InvitationStore, StoreError, StoreResult};
+use guild_core::network::store::InvitationStore;
+use guild_core::store::{StoreError, StoreResult};
 
-use crate::rows::{InvitationRow, INVITATION_COLS};
-use crate::sql::{bind_all, Sql, Val};
+use crate::sql::{vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
-impl SqlStore {
-    /// Runs an `UPDATE … RETURNING` of one invitation: the row as changed, or `None` when the
-    /// conditions matched nothing (not theirs, or no longer in that state).
-    async fn changed_invitation(
-        &self,
-        sql: &str,
-        binds: &[Val],
-    ) -> StoreResult<Option<Invitation>> {
-        let row: Option<InvitationRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, InvitationRow>(sql),
-            binds
-        )
-        .fetch_optional(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(row.map(Invitation::from))
-    }
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: i64,
+    from_id: i64,
+    to_id: i64,
+    note: Option<String>,
+    state: String,
+    created_at: i64,
+    responded_at: Option<i64>,
+    ignored_at: Option<i64>,
+    withdrawn_at: Option<i64>,
+}
 
-    async fn invitation_where(&self, sql: &str, a: i64, b: i64) -> StoreResult<Vec<Invitation>> {
-        let rows: Vec<InvitationRow> = with_pool!(self, |p| sqlx::query_as(sql)
-            .bind(a)
-            .bind(b)
-            .fetch_all(p)
-            .await)
-        .map_err(db_err)?;
-        Ok(rows.into_iter().map(Invitation::from).collect())
+impl From<InvitationRow> for Invitation {
+    fn from(r: InvitationRow) -> Invitation {
+        Invitation {
+            id: r.id,
+            from: r.from_id,
+            to: r.to_id,
+            note: r.note,
+            state: InvitationState::from_db(&r.state),
+            created_at: r.created_at,
+            responded_at: r.responded_at,
+            ignored_at: r.ignored_at,
+            withdrawn_at: r.withdrawn_at,
+        }
     }
 }
+
+const INVITATION_COLS: &str =
+    "id, from_id, to_id, note, state, created_at, responded_at, ignored_at, withdrawn_at";
 
 #[async_trait]
 impl InvitationStore for SqlStore {
     async fn invite_policy(&self, member: MemberId) -> StoreResult<InvitePolicy> {
-        let raw: Option<String> = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT invite_policy FROM members WHERE id = $1"
-        )
-        .bind(member)
-        .fetch_optional(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT invite_policy FROM members WHERE id = $1";
+        let raw: Option<String> = self.scalar_optional(sql, &vals![member]).await?;
         let raw = raw.ok_or(StoreError::NotFound)?;
         Ok(InvitePolicy::parse(&raw).unwrap_or_default())
     }
 
     async fn set_invite_policy(&self, member: MemberId, policy: InvitePolicy) -> StoreResult<()> {
         let sql = "UPDATE members SET invite_policy = $1 WHERE id = $2";
-        self.run(sql, &[Val::Text(policy.as_str().into()), Val::Int(member)])
+        self.run(sql, &vals![policy.as_str(), member])
             .await
             .map(|_| ())
     }
@@ -67,20 +65,10 @@ impl InvitationStore for SqlStore {
         note: Option<&str>,
         now: i64,
     ) -> StoreResult<Invitation> {
-        let id: i64 = with_pool!(self, |p| sqlx::query_scalar(
-            "INSERT INTO invitations (from_id, to_id, note, state, created_at) \
-             VALUES ($1, $2, $3, 'pending', $4) RETURNING id"
-        )
-        .bind(from)
-        .bind(to)
-        .bind(note)
-        .bind(now)
-        .fetch_one(p)
-        .await)
-        .map_err(|e| match db_err(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("invitation"),
-            other => other,
-        })?;
+        // One open invitation per pair: `invitations_open_pair` gives `Conflict("invitation")`.
+        let sql = "INSERT INTO invitations (from_id, to_id, note, state, created_at) \
+             VALUES ($1, $2, $3, 'pending', $4) RETURNING id";
+        let id: i64 = self.scalar(sql, &vals![from, to, note, now]).await?;
         Ok(Invitation {
             id,
             from,
@@ -96,20 +84,14 @@ impl InvitationStore for SqlStore {
 
     async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>> {
         let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE id = $1");
-        let row: Option<InvitationRow> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(p)
-            .await)
-        .map_err(db_err)?;
-        Ok(row.map(Invitation::from))
+        self.fetch_optional::<InvitationRow, _>(&sql, &vals![id])
+            .await
     }
 
     async fn close_invitation(&self, id: i64, now: i64) -> StoreResult<()> {
         let sql = "UPDATE invitations SET state = 'closed', responded_at = $1 \
                    WHERE id = $2 AND state IN ('pending', 'ignored')";
-        self.run(sql, &[Val::Int(now), Val::Int(id)])
-            .await
-            .map(|_| ())
+        self.run(sql, &vals![now, id]).await.map(|_| ())
     }
 
     async fn invitation_history(
@@ -120,30 +102,19 @@ impl InvitationStore for SqlStore {
         let sql = format!(
             "SELECT {INVITATION_COLS} FROM invitations WHERE from_id = $1 AND to_id = $2 ORDER BY id"
         );
-        self.invitation_where(&sql, from, to).await
+        self.fetch_all::<InvitationRow, _>(&sql, &vals![from, to])
+            .await
     }
 
     async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM invitations WHERE from_id = $1 AND created_at >= $2"
-        )
-        .bind(from)
-        .bind(since)
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT COUNT(*) FROM invitations WHERE from_id = $1 AND created_at >= $2";
+        self.scalar(sql, &vals![from, since]).await
     }
 
     async fn dont_know_answers_since(&self, from: MemberId, since: i64) -> StoreResult<Vec<i64>> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT responded_at FROM invitations WHERE from_id = $1 AND responded_at >= $2 \
-             AND state IN ('dont_know', 'spam') ORDER BY responded_at"
-        )
-        .bind(from)
-        .bind(since)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT responded_at FROM invitations WHERE from_id = $1 AND responded_at >= $2 \
+             AND state IN ('dont_know', 'spam') ORDER BY responded_at";
+        self.scalars(sql, &vals![from, since]).await
     }
 
     async fn list_invitations(&self, q: &InvitationQuery) -> StoreResult<Vec<Invitation>> {
@@ -154,32 +125,20 @@ impl InvitationStore for SqlStore {
             InvitationBox::Sent => ("from_id", "('pending', 'ignored')"),
         };
         let mut sql = Sql::new(format!("SELECT {INVITATION_COLS} FROM invitations WHERE "));
-        let m = sql.arg(Val::Int(q.member));
-        let e = sql.arg(Val::Int(q.expired_before));
+        let m = sql.arg(q.member);
+        let e = sql.arg(q.expired_before);
         sql.push(&format!(
             "{who} = {m} AND state IN {states} AND created_at > {e}"
         ));
         sql.newest_first(q.before, q.limit);
-        let rows: Vec<InvitationRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, InvitationRow>(&sql.text),
-            &sql.binds
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(rows.into_iter().map(Invitation::from).collect())
+        self.fetch_all::<InvitationRow, _>(&sql.text, &sql.binds)
+            .await
     }
 
     async fn count_pending_received(&self, to: MemberId, expired_before: i64) -> StoreResult<i64> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM invitations WHERE to_id = $1 AND state = 'pending' \
-             AND created_at > $2"
-        )
-        .bind(to)
-        .bind(expired_before)
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT COUNT(*) FROM invitations WHERE to_id = $1 AND state = 'pending' \
+             AND created_at > $2";
+        self.scalar(sql, &vals![to, expired_before]).await
     }
 
     async fn open_invitation_peers(
@@ -187,18 +146,14 @@ impl InvitationStore for SqlStore {
         member: MemberId,
         expired_before: i64,
     ) -> StoreResult<Vec<(MemberId, bool)>> {
-        let rows: Vec<(i64, i64)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT from_id, to_id FROM invitations WHERE from_id = $1 \
+        let sql = "SELECT from_id, to_id FROM invitations WHERE from_id = $1 \
                AND state IN ('pending', 'ignored') AND created_at > $2 \
              UNION ALL \
              SELECT from_id, to_id FROM invitations WHERE to_id = $1 \
-               AND state = 'pending' AND created_at > $2"
-        )
-        .bind(member)
-        .bind(expired_before)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
+               AND state = 'pending' AND created_at > $2";
+        let rows: Vec<(i64, i64)> = self
+            .fetch_all::<(i64, i64), _>(sql, &vals![member, expired_before])
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(f, t)| if f == member { (t, true) } else { (f, false) })
@@ -217,14 +172,8 @@ impl InvitationStore for SqlStore {
             "UPDATE invitations SET state = $1, responded_at = $2, ignored_at = $3 \
              WHERE id = $4 AND to_id = $5 AND state = 'pending' RETURNING {INVITATION_COLS}"
         );
-        let binds = [
-            Val::Text(answer.as_str().into()),
-            Val::Int(now),
-            Val::OptInt(ignored),
-            Val::Int(id),
-            Val::Int(to),
-        ];
-        self.changed_invitation(&sql, &binds).await
+        let binds = vals![answer.as_str(), now, ignored, id, to];
+        self.fetch_optional::<InvitationRow, _>(&sql, &binds).await
     }
 
     async fn withdraw_invitation(
@@ -238,7 +187,7 @@ impl InvitationStore for SqlStore {
              WHERE id = $2 AND from_id = $3 AND state IN ('pending', 'ignored') \
              RETURNING {INVITATION_COLS}"
         );
-        self.changed_invitation(&sql, &[Val::Int(now), Val::Int(id), Val::Int(from)])
+        self.fetch_optional::<InvitationRow, _>(&sql, &vals![now, id, from])
             .await
     }
 

@@ -1,10 +1,13 @@
 //! The SQL store: Guild's source of truth, on SQLite (default) or PostgreSQL, chosen by URL.
 //!
-//! One [`SqlStore`] implements [`guild_core::store::Store`] for both backends. Queries are
-//! written once in portable SQL with `$n` placeholders (numbered in order of first use, which
-//! SQLite also accepts); [`with_pool!`] runs the same code against whichever pool is open.
-//! Dialect differences (auto-increment ids) stay in the per-backend migrations, which a test
-//! keeps 1:1.
+//! One [`SqlStore`] implements [`guild_core::store::Store`] for both backends, one module per
+//! feature as in core (`accounts`, `profiles`, `directory`, `network`, `invitations`, `posts`,
+//! `comments`, `reactions`, `notifications`, `messaging`), each with the row types it reads.
+//! Queries are written once in portable SQL with `$n` placeholders (numbered in order of first
+//! use, which SQLite also accepts) and run through the helpers of `sql.rs`; [`with_pool!`]
+//! runs the same code against whichever pool is open, for transactions. Database errors are
+//! mapped in `errors.rs`. Dialect differences (auto-increment ids) stay in the per-backend
+//! migrations, which a test keeps 1:1.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::str::FromStr;
@@ -16,18 +19,22 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+mod accounts;
 mod comments;
 mod directory;
-mod feed_rows;
-mod impl_store;
+mod errors;
+mod impressions;
 mod invitations;
 mod messaging;
 mod network;
 mod notifications;
 mod posts;
+mod profiles;
 mod reactions;
-mod rows;
 mod sql;
+
+pub(crate) use errors::{backend, db_err};
+pub use errors::{UniqueKey, UNIQUE_KEYS, UNKNOWN_KEY_FIELD};
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
@@ -109,33 +116,6 @@ impl SqlStore {
     pub async fn close(&self) {
         with_pool!(self, |p| p.close().await)
     }
-}
-
-pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
-}
-
-/// Maps a database error, naming the field of a unique-constraint violation.
-pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(d) = &e {
-        if d.is_unique_violation() {
-            let text = format!("{} {}", d.message(), d.constraint().unwrap_or(""));
-            for field in ["email", "handle", "token_hash", "name_key"] {
-                if text.contains(field) {
-                    return StoreError::Conflict(match field {
-                        "name_key" => "skill",
-                        "token_hash" => "token",
-                        f => f,
-                    });
-                }
-            }
-            return StoreError::Conflict("value");
-        }
-    }
-    if let sqlx::Error::RowNotFound = e {
-        return StoreError::NotFound;
-    }
-    StoreError::Backend(e.to_string())
 }
 
 #[cfg(test)]

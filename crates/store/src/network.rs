@@ -2,14 +2,17 @@
 //! suggestions. Every write that changes two members' relation runs in one transaction.
 
 use async_trait::async_trait;
-use guild_core::model::{MemberCard, MemberId};
+use guild_core::accounts::model::MemberId;
 use guild_core::network::model::*;
-use guild_core::store::{NetworkStore, StoreResult};
+use guild_core::network::store::NetworkStore;
+use guild_core::profiles::model::MemberCard;
+use guild_core::store::StoreResult;
 
-use crate::rows::{CardRow, CARD_COLS};
-use crate::sql::{bind_all, id_list, placeholders, Sql, Val};
+use crate::directory::{CardRow, CARD_COLS};
+use crate::sql::{id_list, like_escape, placeholders, vals, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
+/// A member card with the time of the relation it is listed for (`CARD_COLS, … AS since`).
 #[derive(sqlx::FromRow)]
 struct RelatedRow {
     #[sqlx(flatten)]
@@ -17,61 +20,36 @@ struct RelatedRow {
     since: i64,
 }
 
-fn related(rows: Vec<RelatedRow>) -> Vec<Related> {
-    rows.into_iter()
-        .map(|r| Related {
+impl From<RelatedRow> for Related {
+    fn from(r: RelatedRow) -> Related {
+        Related {
             card: MemberCard::from(r.card),
             since: r.since,
-        })
-        .collect()
-}
-
-impl SqlStore {
-    async fn fetch_related(&self, sql: &Sql) -> StoreResult<Vec<Related>> {
-        let rows: Vec<RelatedRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, RelatedRow>(&sql.text),
-            &sql.binds
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(related(rows))
+        }
     }
 }
 
 #[async_trait]
 impl NetworkStore for SqlStore {
     async fn all_connections(&self) -> StoreResult<Vec<(MemberId, MemberId)>> {
-        with_pool!(self, |p| sqlx::query_as(
-            "SELECT member_id, other_id FROM connections WHERE member_id < other_id"
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT member_id, other_id FROM connections WHERE member_id < other_id";
+        self.fetch_all::<(i64, i64), _>(sql, &[]).await
     }
 
     async fn all_blocks(&self) -> StoreResult<Vec<(MemberId, MemberId)>> {
-        with_pool!(self, |p| sqlx::query_as(
-            "SELECT blocker_id, blocked_id FROM blocks"
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT blocker_id, blocked_id FROM blocks";
+        self.fetch_all::<(i64, i64), _>(sql, &[]).await
     }
 
     async fn max_member_id(&self) -> StoreResult<MemberId> {
-        let max: Option<i64> =
-            with_pool!(self, |p| sqlx::query_scalar("SELECT MAX(id) FROM members")
-                .fetch_one(p)
-                .await)
-            .map_err(db_err)?;
+        let max: Option<i64> = self.scalar("SELECT MAX(id) FROM members", &[]).await?;
         Ok(max.unwrap_or(0))
     }
 
     async fn remove_connection(&self, a: MemberId, b: MemberId) -> StoreResult<bool> {
         let sql = "DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) \
                    OR (member_id = $2 AND other_id = $1)";
-        Ok(self.run(sql, &[Val::Int(a), Val::Int(b)]).await? > 0)
+        Ok(self.run(sql, &vals![a, b]).await? > 0)
     }
 
     async fn list_connections(&self, q: &ConnectionQuery) -> StoreResult<Vec<Related>> {
@@ -80,41 +58,41 @@ impl NetworkStore for SqlStore {
              JOIN members m ON m.id = k.other_id JOIN profiles p ON p.member_id = m.id \
              WHERE m.active = TRUE AND k.member_id = "
         ));
-        let me = sql.arg(Val::Int(q.member));
+        let me = sql.arg(q.member);
         sql.push(&me);
         if let Some(name) = &q.name {
-            let prefix = crate::directory::like_escape(name);
-            let a = sql.arg(Val::Text(format!("{prefix}%")));
-            let b = sql.arg(Val::Text(format!("% {prefix}%")));
+            let prefix = like_escape(name);
+            let a = sql.arg(format!("{prefix}%"));
+            let b = sql.arg(format!("% {prefix}%"));
             sql.push(&format!(
                 " AND (m.name_key LIKE {a} ESCAPE '\\' OR m.name_key LIKE {b} ESCAPE '\\')"
             ));
         }
         match &q.after {
             Some(ListAfter::Time(t, id)) => {
-                let t = sql.arg(Val::Int(*t));
-                let i = sql.arg(Val::Int(*id));
+                let t = sql.arg(*t);
+                let i = sql.arg(*id);
                 sql.push(&format!(
                     " AND (k.created_at < {t} OR (k.created_at = {t} AND k.other_id < {i}))"
                 ));
             }
             Some(ListAfter::Name(key, id)) => {
-                let k = sql.arg(Val::Text(key.clone()));
-                let i = sql.arg(Val::Int(*id));
+                let k = sql.arg(key.as_str());
+                let i = sql.arg(*id);
                 sql.push(&format!(
                     " AND (m.name_key > {k} OR (m.name_key = {k} AND m.id > {i}))"
                 ));
             }
             None => {}
         }
-        let l = sql.arg(Val::Int(i64::from(q.limit)));
+        let l = sql.arg(q.limit);
         sql.push(&match q.sort {
             ConnectionSort::Recent => {
                 format!(" ORDER BY k.created_at DESC, k.other_id DESC LIMIT {l}")
             }
             ConnectionSort::Name => format!(" ORDER BY m.name_key, m.id LIMIT {l}"),
         });
-        self.fetch_related(&sql).await
+        self.fetch_all::<RelatedRow, _>(&sql.text, &sql.binds).await
     }
 
     async fn set_follow(
@@ -127,39 +105,23 @@ impl NetworkStore for SqlStore {
         let n = if on {
             let sql = "INSERT INTO follows (follower_id, followee_id, created_at) \
                        VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-            self.run(
-                sql,
-                &[Val::Int(follower), Val::Int(followee), Val::Int(now)],
-            )
-            .await?
+            self.run(sql, &vals![follower, followee, now]).await?
         } else {
             let sql = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
-            self.run(sql, &[Val::Int(follower), Val::Int(followee)])
-                .await?
+            self.run(sql, &vals![follower, followee]).await?
         };
         Ok(n > 0)
     }
 
     async fn is_following(&self, follower: MemberId, followee: MemberId) -> StoreResult<bool> {
-        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM follows WHERE follower_id = $1 AND followee_id = $2"
-        )
-        .bind(follower)
-        .bind(followee)
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT COUNT(*) FROM follows WHERE follower_id = $1 AND followee_id = $2";
+        let n: i64 = self.scalar(sql, &vals![follower, followee]).await?;
         Ok(n > 0)
     }
 
     async fn following_ids(&self, member: MemberId) -> StoreResult<Vec<MemberId>> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT followee_id FROM follows WHERE follower_id = $1"
-        )
-        .bind(member)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT followee_id FROM follows WHERE follower_id = $1";
+        self.scalars(sql, &vals![member]).await
     }
 
     async fn list_follows(
@@ -178,31 +140,26 @@ impl NetworkStore for SqlStore {
              JOIN members m ON m.id = f.{theirs} JOIN profiles p ON p.member_id = m.id \
              WHERE m.active = TRUE AND f.{mine} = "
         ));
-        let me = sql.arg(Val::Int(member));
+        let me = sql.arg(member);
         sql.push(&me);
         if let Some((t, id)) = after {
-            let t = sql.arg(Val::Int(t));
-            let i = sql.arg(Val::Int(id));
+            let t = sql.arg(t);
+            let i = sql.arg(id);
             sql.push(&format!(
                 " AND (f.created_at < {t} OR (f.created_at = {t} AND f.{theirs} < {i}))"
             ));
         }
-        let l = sql.arg(Val::Int(i64::from(limit)));
+        let l = sql.arg(limit);
         sql.push(&format!(
             " ORDER BY f.created_at DESC, f.{theirs} DESC LIMIT {l}"
         ));
-        self.fetch_related(&sql).await
+        self.fetch_all::<RelatedRow, _>(&sql.text, &sql.binds).await
     }
 
     async fn follow_counts(&self, member: MemberId) -> StoreResult<(i64, i64)> {
-        with_pool!(self, |p| sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM follows WHERE followee_id = $1), \
-                    (SELECT COUNT(*) FROM follows WHERE follower_id = $1)"
-        )
-        .bind(member)
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT (SELECT COUNT(*) FROM follows WHERE followee_id = $1), \
+                    (SELECT COUNT(*) FROM follows WHERE follower_id = $1)";
+        self.fetch_one::<(i64, i64), _>(sql, &vals![member]).await
     }
 
     async fn block(&self, blocker: MemberId, blocked: MemberId, now: i64) -> StoreResult<bool> {
@@ -255,10 +212,7 @@ impl NetworkStore for SqlStore {
 
     async fn unblock(&self, blocker: MemberId, blocked: MemberId) -> StoreResult<bool> {
         let sql = "DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2";
-        Ok(self
-            .run(sql, &[Val::Int(blocker), Val::Int(blocked)])
-            .await?
-            > 0)
+        Ok(self.run(sql, &vals![blocker, blocked]).await? > 0)
     }
 
     async fn list_blocks(&self, blocker: MemberId) -> StoreResult<Vec<Related>> {
@@ -267,9 +221,9 @@ impl NetworkStore for SqlStore {
              JOIN members m ON m.id = b.blocked_id JOIN profiles p ON p.member_id = m.id \
              WHERE b.blocker_id = "
         ));
-        let me = sql.arg(Val::Int(blocker));
+        let me = sql.arg(blocker);
         sql.push(&format!("{me} ORDER BY b.created_at DESC, m.id DESC"));
-        self.fetch_related(&sql).await
+        self.fetch_all::<RelatedRow, _>(&sql.text, &sql.binds).await
     }
 
     async fn dismiss_suggestion(
@@ -280,19 +234,12 @@ impl NetworkStore for SqlStore {
     ) -> StoreResult<()> {
         let sql = "INSERT INTO pymk_dismissals (member_id, other_id, created_at) \
                    VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-        self.run(sql, &[Val::Int(member), Val::Int(other), Val::Int(now)])
-            .await
-            .map(|_| ())
+        self.run(sql, &vals![member, other, now]).await.map(|_| ())
     }
 
     async fn dismissed(&self, member: MemberId) -> StoreResult<Vec<MemberId>> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT other_id FROM pymk_dismissals WHERE member_id = $1"
-        )
-        .bind(member)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT other_id FROM pymk_dismissals WHERE member_id = $1";
+        self.scalars(sql, &vals![member]).await
     }
 
     async fn cards(&self, ids: &[MemberId]) -> StoreResult<Vec<MemberCard>> {
@@ -304,9 +251,7 @@ impl NetworkStore for SqlStore {
              WHERE m.active = TRUE AND m.id IN ({})",
             id_list(ids)
         );
-        let rows: Vec<CardRow> =
-            with_pool!(self, |p| sqlx::query_as(&sql).fetch_all(p).await).map_err(db_err)?;
-        Ok(rows.into_iter().map(MemberCard::from).collect())
+        self.fetch_all::<CardRow, _>(&sql, &[]).await
     }
 
     async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>> {
@@ -314,32 +259,35 @@ impl NetworkStore for SqlStore {
             return Ok(Vec::new());
         }
         let list = id_list(ids);
-        let places: Vec<(i64, Option<String>, Option<String>)> = with_pool!(self, |p| {
-            sqlx::query_as(&format!(
-                "SELECT member_id, location, location_key FROM profiles WHERE member_id IN ({list})"
-            ))
-            .fetch_all(p)
-            .await
-        })
-        .map_err(db_err)?;
-        let jobs: Vec<(i64, String, String, i32, Option<i32>)> = with_pool!(self, |p| {
-            sqlx::query_as(&format!(
-                "SELECT member_id, company, company_key, start_month, end_month FROM positions \
-                 WHERE member_id IN ({list})"
-            ))
-            .fetch_all(p)
-            .await
-        })
-        .map_err(db_err)?;
-        let schools: Vec<(i64, String, String, Option<i32>, Option<i32>)> = with_pool!(self, |p| {
-            sqlx::query_as(&format!(
-                "SELECT member_id, school, school_key, start_year, end_year FROM education \
+        type Place = (i64, Option<String>, Option<String>);
+        type Job = (i64, String, String, i32, Option<i32>);
+        type School = (i64, String, String, Option<i32>, Option<i32>);
+        let places: Vec<Place> = self
+            .fetch_all::<Place, _>(
+                &format!(
+                    "SELECT member_id, location, location_key FROM profiles WHERE member_id IN ({list})"
+                ),
+                &[],
+            )
+            .await?;
+        let jobs: Vec<Job> = self
+            .fetch_all::<Job, _>(
+                &format!(
+                    "SELECT member_id, company, company_key, start_month, end_month FROM positions \
                      WHERE member_id IN ({list})"
-            ))
-            .fetch_all(p)
-            .await
-        })
-        .map_err(db_err)?;
+                ),
+                &[],
+            )
+            .await?;
+        let schools: Vec<School> = self
+            .fetch_all::<School, _>(
+                &format!(
+                    "SELECT member_id, school, school_key, start_year, end_year FROM education \
+                         WHERE member_id IN ({list})"
+                ),
+                &[],
+            )
+            .await?;
         let mut out: std::collections::HashMap<i64, Affinity> = places
             .into_iter()
             .map(|(id, location, location_key)| {
@@ -380,13 +328,13 @@ impl NetworkStore for SqlStore {
         // `education_school_key`), newest members first, each cut at `limit`: a large
         // employer never makes this read thousands of rows.
         let mut parts = Vec::new();
-        let mut binds: Vec<String> = Vec::new();
+        let mut binds: Vec<Val> = Vec::new();
         for (table, column, keys) in [
             ("positions", "company_key", company_keys),
             ("education", "school_key", school_keys),
         ] {
             for key in keys {
-                binds.push(key.clone());
+                binds.push(key.into());
                 parts.push(format!(
                     "SELECT member_id FROM (SELECT x.member_id FROM {table} x \
                      JOIN members m ON m.id = x.member_id AND m.active = TRUE \
@@ -400,14 +348,7 @@ impl NetworkStore for SqlStore {
             "SELECT DISTINCT member_id FROM ({}) u",
             parts.join(" UNION ALL ")
         );
-        with_pool!(self, |p| {
-            let mut q = sqlx::query_scalar(&sql);
-            for b in &binds {
-                q = q.bind(b.clone());
-            }
-            q.fetch_all(p).await
-        })
-        .map_err(db_err)
+        self.scalars(&sql, &binds).await
     }
 
     async fn seed_connections(&self, pairs: &[(MemberId, MemberId, i64)]) -> StoreResult<()> {
@@ -474,14 +415,10 @@ impl SqlStore {
                  WHERE m.active = TRUE AND {column} IN ({}) ORDER BY m.id",
                 placeholders(1, chunk.len())
             );
-            let rows: Vec<(i64, String, String, Option<String>)> = with_pool!(self, |p| {
-                let mut q = sqlx::query_as(&sql);
-                for v in chunk {
-                    q = q.bind(v.clone());
-                }
-                q.fetch_all(p).await
-            })
-            .map_err(db_err)?;
+            let binds: Vec<Val> = chunk.iter().map(Val::from).collect();
+            let rows: Vec<(i64, String, String, Option<String>)> = self
+                .fetch_all::<(i64, String, String, Option<String>), _>(&sql, &binds)
+                .await?;
             for (id, email, name_key, company) in rows {
                 match out.last_mut() {
                     Some(last) if last.id == id => last.company_keys.extend(company),

@@ -3,12 +3,13 @@
 //! schedule on `members`.
 
 use async_trait::async_trait;
+use guild_core::accounts::model::MemberId;
 use guild_core::feed::model::*;
-use guild_core::model::MemberId;
-use guild_core::store::{NotificationStore, StoreResult};
+use guild_core::feed::store::NotificationStore;
+use guild_core::store::StoreResult;
 
-use crate::feed_rows::*;
-use crate::sql::{bind_all, id_list, Sql, Val};
+use crate::errors::reference_err;
+use crate::sql::{bind_all, id_list, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 /// The prefix of the group keys that aggregate (`reaction:<post>`).
@@ -17,16 +18,59 @@ const AGGREGATED: &str = "reaction:";
 const INSERT_COLS: &str =
     "member_id, kind, actor_id, post_id, comment_id, invitation_id, group_key, created_at";
 
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    member_id: i64,
+    kind: String,
+    actor_id: i64,
+    count: i64,
+    post_id: Option<i64>,
+    comment_id: Option<i64>,
+    invitation_id: Option<i64>,
+    group_key: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+const NOTIFICATION_COLS: &str = "id, member_id, kind, actor_id, count, post_id, \
+     comment_id, invitation_id, group_key, created_at, read_at";
+
+impl NotificationRow {
+    /// Kinds are only ever written from [`NotificationKind::as_str`]; a row of a kind this
+    /// build does not know is left out.
+    fn into_model(self) -> Option<Notification> {
+        Some(Notification {
+            id: self.id,
+            member_id: self.member_id,
+            kind: NotificationKind::parse(&self.kind)?,
+            actor_id: self.actor_id,
+            count: self.count,
+            post_id: self.post_id,
+            comment_id: self.comment_id,
+            invitation_id: self.invitation_id,
+            group_key: self.group_key,
+            created_at: self.created_at,
+            read_at: self.read_at,
+        })
+    }
+}
+
+/// ` AND kind IN ($n, …)` for these notification kinds, as values of `sql`.
+fn push_kinds(sql: &mut Sql<'_>, kinds: &[NotificationKind]) {
+    let places: Vec<String> = kinds.iter().map(|k| sql.arg(k.as_str())).collect();
+    sql.push(&format!(" AND kind IN ({})", places.join(", ")));
+}
+
 impl SqlStore {
-    async fn fetch_notifications(&self, sql: &Sql) -> StoreResult<Vec<Notification>> {
-        let rows: Vec<NotificationRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, NotificationRow>(&sql.text),
-            &sql.binds
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(notifications(rows))
+    async fn fetch_notifications(&self, sql: &Sql<'_>) -> StoreResult<Vec<Notification>> {
+        let rows: Vec<NotificationRow> = self
+            .fetch_all::<NotificationRow, _>(&sql.text, &sql.binds)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(NotificationRow::into_model)
+            .collect())
     }
 }
 
@@ -58,18 +102,20 @@ impl NotificationStore for SqlStore {
                 } else {
                     &once
                 };
-                let row: Option<NotificationRow> = sqlx::query_as(sql)
-                    .bind(x.member_id)
-                    .bind(x.kind.as_str())
-                    .bind(x.actor_id)
-                    .bind(x.post_id)
-                    .bind(x.comment_id)
-                    .bind(x.invitation_id)
-                    .bind(&x.group_key)
-                    .bind(x.created_at)
+                let binds = vals![
+                    x.member_id,
+                    x.kind.as_str(),
+                    x.actor_id,
+                    x.post_id,
+                    x.comment_id,
+                    x.invitation_id,
+                    &x.group_key,
+                    x.created_at,
+                ];
+                let row: Option<NotificationRow> = bind_all!(sqlx::query_as(sql), &binds)
                     .fetch_optional(&mut *tx)
                     .await
-                    .map_err(feed_err)?;
+                    .map_err(reference_err)?;
                 out.extend(row.and_then(NotificationRow::into_model));
             }
             tx.commit().await.map_err(db_err)?;
@@ -88,19 +134,17 @@ impl NotificationStore for SqlStore {
              SELECT c.other_id, $2, $3, $4, $5, $6, $7, $8 FROM connections c \
              WHERE c.member_id = $1 ON CONFLICT (member_id, group_key) DO NOTHING"
         );
-        with_pool!(self, |p| sqlx::query(&sql)
-            .bind(member)
-            .bind(template.kind.as_str())
-            .bind(template.actor_id)
-            .bind(template.post_id)
-            .bind(template.comment_id)
-            .bind(template.invitation_id)
-            .bind(&template.group_key)
-            .bind(template.created_at)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(feed_err)
+        let binds = vals![
+            member,
+            template.kind.as_str(),
+            template.actor_id,
+            template.post_id,
+            template.comment_id,
+            template.invitation_id,
+            &template.group_key,
+            template.created_at,
+        ];
+        self.run_referencing(&sql, &binds).await
     }
 
     async fn notifications(
@@ -129,20 +173,15 @@ impl NotificationStore for SqlStore {
             return Ok(Vec::new());
         }
         let mut sql = of_member(member, kinds);
-        let a = sql.arg(Val::Int(after_id));
-        let l = sql.arg(Val::Int(i64::from(limit)));
+        let a = sql.arg(after_id);
+        let l = sql.arg(limit);
         sql.push(&format!(" AND id > {a} ORDER BY id LIMIT {l}"));
         self.fetch_notifications(&sql).await
     }
 
     async fn latest_notification_id(&self, member: MemberId) -> StoreResult<i64> {
-        let max: Option<i64> = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT MAX(id) FROM notifications WHERE member_id = $1"
-        )
-        .bind(member)
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT MAX(id) FROM notifications WHERE member_id = $1";
+        let max: Option<i64> = self.scalar(sql, &vals![member]).await?;
         Ok(max.unwrap_or(0))
     }
 
@@ -151,17 +190,11 @@ impl NotificationStore for SqlStore {
             return Ok(0);
         }
         let mut sql = Sql::new("SELECT COUNT(*) FROM notifications WHERE member_id = ");
-        let m = sql.arg(Val::Int(member));
+        let m = sql.arg(member);
         sql.push(&m);
         sql.push(" AND read_at IS NULL");
         push_kinds(&mut sql, kinds);
-        with_pool!(self, |p| bind_all!(
-            sqlx::query_scalar::<_, i64>(&sql.text),
-            &sql.binds
-        )
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)
+        self.scalar(&sql.text, &sql.binds).await
     }
 
     async fn mark_read(&self, member: MemberId, ids: Option<&[i64]>, now: i64) -> StoreResult<u64> {
@@ -174,7 +207,7 @@ impl NotificationStore for SqlStore {
             }
             sql.push_str(&format!(" AND id IN ({})", id_list(ids)));
         }
-        self.run(&sql, &[Val::Int(now), Val::Int(member)]).await
+        self.run(&sql, &vals![now, member]).await
     }
 
     async fn mark_invitation_read(
@@ -185,11 +218,7 @@ impl NotificationStore for SqlStore {
     ) -> StoreResult<u64> {
         let sql = "UPDATE notifications SET read_at = $1 \
                    WHERE member_id = $2 AND invitation_id = $3 AND read_at IS NULL";
-        self.run(
-            sql,
-            &[Val::Int(now), Val::Int(member), Val::Int(invitation)],
-        )
-        .await
+        self.run(sql, &vals![now, member, invitation]).await
     }
 
     async fn unread_since(
@@ -204,8 +233,8 @@ impl NotificationStore for SqlStore {
         }
         let mut sql = of_member(member, kinds);
         sql.push(" AND read_at IS NULL");
-        let s = sql.arg(Val::Int(since));
-        let l = sql.arg(Val::Int(i64::from(limit)));
+        let s = sql.arg(since);
+        let l = sql.arg(limit);
         sql.push(&format!(
             " AND created_at >= {s} ORDER BY created_at DESC, id DESC LIMIT {l}"
         ));
@@ -216,14 +245,11 @@ impl NotificationStore for SqlStore {
         &self,
         member: MemberId,
     ) -> StoreResult<Vec<NotificationSetting>> {
-        let rows: Vec<(String, bool, bool)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT kind, in_app, email FROM notification_settings WHERE member_id = $1 \
-             ORDER BY kind"
-        )
-        .bind(member)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT kind, in_app, email FROM notification_settings WHERE member_id = $1 \
+                   ORDER BY kind";
+        let rows: Vec<(String, bool, bool)> = self
+            .fetch_all::<(String, bool, bool), _>(sql, &vals![member])
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(kind, in_app, email)| {
@@ -241,19 +267,11 @@ impl NotificationStore for SqlStore {
         member: MemberId,
         setting: NotificationSetting,
     ) -> StoreResult<()> {
-        with_pool!(self, |p| sqlx::query(
-            "INSERT INTO notification_settings (member_id, kind, in_app, email) \
+        let sql = "INSERT INTO notification_settings (member_id, kind, in_app, email) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (member_id, kind) DO UPDATE SET \
-             in_app = excluded.in_app, email = excluded.email"
-        )
-        .bind(member)
-        .bind(setting.kind.as_str())
-        .bind(setting.in_app)
-        .bind(setting.email)
-        .execute(p)
-        .await
-        .map(|_| ()))
-        .map_err(feed_err)
+             in_app = excluded.in_app, email = excluded.email";
+        let binds = vals![member, setting.kind.as_str(), setting.in_app, setting.email];
+        self.run_referencing(sql, &binds).await.map(|_| ())
     }
 
     async fn digests_due(&self, now: i64, limit: u32) -> StoreResult<Vec<(MemberId, Digest)>> {
@@ -261,22 +279,20 @@ impl NotificationStore for SqlStore {
         // `digest_sent_at <= cutoff` lets `members_digest` narrow the scan (never-sent rows
         // hold 0 and pass it; their `created_at` decides).
         let cutoff = |d: Digest| d.period_ms().map_or(i64::MIN, |p| now - p);
-        let rows: Vec<(i64, String)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, digest FROM members WHERE active = TRUE AND ( \
+        let sql = "SELECT id, digest FROM members WHERE active = TRUE AND ( \
                (digest = $1 AND digest_sent_at <= $2 \
                 AND COALESCE(NULLIF(digest_sent_at, 0), created_at) <= $2) \
                OR (digest = $3 AND digest_sent_at <= $4 \
                 AND COALESCE(NULLIF(digest_sent_at, 0), created_at) <= $4)) \
-             ORDER BY id LIMIT $5"
-        )
-        .bind(Digest::Daily.as_str())
-        .bind(cutoff(Digest::Daily))
-        .bind(Digest::Weekly.as_str())
-        .bind(cutoff(Digest::Weekly))
-        .bind(i64::from(limit))
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
+             ORDER BY id LIMIT $5";
+        let binds = vals![
+            Digest::Daily.as_str(),
+            cutoff(Digest::Daily),
+            Digest::Weekly.as_str(),
+            cutoff(Digest::Weekly),
+            limit,
+        ];
+        let rows: Vec<(i64, String)> = self.fetch_all::<(i64, String), _>(sql, &binds).await?;
         Ok(rows
             .into_iter()
             .map(|(id, d)| (id, Digest::from_db(&d)))
@@ -285,18 +301,16 @@ impl NotificationStore for SqlStore {
 
     async fn mark_digest_sent(&self, member: MemberId, at: i64) -> StoreResult<()> {
         let sql = "UPDATE members SET digest_sent_at = $1 WHERE id = $2";
-        self.run(sql, &[Val::Int(at), Val::Int(member)])
-            .await
-            .map(|_| ())
+        self.run(sql, &vals![at, member]).await.map(|_| ())
     }
 }
 
 /// `SELECT … FROM notifications` of one member, of these kinds: the opening every list shares.
-fn of_member(member: MemberId, kinds: &[NotificationKind]) -> Sql {
+fn of_member(member: MemberId, kinds: &[NotificationKind]) -> Sql<'static> {
     let mut sql = Sql::new(format!(
         "SELECT {NOTIFICATION_COLS} FROM notifications WHERE member_id = "
     ));
-    let m = sql.arg(Val::Int(member));
+    let m = sql.arg(member);
     sql.push(&m);
     push_kinds(&mut sql, kinds);
     sql

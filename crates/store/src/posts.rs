@@ -1,35 +1,143 @@
 //! `FeedStore` for [`SqlStore`]: posts and reposts with their hashtags and mentions,
-//! reactions, impressions, followed hashtags and the member's feed settings. Comments are
-//! written by `comments.rs`, which this implementation calls.
+//! reactions, impressions, followed hashtags and the member's feed settings, with the post
+//! rows they read. Comments are written by `comments.rs`, reactions by `reactions.rs` and
+//! impressions by `impressions.rs`, which this implementation calls.
 //!
 //! Every transaction starts with a write (as elsewhere in this crate), so SQLite takes its
 //! write lock first and never has to upgrade a read snapshot. Counters on `posts` change in
 //! the same transaction as the rows they count.
 
 use async_trait::async_trait;
+use guild_core::accounts::model::MemberId;
 use guild_core::feed::model::*;
-use guild_core::model::MemberId;
-use guild_core::store::{FeedStore, StoreError, StoreResult};
+use guild_core::feed::store::FeedStore;
+use guild_core::store::{StoreError, StoreResult};
 
-use crate::feed_rows::*;
+use crate::errors::reference_err;
 use crate::reactions::Reactable;
-use crate::sql::{bind_all, id_list, Sql, Val};
+use crate::sql::{bind_all, id_list, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
+
+/// Media keys and folded hashtags are stored comma-separated ('' for none); neither can
+/// contain a comma (random keys; tags are word characters).
+pub(crate) fn join_list(items: &[String]) -> String {
+    items.join(",")
+}
+
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PostRow {
+    id: i64,
+    author_id: i64,
+    kind: String,
+    title: Option<String>,
+    body: String,
+    body_html: String,
+    visibility: String,
+    repost_of: Option<i64>,
+    repost_deleted: bool,
+    images: String,
+    cover: Option<String>,
+    hashtags: String,
+    created_at: i64,
+    edited_at: Option<i64>,
+    reaction_count: i64,
+    comment_count: i64,
+    repost_count: i64,
+    impression_count: i64,
+}
+
+pub(crate) const POST_COLS: &str = "id, author_id, kind, title, body, body_html, visibility, \
+     repost_of, repost_deleted, images, cover, hashtags, created_at, edited_at, \
+     reaction_count, comment_count, repost_count, impression_count";
+
+impl From<PostRow> for Post {
+    fn from(r: PostRow) -> Post {
+        Post {
+            id: r.id,
+            author_id: r.author_id,
+            kind: PostKind::from_db(&r.kind),
+            title: r.title,
+            body: r.body,
+            body_html: r.body_html,
+            visibility: PostVisibility::from_db(&r.visibility),
+            repost_of: r.repost_of,
+            repost_deleted: r.repost_deleted,
+            images: split_list(&r.images),
+            cover: r.cover,
+            hashtags: split_list(&r.hashtags),
+            created_at: r.created_at,
+            edited_at: r.edited_at,
+            counts: PostCounts {
+                reactions: r.reaction_count,
+                comments: r.comment_count,
+                reposts: r.repost_count,
+                impressions: r.impression_count,
+            },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct IndexedPostRow {
+    id: i64,
+    author_id: i64,
+    kind: String,
+    visibility: String,
+    repost_of: Option<i64>,
+    repost_deleted: bool,
+    hashtags: String,
+    created_at: i64,
+    reaction_count: i64,
+    comment_count: i64,
+    repost_count: i64,
+    impression_count: i64,
+}
+
+pub(crate) const INDEXED_POST_COLS: &str = "id, author_id, kind, visibility, repost_of, \
+     repost_deleted, hashtags, created_at, reaction_count, comment_count, repost_count, \
+     impression_count";
+
+impl From<IndexedPostRow> for IndexedPost {
+    fn from(r: IndexedPostRow) -> IndexedPost {
+        IndexedPost {
+            id: r.id,
+            author_id: r.author_id,
+            kind: PostKind::from_db(&r.kind),
+            visibility: PostVisibility::from_db(&r.visibility),
+            is_repost: r.repost_of.is_some() || r.repost_deleted,
+            hashtags: split_list(&r.hashtags),
+            created_at: r.created_at,
+            counts: PostCounts {
+                reactions: r.reaction_count,
+                comments: r.comment_count,
+                reposts: r.repost_count,
+                impressions: r.impression_count,
+            },
+        }
+    }
+}
 
 /// The statements that write a post's hashtags and mentions (none when both are empty).
 /// Ids and times are integers from core and are written inline; tags are values.
-pub(crate) fn tag_and_mention_inserts(
+fn tag_and_mention_inserts<'a>(
     post: PostId,
     created_at: i64,
-    tags: &[String],
+    tags: &'a [String],
     mentions: &[MemberId],
-) -> Vec<Sql> {
+) -> Vec<Sql<'a>> {
     let mut out = Vec::new();
     if !tags.is_empty() {
         let mut sql = Sql::new("INSERT INTO post_hashtags (tag, post_id, created_at) VALUES ");
         let rows: Vec<String> = tags
             .iter()
-            .map(|t| format!("({}, {post}, {created_at})", sql.arg(Val::Text(t.clone()))))
+            .map(|t| format!("({}, {post}, {created_at})", sql.arg(t)))
             .collect();
         sql.push(&rows.join(", "));
         sql.push(" ON CONFLICT DO NOTHING");
@@ -54,17 +162,6 @@ pub(crate) fn member_rows(table: &str, owner: i64, members: &[MemberId]) -> Opti
 }
 
 impl SqlStore {
-    async fn fetch_posts(&self, sql: &Sql) -> StoreResult<Vec<Post>> {
-        let rows: Vec<PostRow> = with_pool!(self, |p| bind_all!(
-            sqlx::query_as::<_, PostRow>(&sql.text),
-            &sql.binds
-        )
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
-        Ok(rows.into_iter().map(Post::from).collect())
-    }
-
     async fn set_member_text(
         &self,
         column: &str,
@@ -72,9 +169,7 @@ impl SqlStore {
         member: MemberId,
     ) -> StoreResult<()> {
         let sql = format!("UPDATE members SET {column} = $1 WHERE id = $2");
-        let n = self
-            .run(&sql, &[Val::Text(value.to_string()), Val::Int(member)])
-            .await?;
+        let n = self.run(&sql, &vals![value, member]).await?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -87,32 +182,33 @@ impl FeedStore for SqlStore {
     async fn create_post(&self, new: &NewPost) -> StoreResult<Post> {
         let images = join_list(&new.images);
         let hashtags = join_list(&new.hashtags);
+        let insert = "INSERT INTO posts (author_id, kind, title, body, body_html, visibility, \
+                 repost_of, images, cover, hashtags, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+        let post = vals![
+            new.author_id,
+            new.kind.as_str(),
+            &new.title,
+            &new.body,
+            &new.body_html,
+            new.visibility.as_str(),
+            new.repost_of,
+            &images,
+            &new.cover,
+            &hashtags,
+            new.created_at,
+        ];
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO posts (author_id, kind, title, body, body_html, visibility, \
-                 repost_of, images, cover, hashtags, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(new.author_id)
-            .bind(new.kind.as_str())
-            .bind(&new.title)
-            .bind(&new.body)
-            .bind(&new.body_html)
-            .bind(new.visibility.as_str())
-            .bind(new.repost_of)
-            .bind(&images)
-            .bind(&new.cover)
-            .bind(&hashtags)
-            .bind(new.created_at)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(feed_err)?;
+            let id: i64 = bind_all!(sqlx::query_scalar(insert), &post)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(reference_err)?;
             for s in tag_and_mention_inserts(id, new.created_at, &new.hashtags, &new.mentions) {
                 bind_all!(sqlx::query(&s.text), &s.binds)
                     .execute(&mut *tx)
                     .await
-                    .map_err(feed_err)?;
+                    .map_err(reference_err)?;
             }
             if let Some(original) = new.repost_of {
                 sqlx::query("UPDATE posts SET repost_count = repost_count + 1 WHERE id = $1")
@@ -144,12 +240,7 @@ impl FeedStore for SqlStore {
 
     async fn post(&self, id: PostId) -> StoreResult<Option<Post>> {
         let sql = format!("SELECT {POST_COLS} FROM posts WHERE id = $1");
-        let row: Option<PostRow> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(p)
-            .await)
-        .map_err(db_err)?;
-        Ok(row.map(Post::from))
+        self.fetch_optional::<PostRow, _>(&sql, &vals![id]).await
     }
 
     async fn posts_by_ids(&self, ids: &[PostId]) -> StoreResult<Vec<Post>> {
@@ -160,7 +251,7 @@ impl FeedStore for SqlStore {
             "SELECT {POST_COLS} FROM posts WHERE id IN ({})",
             id_list(ids)
         );
-        self.fetch_posts(&Sql::new(sql)).await
+        self.fetch_all::<PostRow, _>(&sql, &[]).await
     }
 
     async fn update_post(
@@ -176,19 +267,21 @@ impl FeedStore for SqlStore {
         );
         let images = join_list(&edit.images);
         let hashtags = join_list(&edit.hashtags);
+        let binds = vals![
+            &edit.title,
+            &edit.body,
+            &edit.body_html,
+            edit.visibility.as_str(),
+            &images,
+            &edit.cover,
+            &hashtags,
+            edit.edited_at,
+            id,
+            author,
+        ];
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let row: Option<PostRow> = sqlx::query_as(&update)
-                .bind(&edit.title)
-                .bind(&edit.body)
-                .bind(&edit.body_html)
-                .bind(edit.visibility.as_str())
-                .bind(&images)
-                .bind(&edit.cover)
-                .bind(&hashtags)
-                .bind(edit.edited_at)
-                .bind(id)
-                .bind(author)
+            let row: Option<PostRow> = bind_all!(sqlx::query_as(&update), &binds)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -206,7 +299,7 @@ impl FeedStore for SqlStore {
                 bind_all!(sqlx::query(&s.text), &s.binds)
                     .execute(&mut *tx)
                     .await
-                    .map_err(feed_err)?;
+                    .map_err(reference_err)?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(Some(post))
@@ -259,27 +352,24 @@ impl FeedStore for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<Post>> {
         let mut sql = Sql::new(format!("SELECT {POST_COLS} FROM posts WHERE author_id = "));
-        let a = sql.arg(Val::Int(author));
+        let a = sql.arg(author);
         sql.push(&a);
         if !connections_too {
-            let v = sql.arg(Val::Text(PostVisibility::Anyone.as_str().into()));
+            let v = sql.arg(PostVisibility::Anyone.as_str());
             sql.push(&format!(" AND visibility = {v}"));
         }
         sql.newest_first(before, limit);
-        self.fetch_posts(&sql).await
+        self.fetch_all::<PostRow, _>(&sql.text, &sql.binds).await
     }
 
-    async fn all_feed_rows(&self) -> StoreResult<Vec<FeedRow>> {
-        let sql = format!("SELECT {FEED_ROW_COLS} FROM posts ORDER BY id");
-        let rows: Vec<FeedRowRow> =
-            with_pool!(self, |p| sqlx::query_as(&sql).fetch_all(p).await).map_err(db_err)?;
-        Ok(rows.into_iter().map(FeedRow::from).collect())
+    async fn all_indexed_posts(&self) -> StoreResult<Vec<IndexedPost>> {
+        let sql = format!("SELECT {INDEXED_POST_COLS} FROM posts ORDER BY id");
+        self.fetch_all::<IndexedPostRow, _>(&sql, &[]).await
     }
 
-    async fn activity_since(&self, since: i64) -> StoreResult<Vec<ActivityRow>> {
+    async fn activity_since(&self, since: i64) -> StoreResult<Vec<PostActivity>> {
         // A repost is activity on its original; one whose original is gone is left out.
-        let rows: Vec<(i64, i64, String, i64)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT post_id, member_id, 'reacted' AS kind, created_at FROM reactions \
+        let sql = "SELECT post_id, member_id, 'reacted' AS kind, created_at FROM reactions \
              WHERE created_at >= $1 \
              UNION ALL \
              SELECT post_id, author_id, 'commented', created_at FROM comments \
@@ -287,15 +377,13 @@ impl FeedStore for SqlStore {
              UNION ALL \
              SELECT repost_of, author_id, 'reposted', created_at FROM posts \
              WHERE repost_of IS NOT NULL AND created_at >= $1 \
-             ORDER BY 4"
-        )
-        .bind(since)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
+             ORDER BY 4";
+        let rows: Vec<(i64, i64, String, i64)> = self
+            .fetch_all::<(i64, i64, String, i64), _>(sql, &vals![since])
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|(post_id, actor_id, kind, at)| ActivityRow {
+            .map(|(post_id, actor_id, kind, at)| PostActivity {
                 post_id,
                 actor_id,
                 kind: match kind.as_str() {
@@ -309,13 +397,9 @@ impl FeedStore for SqlStore {
     }
 
     async fn impressions_since(&self, since_day: i64) -> StoreResult<Vec<(MemberId, PostId, i64)>> {
-        with_pool!(self, |p| sqlx::query_as(
-            "SELECT viewer_id, post_id, first_at FROM post_impressions WHERE day >= $1"
-        )
-        .bind(since_day)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT viewer_id, post_id, first_at FROM post_impressions WHERE day >= $1";
+        self.fetch_all::<(i64, i64, i64), _>(sql, &vals![since_day])
+            .await
     }
 
     async fn set_reaction(
@@ -334,14 +418,11 @@ impl FeedStore for SqlStore {
     }
 
     async fn reaction_counts(&self, post: PostId) -> StoreResult<Vec<(ReactionKind, i64)>> {
-        let rows: Vec<(String, i64)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT kind, COUNT(*) AS n FROM reactions WHERE post_id = $1 \
-             GROUP BY kind ORDER BY n DESC, kind"
-        )
-        .bind(post)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT kind, COUNT(*) AS n FROM reactions WHERE post_id = $1 \
+                   GROUP BY kind ORDER BY n DESC, kind";
+        let rows: Vec<(String, i64)> = self
+            .fetch_all::<(String, i64), _>(sql, &vals![post])
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(k, n)| (ReactionKind::from_db(&k), n))
@@ -361,15 +442,11 @@ impl FeedStore for SqlStore {
         post: PostId,
         limit: u32,
     ) -> StoreResult<Vec<(MemberId, ReactionKind)>> {
-        let rows: Vec<(i64, String)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT member_id, kind FROM reactions WHERE post_id = $1 \
-             ORDER BY created_at DESC, member_id DESC LIMIT $2"
-        )
-        .bind(post)
-        .bind(i64::from(limit))
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT member_id, kind FROM reactions WHERE post_id = $1 \
+                   ORDER BY created_at DESC, member_id DESC LIMIT $2";
+        let rows: Vec<(i64, String)> = self
+            .fetch_all::<(i64, String), _>(sql, &vals![post, limit])
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(m, k)| (m, ReactionKind::from_db(&k)))
@@ -440,50 +517,12 @@ impl FeedStore for SqlStore {
         day: i64,
         now: i64,
     ) -> StoreResult<Vec<PostId>> {
-        if posts.is_empty() {
-            return Ok(Vec::new());
-        }
-        // One row per (post, viewer, day): the insert returns only the rows it wrote, and
-        // exactly those posts count one more. Posts deleted meanwhile are skipped.
-        let insert = format!(
-            "INSERT INTO post_impressions (post_id, viewer_id, day, first_at) \
-             SELECT id, $1, $2, $3 FROM posts WHERE id IN ({}) \
-             ON CONFLICT DO NOTHING RETURNING post_id",
-            id_list(posts)
-        );
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let mut counted: Vec<i64> = sqlx::query_scalar(&insert)
-                .bind(viewer)
-                .bind(day)
-                .bind(now)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if counted.is_empty() {
-                return Ok(counted);
-            }
-            counted.sort_unstable();
-            sqlx::query(&format!(
-                "UPDATE posts SET impression_count = impression_count + 1 WHERE id IN ({})",
-                id_list(&counted)
-            ))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            tx.commit().await.map_err(db_err)?;
-            Ok(counted)
-        })
+        crate::impressions::record_impressions(self, viewer, posts, day, now).await
     }
 
     async fn unique_viewers(&self, post: PostId) -> StoreResult<i64> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT viewer_id) FROM post_impressions WHERE post_id = $1"
-        )
-        .bind(post)
-        .fetch_one(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT COUNT(DISTINCT viewer_id) FROM post_impressions WHERE post_id = $1";
+        self.scalar(sql, &vals![post]).await
     }
 
     async fn follow_hashtag(
@@ -496,38 +535,25 @@ impl FeedStore for SqlStore {
         let n = if on {
             let sql = "INSERT INTO hashtag_follows (member_id, tag, created_at) \
                        VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-            self.run(
-                sql,
-                &[Val::Int(member), Val::Text(tag.into()), Val::Int(now)],
-            )
-            .await?
+            self.run(sql, &vals![member, tag, now]).await?
         } else {
             let sql = "DELETE FROM hashtag_follows WHERE member_id = $1 AND tag = $2";
-            self.run(sql, &[Val::Int(member), Val::Text(tag.into())])
-                .await?
+            self.run(sql, &vals![member, tag]).await?
         };
         Ok(n > 0)
     }
 
     async fn followed_hashtags(&self, member: MemberId) -> StoreResult<Vec<String>> {
-        with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT tag FROM hashtag_follows WHERE member_id = $1 ORDER BY tag"
-        )
-        .bind(member)
-        .fetch_all(p)
-        .await)
-        .map_err(db_err)
+        let sql = "SELECT tag FROM hashtag_follows WHERE member_id = $1 ORDER BY tag";
+        self.scalars(sql, &vals![member]).await
     }
 
     async fn feed_prefs(&self, member: MemberId) -> StoreResult<FeedPrefs> {
-        let row: Option<(String, String, i64)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT feed_sort, digest, COALESCE(NULLIF(digest_sent_at, 0), created_at) \
-             FROM members WHERE id = $1"
-        )
-        .bind(member)
-        .fetch_optional(p)
-        .await)
-        .map_err(db_err)?;
+        let sql = "SELECT feed_sort, digest, COALESCE(NULLIF(digest_sent_at, 0), created_at) \
+                   FROM members WHERE id = $1";
+        let row: Option<(String, String, i64)> = self
+            .fetch_optional::<(String, String, i64), _>(sql, &vals![member])
+            .await?;
         let (sort, digest, sent) = row.ok_or(StoreError::NotFound)?;
         Ok(FeedPrefs {
             sort: FeedSort::from_db(&sort),

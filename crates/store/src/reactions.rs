@@ -2,12 +2,12 @@
 //! item's counter changed in the same transaction (a new reaction adds one; a change of
 //! kind does not).
 
+use guild_core::accounts::model::MemberId;
 use guild_core::feed::model::*;
-use guild_core::model::MemberId;
 use guild_core::store::StoreResult;
 
-use crate::feed_rows::*;
-use crate::sql::id_list;
+use crate::errors::reference_err;
+use crate::sql::{id_list, vals};
 use crate::{db_err, with_pool, SqlStore};
 
 /// Where a reaction lives: on a post or on a comment.
@@ -56,7 +56,7 @@ impl SqlStore {
                 .bind(now)
                 .execute(&mut *tx)
                 .await
-                .map_err(feed_err)?
+                .map_err(reference_err)?
                 .rows_affected();
             if added > 0 {
                 sqlx::query(&bump)
@@ -135,11 +135,9 @@ impl SqlStore {
             "SELECT {col}, kind FROM {table} WHERE member_id = $1 AND {col} IN ({})",
             id_list(items)
         );
-        let rows: Vec<(i64, String)> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(member)
-            .fetch_all(p)
-            .await)
-        .map_err(db_err)?;
+        let rows: Vec<(i64, String)> = self
+            .fetch_all::<(i64, String), _>(&sql, &vals![member])
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, k)| (id, ReactionKind::from_db(&k)))

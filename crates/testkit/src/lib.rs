@@ -11,10 +11,10 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
+use guild_core::accounts::store::AccountStore;
 use guild_core::auth::{self, Viewer};
 use guild_core::domain::Role;
 use guild_core::settings::Settings;
-use guild_core::store::Store;
 use guild_core::Guild;
 use guild_store::SqlStore;
 use guild_web::mail::LettreMailer;
@@ -124,7 +124,7 @@ impl TestApp {
         let m = self
             .store
             .create_member(
-                &guild_core::model::NewMember {
+                &guild_core::accounts::model::NewMember {
                     handle: handle.into_string(),
                     name,
                     email: email.clone(),
@@ -160,7 +160,7 @@ impl TestApp {
     }
 
     pub fn viewer(&self, m: &TestMember) -> Viewer {
-        Viewer::Member(guild_core::model::Member {
+        Viewer::Member(guild_core::accounts::model::Member {
             id: m.id,
             handle: m.handle.clone(),
             name: m.name.clone(),

@@ -119,7 +119,7 @@ pub struct PageError {
     pub error: CoreError,
     /// Where to come back after signing in (for 401s).
     pub next: Option<String>,
-    pub viewer: Option<guild_core::model::Member>,
+    pub viewer: Option<guild_core::accounts::model::Member>,
 }
 
 impl From<CoreError> for PageError {

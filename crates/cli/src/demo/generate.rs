@@ -8,9 +8,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use guild_core::accounts::model::NewMember;
 use guild_core::domain::{fold_key, Handle, Role, Visibility, YearMonth};
-use guild_core::model::{NewEducation, NewMember, NewPosition};
-use guild_core::store::SeedMember;
+use guild_core::profiles::model::SeedMember;
+use guild_core::profiles::model::{NewEducation, NewPosition};
 use rand::distributions::WeightedIndex;
 use rand::prelude::*;
 use rand::rngs::StdRng;

@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 
 use anyhow::{Context, Result};
+use guild_core::accounts::model::MemberId;
 use guild_core::markup;
 use guild_core::messaging::model::{NewAway, NewConversation, NewMessage, ParticipantState};
-use guild_core::model::MemberId;
 use guild_core::store::Store;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use guild_core::auth::{self, Viewer};
 use guild_core::domain::{Role, YearMonth};
+use guild_core::profiles::model::SeedMember;
 use guild_core::profiles::{EducationInput, PositionInput, ProfileInput};
-use guild_core::store::{SeedMember, Store};
+use guild_core::store::Store;
 use guild_core::{now_ms, Guild};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
-use guild_core::model::MemberId;
+use guild_core::accounts::model::MemberId;
 use guild_core::network::model::Affinity;
 use guild_core::store::Store;
 use rand::rngs::StdRng;

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result};
+use guild_core::accounts::model::MemberId;
 use guild_core::feed::model::{NewComment, NewPost, PostKind, PostVisibility, ReactionKind};
 use guild_core::markup;
-use guild_core::model::MemberId;
 use guild_core::store::Store;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

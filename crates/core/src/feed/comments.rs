@@ -165,7 +165,7 @@ impl Guild {
         })
     }
 
-    fn comment_limit(&self, me: &crate::model::Member) -> CoreResult<()> {
+    fn comment_limit(&self, me: &crate::accounts::model::Member) -> CoreResult<()> {
         let max = self.settings.limits.comments_per_hour;
         self.limiter
             .hit(&format!("comments:{}", me.id), max, 3_600_000, now_ms())

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::model::*;
 use super::views::PostView;
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::markup;
-use crate::model::MemberId;
 use crate::network::state::node;
 use crate::paging::PageRequest;
 use crate::{now_ms, Guild};

@@ -8,10 +8,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::domain::Visibility;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::network::Person;
 use crate::Guild;
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::MemberId;
+use crate::accounts::model::MemberId;
 
 pub type PostId = i64;
 
@@ -183,9 +183,9 @@ pub struct PostEdit {
     pub edited_at: i64,
 }
 
-/// One post of the in-memory feed index, as loaded at start.
+/// A post as the in-memory feed index holds it (what ranking reads), as loaded at start.
 #[derive(Debug, Clone)]
-pub struct FeedRow {
+pub struct IndexedPost {
     pub id: PostId,
     pub author_id: MemberId,
     pub kind: PostKind,
@@ -205,8 +205,9 @@ pub enum ActivityKind {
     Reposted,
 }
 
+/// A member's reaction, comment or repost on a post, as the feed index replays it at start.
 #[derive(Debug, Clone, Copy)]
-pub struct ActivityRow {
+pub struct PostActivity {
     pub post_id: PostId,
     pub actor_id: MemberId,
     pub kind: ActivityKind,

@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::model::*;
+use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::mail::OutgoingEmail;
-use crate::model::{Member, MemberId};
 use crate::network::Person;
 use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};

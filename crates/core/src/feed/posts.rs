@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::model::*;
 use super::views::PostView;
 use super::{IMAGE_SIDE, MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE_CHARS};
+use crate::accounts::model::Member;
 use crate::auth::{self, Viewer};
 use crate::error::{CoreError, CoreResult, FieldErrors};
-use crate::model::Member;
 use crate::paging::{Page, PageRequest};
 use crate::{markup, now_ms, photo, Guild};
 
@@ -234,7 +234,7 @@ impl Guild {
                 created_at: now_ms(),
             })
             .await?;
-        self.feed.insert(&FeedRow::from(&post))?;
+        self.feed.insert(&IndexedPost::from(&post))?;
         self.notify_mentions(&me, &post, None, &mentioned).await?;
         self.post_view(viewer, post).await
     }
@@ -331,7 +331,7 @@ impl Guild {
                 created_at: now_ms(),
             })
             .await?;
-        self.feed.insert(&FeedRow::from(&post))?;
+        self.feed.insert(&IndexedPost::from(&post))?;
         self.feed.index.activity(
             orig.id,
             crate::network::state::node(me.id)?,
@@ -402,7 +402,7 @@ impl Guild {
             .await?
             .ok_or(CoreError::NotFound)?;
         // Re-inserting replaces the item in place: new audience and hashtags, same counts.
-        self.feed.insert(&FeedRow::from(&post))?;
+        self.feed.insert(&IndexedPost::from(&post))?;
         // Only members newly mentioned hear of it (the key dedupes the rest).
         self.notify_mentions(&me, &post, None, &mentioned).await?;
         self.post_view(viewer, post).await
@@ -543,7 +543,7 @@ impl Guild {
                 created_at: now_ms(),
             })
             .await?;
-        self.feed.insert(&FeedRow::from(&post))?;
+        self.feed.insert(&IndexedPost::from(&post))?;
         if notify {
             self.notify_connections_of(me, &post).await?;
         }

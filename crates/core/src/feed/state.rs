@@ -10,8 +10,8 @@ use tokio::sync::broadcast;
 
 use super::model::*;
 use super::notify::Push;
+use crate::accounts::model::MemberId;
 use crate::error::CoreError;
-use crate::model::MemberId;
 use crate::network::state::node;
 
 /// How many pushes an event stream may fall behind before it is told to re-read its counts.
@@ -57,17 +57,17 @@ fn counts(c: PostCounts) -> Counts {
 }
 
 impl FeedState {
-    /// Builds the index from the store's rows: every post, recent activity and impressions.
+    /// Builds the index from what the store loads: every post, recent activity and impressions.
     pub fn load(
-        rows: &[FeedRow],
-        activity_rows: &[ActivityRow],
+        posts: &[IndexedPost],
+        recent: &[PostActivity],
         seen: &[(MemberId, PostId, i64)],
     ) -> Result<FeedState, CoreError> {
         let state = FeedState::default();
-        for r in rows {
-            state.insert(r)?;
+        for p in posts {
+            state.insert(p)?;
         }
-        for a in activity_rows {
+        for a in recent {
             // Replaying history: counts are already in the rows, so only the actor's recent
             // activity and affinity are rebuilt (delta 0 would change nothing).
             state
@@ -80,7 +80,7 @@ impl FeedState {
         Ok(state)
     }
 
-    pub(crate) fn insert(&self, r: &FeedRow) -> Result<(), CoreError> {
+    pub(crate) fn insert(&self, r: &IndexedPost) -> Result<(), CoreError> {
         self.index.insert(
             NewItem {
                 id: r.id,
@@ -103,7 +103,7 @@ impl FeedState {
     /// Sets the index's counts of a post from its row (after a change that moved several).
     pub(crate) fn sync_counts(&self, p: &Post) -> Result<(), CoreError> {
         // Re-inserting replaces the item in place with the row's counts.
-        self.insert(&FeedRow::from(p))
+        self.insert(&IndexedPost::from(p))
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Push> {
@@ -116,9 +116,9 @@ impl FeedState {
     }
 }
 
-impl From<&Post> for FeedRow {
-    fn from(p: &Post) -> FeedRow {
-        FeedRow {
+impl From<&Post> for IndexedPost {
+    fn from(p: &Post) -> IndexedPost {
+        IndexedPost {
             id: p.id,
             author_id: p.author_id,
             kind: p.kind,

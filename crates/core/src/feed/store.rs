@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 
 use super::model::*;
-use crate::model::MemberId;
+use crate::accounts::model::MemberId;
 use crate::store::StoreResult;
 
 #[async_trait]
@@ -41,9 +41,9 @@ pub trait FeedStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Post>>;
     /// Every post, for the in-memory feed index at start.
-    async fn all_feed_rows(&self) -> StoreResult<Vec<FeedRow>>;
+    async fn all_indexed_posts(&self) -> StoreResult<Vec<IndexedPost>>;
     /// Reactions, comments and reposts made at or after `since` (network activity, affinity).
-    async fn activity_since(&self, since: i64) -> StoreResult<Vec<ActivityRow>>;
+    async fn activity_since(&self, since: i64) -> StoreResult<Vec<PostActivity>>;
     /// (viewer, post, first time seen) of impressions on days at or after `since_day`.
     async fn impressions_since(&self, since_day: i64) -> StoreResult<Vec<(MemberId, PostId, i64)>>;
 

@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::model::*;
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::network::Person;
 use crate::Guild;
 

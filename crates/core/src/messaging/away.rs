@@ -7,13 +7,13 @@ use serde::Serialize;
 
 use super::model::*;
 use super::{MAX_AWAY_CHARS, MAX_MESSAGE_CHARS};
+use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::model::{NewNotification, NotificationKind};
 use crate::feed::Push;
 use crate::mail::OutgoingEmail;
 use crate::markup;
-use crate::model::{Member, MemberId};
 use crate::network::Person;
 use crate::{now_ms, Guild};
 

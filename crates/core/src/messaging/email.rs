@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use super::model::*;
+use crate::accounts::model::MemberId;
 use crate::error::CoreResult;
 use crate::mail::OutgoingEmail;
-use crate::model::MemberId;
 use crate::{now_ms, Guild};
 
 impl Guild {

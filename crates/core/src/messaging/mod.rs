@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::network::Person;
 use crate::Guild;
 
@@ -114,9 +114,9 @@ pub(crate) fn per_hour(limited: i64, message: impl FnOnce(&str) -> String) -> Co
 #[derive(Debug, Clone)]
 pub struct HeldView {
     pub message: Message,
-    pub sender: Option<crate::model::MemberCard>,
+    pub sender: Option<crate::profiles::model::MemberCard>,
     /// Who it was addressed to.
-    pub recipients: Vec<crate::model::MemberCard>,
+    pub recipients: Vec<crate::profiles::model::MemberCard>,
 }
 
 impl Guild {
@@ -136,7 +136,7 @@ impl Guild {
         let mut ids: Vec<MemberId> = parts.iter().map(|p| p.member_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let cards: HashMap<MemberId, crate::model::MemberCard> = self
+        let cards: HashMap<MemberId, crate::profiles::model::MemberCard> = self
             .store
             .cards(&ids)
             .await?

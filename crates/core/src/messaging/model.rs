@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::MemberId;
+use crate::accounts::model::MemberId;
 
 pub type ConversationId = i64;
 pub type MessageId = i64;
@@ -247,10 +247,10 @@ pub struct NewConversation {
     pub created_at: i64,
 }
 
-/// One row of a member's conversation list: the conversation, the member's own place in it,
-/// and the newest message the member may see.
+/// One entry of a member's conversation list: the conversation and the member's own place
+/// in it.
 #[derive(Debug, Clone)]
-pub struct ConversationRow {
+pub struct ConversationEntry {
     pub conversation: Conversation,
     pub me: Participant,
 }

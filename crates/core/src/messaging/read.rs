@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::model::*;
 use super::{AwayView, MessageView};
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
 use crate::feed::Push;
-use crate::model::MemberId;
 use crate::network::Person;
 use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
@@ -85,7 +85,7 @@ impl Guild {
     async fn conversation_views(
         &self,
         viewer: &Viewer,
-        rows: Vec<ConversationRow>,
+        rows: Vec<ConversationEntry>,
     ) -> CoreResult<Vec<ConversationView>> {
         let me = Self::me(viewer)?;
         let ids: Vec<ConversationId> = rows.iter().map(|r| r.conversation.id).collect();
@@ -144,7 +144,7 @@ impl Guild {
         let view = self
             .conversation_views(
                 viewer,
-                vec![ConversationRow {
+                vec![ConversationEntry {
                     conversation: c.clone(),
                     me: p.clone(),
                 }],

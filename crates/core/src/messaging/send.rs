@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::model::*;
 use super::{per_hour, spam, DAY_MS, HOUR_MS, MAX_GROUP, MAX_MESSAGE_CHARS};
+use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::Push;
 use crate::markup;
-use crate::model::{Member, MemberId};
 use crate::network::state::node;
 use crate::{now_ms, Guild};
 

@@ -8,7 +8,7 @@
 use async_trait::async_trait;
 
 use super::model::*;
-use crate::model::MemberId;
+use crate::accounts::model::MemberId;
 use crate::store::StoreResult;
 
 #[async_trait]
@@ -81,7 +81,7 @@ pub trait MessageStore: Send + Sync {
         in_box: MessageBox,
         before: Option<(i64, ConversationId)>,
         limit: u32,
-    ) -> StoreResult<Vec<ConversationRow>>;
+    ) -> StoreResult<Vec<ConversationEntry>>;
     /// Messages the member may see whose body contains `needle` (any letter case), newest
     /// first, strictly before message id `before`.
     async fn search_messages(

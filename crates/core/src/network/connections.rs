@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::model::{ConnectionQuery, ConnectionSort, FollowDirection, ListAfter, Related};
 use super::{state, Person};
+use crate::accounts::model::MemberId;
 use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::paging::{CursorKey, Page, PageRequest};
 use crate::{now_ms, Guild};
 

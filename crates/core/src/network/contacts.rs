@@ -8,10 +8,10 @@ use std::collections::{HashMap, HashSet};
 use guild_import::{parse_contacts, ImportError, Limits};
 
 use super::Person;
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::Guild;
 
 /// One member found among the contacts.

@@ -7,11 +7,11 @@ use serde::Serialize;
 use super::model::{Invitation, InvitationBox, InvitationQuery, InvitationState, InvitePolicy};
 use super::rules::{self, Cooldown, Quota};
 use super::{state, Person};
+use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::domain::{bounded_text, Email};
 use crate::error::{CoreError, CoreResult};
 use crate::feed::model::NotificationKind;
-use crate::model::{Member, MemberId};
 use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
 

@@ -9,9 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::accounts::model::MemberId;
 use crate::auth::{self, Viewer};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{MemberCard, MemberId};
+use crate::profiles::model::MemberCard;
 use crate::Guild;
 
 mod connections;
@@ -22,6 +23,7 @@ pub mod model;
 mod pymk;
 pub mod rules;
 pub mod state;
+pub mod store;
 
 pub use connections::{NetworkStats, PathView, RelatedPerson};
 pub use invitations::{InvitationView, InviteCheck, InviteInput, InviteOutcome};
@@ -108,7 +110,7 @@ impl Guild {
         &self,
         viewer: &Viewer,
         handle: &str,
-    ) -> CoreResult<crate::model::Member> {
+    ) -> CoreResult<crate::accounts::model::Member> {
         let m = self
             .store
             .member_by_handle(&handle.trim().to_ascii_lowercase())

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::{MemberCard, MemberId};
+use crate::accounts::model::MemberId;
+use crate::profiles::model::MemberCard;
 
 /// Where an invitation stands. `Ignored` is silent: to its sender it still reads as pending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use super::model::Affinity;
 use super::{state, Person};
+use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
-use crate::model::MemberId;
 use crate::{now_ms, Guild};
 
 /// Graph candidates considered before the profile-based scores are added.

@@ -11,8 +11,8 @@ use std::sync::{Arc, RwLock};
 
 use guild_graph::{Graph, Node, Snapshot};
 
+use crate::accounts::model::MemberId;
 use crate::error::CoreError;
-use crate::model::MemberId;
 
 /// Delta entries after which the graph is compacted in the background.
 const COMPACT_AT: usize = 4_096;

@@ -4,8 +4,9 @@
 //! another member's id changing nothing, search, settings, away periods, the email batches,
 //! and attachments.
 
+use guild_core::accounts::store::AccountStore;
 use guild_core::messaging::model::*;
-use guild_core::store::{MessageStore, Store};
+use guild_core::messaging::store::MessageStore;
 use guild_store::SqlStore;
 use guild_testkit::TestApp;
 

@@ -3,15 +3,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use guild_core::accounts::model::*;
+use guild_core::accounts::store::AccountStore;
 use guild_core::domain::{Role, Visibility, YearMonth};
-use guild_core::model::*;
-use guild_core::store::{DirectoryQuery, EmailTokenPurpose, SeedMember, Store, StoreError};
+use guild_core::profiles::model::*;
+use guild_core::profiles::store::{DirectoryStore, ProfileStore};
+use guild_core::store::{Store, StoreError};
 use guild_testkit::TestApp;
 
+mod away;
+mod comments;
 mod conversations;
 mod feed;
+mod held_and_search;
 mod messaging;
 mod network;
+mod notifications;
+mod unique_keys;
 
 fn new_member(handle: &str) -> NewMember {
     NewMember {

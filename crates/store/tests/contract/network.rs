@@ -2,8 +2,11 @@
 //! accepting (connection and follows both ways in one transaction), blocks severing
 //! everything, lists in keyset order, and the lookups the importer and suggestions use.
 
+use guild_core::accounts::store::AccountStore;
 use guild_core::network::model::*;
-use guild_core::store::{InvitationStore, NetworkStore, Store, StoreError};
+use guild_core::network::store::{InvitationStore, NetworkStore};
+use guild_core::profiles::store::ProfileStore;
+use guild_core::store::{Store, StoreError};
 use guild_testkit::TestApp;
 
 use super::{new_member, pos};

@@ -2,9 +2,10 @@
 //! sees them ([`PersonJson`]), a page of a list ([`ListJson`], [`PageParams`]) and times
 //! ([`rfc3339`]).
 
-use guild_core::model::{Member, MemberCard};
+use guild_core::accounts::model::Member;
 use guild_core::network::{Person, Relation};
 use guild_core::paging::Page;
+use guild_core::profiles::model::MemberCard;
 use guild_core::profiles::photo_url;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use guild_core::media::UploadKind;
-use guild_core::model::{Education, FeaturedLink, Position, ProfileEvent};
+use guild_core::profiles::model::{Education, FeaturedLink, Position, ProfileEvent};
 use guild_core::profiles::{photo_url, EducationInput, PositionInput, ProfileInput, ProfileView};
 use guild_core::strength::Strength;
 use serde::{Deserialize, Serialize};

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
 use guild_core::media::UploadKind;
-use guild_core::model::{Education, FeaturedLink, Position};
+use guild_core::profiles::model::{Education, FeaturedLink, Position};
 use guild_core::profiles::{photo_url, EducationInput, PositionInput, ProfileInput, ProfileView};
 use guild_core::settings::Limits;
 use guild_core::CoreError;

@@ -168,7 +168,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for PageForm<T> {
 }
 
 /// The 400 page for a body that is not the form the page sent.
-pub fn bad_form(me: Option<&guild_core::model::Member>) -> Response {
+pub fn bad_form(me: Option<&guild_core::accounts::model::Member>) -> Response {
     render_error(
         me,
         StatusCode::BAD_REQUEST,

@@ -5,8 +5,8 @@
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use guild_core::accounts::model::Member;
 use guild_core::live::BadgeCounts;
-use guild_core::model::Member;
 
 use crate::incident::log_internal;
 

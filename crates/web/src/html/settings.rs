@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use guild_core::accounts::model::ApiToken;
 use guild_core::auth::Viewer;
-use guild_core::model::ApiToken;
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 

@@ -297,7 +297,7 @@ async fn the_connection_cap_refuses_one_more() {
 
 #[tokio::test]
 async fn invitations_sent_before_monday_do_not_count_against_this_week() {
-    use guild_core::store::InvitationStore;
+    use guild_core::network::store::InvitationStore;
     let app = TestApp::with_settings(|s| s.limits.invitations_per_week = 1).await;
     let (ann, bob, cyd) = (
         app.member("ann").await,

@@ -1,44 +1,11 @@
-//! Rows (`Member`), insert forms (`NewMember`), patches (`ProfilePatch`) and joined views
-//! (`ProfileView`): the shapes that cross the store and service boundary.
+//! The shapes of a profile: its row (`Profile`), its patch (`ProfilePatch`), positions,
+//! education, featured links and profile events, the member card every list of people shows
+//! (`MemberCard`), and the queries and bulk forms of the directory and demo seeding.
 
 use serde::Serialize;
 
-use crate::domain::{Role, Visibility, YearMonth};
-
-pub type MemberId = i64;
-
-/// An account. `name` and `handle` are public facts; email and password hash are not, and
-/// never serialised.
-#[derive(Debug, Clone)]
-pub struct Member {
-    pub id: MemberId,
-    pub handle: String,
-    pub name: String,
-    pub email: String,
-    pub password_hash: String,
-    pub role: Role,
-    /// False until the member opens the confirmation link mailed at sign-up. A pending
-    /// account cannot sign in and is not listed anywhere.
-    pub active: bool,
-    pub created_at: i64,
-}
-
-impl Member {
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct NewMember {
-    pub handle: String,
-    pub name: String,
-    pub email: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub active: bool,
-    pub created_at: i64,
-}
+use crate::accounts::model::{MemberId, NewMember};
+use crate::domain::{Visibility, YearMonth};
 
 /// The editable part of a member's profile: one row per member.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -186,15 +153,6 @@ pub struct NewProfileEvent {
     pub detail: serde_json::Value,
 }
 
-/// A personal access token as listed in settings: the secret itself is never stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiToken {
-    pub id: i64,
-    pub label: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
-
 /// One line of the directory: enough to show a member card.
 #[derive(Debug, Clone)]
 pub struct MemberCard {
@@ -212,11 +170,40 @@ pub struct MemberCard {
     pub sort_key: String,
 }
 
-/// An admin-made invitation link for invite-only sign-up.
+/// Filters of the member directory. Text filters are folded with [`crate::domain::fold_key`].
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryQuery {
+    /// Prefix of the name, or of any word of it.
+    pub name: Option<String>,
+    /// Exact (folded) company of any position.
+    pub company: Option<String>,
+    /// Prefix of the location.
+    pub location: Option<String>,
+    pub school: Option<String>,
+    pub skill: Option<String>,
+    /// Profiles with these visibilities are listed (the viewer's rights, decided in core).
+    pub visible: Vec<Visibility>,
+    /// The member asking, who always sees their own entry and the profiles their
+    /// connections share with connections.
+    pub viewer: Option<MemberId>,
+    /// Members the viewer must not see (blocks either way).
+    pub hidden: Vec<MemberId>,
+    /// Keyset cursor: strictly after this (sort_key, id).
+    pub after: Option<(String, MemberId)>,
+    pub limit: u32,
+}
+
+/// Everything a seeded demo member brings, written in bulk.
 #[derive(Debug, Clone)]
-pub struct SignupInvite {
-    pub token: String,
-    pub expires_at: i64,
+pub struct SeedMember {
+    pub member: NewMember,
+    pub headline: Option<String>,
+    pub about: Option<String>,
+    pub location: Option<String>,
+    pub visibility: Visibility,
+    pub positions: Vec<NewPosition>,
+    pub education: Vec<NewEducation>,
+    pub skills: Vec<String>,
 }
 
 fn ser_month<S: serde::Serializer>(m: &YearMonth, s: S) -> Result<S::Ok, S::Error> {

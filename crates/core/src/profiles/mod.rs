@@ -1,19 +1,28 @@
 //! Profiles: reading one (with visibility honoured), editing one's own — headline, about,
 //! location, contact, visibility, handle, photo, positions, education, skills, featured links —
-//! the profile events others will see as network updates, and the strength meter.
+//! the profile events others will see as network updates, and the strength meter. This file
+//! holds reading and the profile's own fields and photo; `experience.rs` has positions and
+//! education, `skills_and_links.rs` the two lists a member curates.
 
 use serde::Serialize;
 use serde_json::json;
 
+use crate::accounts::model::{Member, MemberId};
 use crate::auth::{self, Viewer};
-use crate::domain::{self, Handle, Visibility, YearMonth};
+use crate::domain::{self, Handle, Visibility};
 use crate::error::{CoreError, CoreResult, FieldErrors};
-use crate::model::*;
 use crate::strength::{self, Strength, StrengthInput};
 use crate::{now_ms, photo, Guild};
 
-pub const MAX_SKILLS: usize = 50;
-pub const MAX_LINKS: usize = 10;
+mod experience;
+pub mod model;
+mod skills_and_links;
+pub mod store;
+
+pub use experience::{EducationInput, PositionInput};
+pub use skills_and_links::{MAX_LINKS, MAX_SKILLS};
+
+use model::*;
 
 /// A profile as one viewer may see it: contact details are present only when allowed.
 #[derive(Debug, Clone, Serialize)]
@@ -96,125 +105,13 @@ pub struct ProfileInput {
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct PositionInput {
-    pub company: String,
-    pub title: String,
-    pub start: String,
-    /// Empty or absent: a current position.
-    pub end: Option<String>,
-    pub description: Option<String>,
-    pub location: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct EducationInput {
-    pub school: String,
-    pub degree: Option<String>,
-    pub field: Option<String>,
-    pub start_year: Option<String>,
-    pub end_year: Option<String>,
-}
-
-fn opt<T>(
+pub(super) fn opt<T>(
     errs: &mut FieldErrors,
     field: &str,
     raw: Option<&str>,
     f: impl Fn(&str) -> Result<T, String>,
 ) -> Option<T> {
     raw.and_then(|r| errs.take(field, f(r)))
-}
-
-fn year(raw: &str, label: &str) -> Result<Option<i32>, String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<i32>() {
-        Ok(y) if (1900..=2100).contains(&y) => Ok(Some(y)),
-        _ => Err(format!("{label} is a year like 2019.")),
-    }
-}
-
-impl PositionInput {
-    fn validate(&self) -> CoreResult<NewPosition> {
-        let mut e = FieldErrors::new();
-        let company = e.take("company", domain::line(&self.company, "Company", 1, 100));
-        let title = e.take("title", domain::line(&self.title, "Title", 1, 100));
-        let start = e.take("start", YearMonth::parse(&self.start));
-        let end = match self.end.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Some(None),
-            Some(s) => e.take("end", YearMonth::parse(s)).map(Some),
-        };
-        let description = opt(&mut e, "description", self.description.as_deref(), |r| {
-            domain::optional_text(r, "Description", 2000)
-        })
-        .flatten();
-        let location = opt(&mut e, "location", self.location.as_deref(), |r| {
-            domain::optional_line(r, "Location", 100)
-        })
-        .flatten();
-        if let (Some(s), Some(Some(end))) = (start, end) {
-            if end < s {
-                e.add("end", "The end month comes after the start month.");
-            }
-        }
-        if let Some(s) = start {
-            if s > YearMonth::now() {
-                e.add("start", "The start month cannot be in the future.");
-            }
-        }
-        e.into_result()?;
-        match (company, title, start, end) {
-            (Some(company), Some(title), Some(start), Some(end)) => Ok(NewPosition {
-                company,
-                title,
-                description,
-                location,
-                start,
-                end,
-            }),
-            _ => Err(CoreError::Internal("validated fields missing".into())),
-        }
-    }
-}
-
-impl EducationInput {
-    fn validate(&self) -> CoreResult<NewEducation> {
-        let mut e = FieldErrors::new();
-        let school = e.take("school", domain::line(&self.school, "School", 1, 150));
-        let degree = opt(&mut e, "degree", self.degree.as_deref(), |r| {
-            domain::optional_line(r, "Degree", 100)
-        })
-        .flatten();
-        let field = opt(&mut e, "field", self.field.as_deref(), |r| {
-            domain::optional_line(r, "Field of study", 100)
-        })
-        .flatten();
-        let start_year = opt(&mut e, "start_year", self.start_year.as_deref(), |r| {
-            year(r, "Start year")
-        })
-        .flatten();
-        let end_year = opt(&mut e, "end_year", self.end_year.as_deref(), |r| {
-            year(r, "End year")
-        })
-        .flatten();
-        if let (Some(s), Some(en)) = (start_year, end_year) {
-            if en < s {
-                e.add("end_year", "The end year comes after the start year.");
-            }
-        }
-        e.into_result()?;
-        let school =
-            school.ok_or_else(|| CoreError::Internal("validated fields missing".into()))?;
-        Ok(NewEducation {
-            school,
-            degree,
-            field,
-            start_year,
-            end_year,
-        })
-    }
 }
 
 impl Guild {
@@ -405,154 +302,6 @@ impl Guild {
         self.store
             .member_by_id(me.id)
             .await?
-            .ok_or(CoreError::NotFound)
-    }
-
-    pub async fn add_position(
-        &self,
-        viewer: &Viewer,
-        input: PositionInput,
-    ) -> CoreResult<Position> {
-        let me = viewer.require()?;
-        let p = input.validate()?;
-        // A current position is news to one's network; adding old history is not.
-        let event = p.end.is_none().then(|| NewProfileEvent {
-            kind: ProfileEventKind::NewPosition,
-            detail: json!({ "company": p.company, "title": p.title }),
-        });
-        let position = self
-            .store
-            .add_position(me.id, &p, event.as_ref(), now_ms())
-            .await?;
-        if event.is_some() {
-            let text = format!("started a new position as {} at {}.", p.title, p.company);
-            self.publish_update(me, &text, true).await?;
-        }
-        Ok(position)
-    }
-
-    pub async fn update_position(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-        input: PositionInput,
-    ) -> CoreResult<Position> {
-        let me = viewer.require()?;
-        let p = input.validate()?;
-        self.store
-            .update_position(me.id, id, &p, now_ms())
-            .await?
-            .ok_or(CoreError::NotFound)
-    }
-
-    pub async fn delete_position(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
-        let me = viewer.require()?;
-        self.store
-            .delete_position(me.id, id)
-            .await?
-            .then_some(())
-            .ok_or(CoreError::NotFound)
-    }
-
-    pub async fn add_education(
-        &self,
-        viewer: &Viewer,
-        input: EducationInput,
-    ) -> CoreResult<Education> {
-        let me = viewer.require()?;
-        let ed = input.validate()?;
-        let this_year = YearMonth::now().year;
-        let event = ed
-            .end_year
-            .is_none_or(|y| y >= this_year)
-            .then(|| NewProfileEvent {
-                kind: ProfileEventKind::NewSchool,
-                detail: json!({ "school": ed.school, "degree": ed.degree }),
-            });
-        let education = self
-            .store
-            .add_education(me.id, &ed, event.as_ref(), now_ms())
-            .await?;
-        if event.is_some() {
-            self.publish_update(me, &format!("started studying at {}.", ed.school), false)
-                .await?;
-        }
-        Ok(education)
-    }
-
-    pub async fn delete_education(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
-        let me = viewer.require()?;
-        self.store
-            .delete_education(me.id, id)
-            .await?
-            .then_some(())
-            .ok_or(CoreError::NotFound)
-    }
-
-    /// Replaces the skill list: at most 50, each unique ignoring case.
-    pub async fn set_skills(&self, viewer: &Viewer, raw: &[String]) -> CoreResult<Vec<String>> {
-        let me = viewer.require()?;
-        if raw.len() > MAX_SKILLS * 2 {
-            return Err(CoreError::invalid(
-                "skills",
-                format!("List at most {MAX_SKILLS} skills."),
-            ));
-        }
-        let mut skills: Vec<String> = Vec::new();
-        let mut keys = std::collections::HashSet::new();
-        for s in raw {
-            if s.trim().is_empty() {
-                continue;
-            }
-            let s =
-                domain::line(s, "A skill", 1, 80).map_err(|m| CoreError::invalid("skills", m))?;
-            if !keys.insert(domain::fold_key(&s)) {
-                return Err(CoreError::invalid(
-                    "skills",
-                    format!("“{s}” is listed twice."),
-                ));
-            }
-            skills.push(s);
-        }
-        if skills.len() > MAX_SKILLS {
-            return Err(CoreError::invalid(
-                "skills",
-                format!(
-                    "List at most {MAX_SKILLS} skills (you gave {}).",
-                    skills.len()
-                ),
-            ));
-        }
-        self.store.set_skills(me.id, &skills).await?;
-        Ok(skills)
-    }
-
-    pub async fn add_link(
-        &self,
-        viewer: &Viewer,
-        title: &str,
-        url: &str,
-    ) -> CoreResult<FeaturedLink> {
-        let me = viewer.require()?;
-        let mut e = FieldErrors::new();
-        let title = e.take("link_title", domain::line(title, "Title", 1, 100));
-        let url = e.take("link_url", domain::web_url(url, "Address"));
-        if self.store.links(me.id).await?.len() >= MAX_LINKS {
-            e.add("link_url", format!("Feature at most {MAX_LINKS} links."));
-        }
-        e.into_result()?;
-        let (Some(title), Some(url)) = (title, url) else {
-            return Err(CoreError::Internal("validated fields missing".into()));
-        };
-        Ok(self.store.add_link(me.id, &title, &url).await?)
-    }
-
-    pub async fn delete_link(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
-        let me = viewer.require()?;
-        self.store
-            .delete_link(me.id, id)
-            .await?
-            .then_some(())
             .ok_or(CoreError::NotFound)
     }
 

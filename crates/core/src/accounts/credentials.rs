@@ -1,0 +1,144 @@
+//! Changing what proves an account: password reset by emailed link, password change, email
+//! change. Each new password ends every session of the account.
+
+use super::model::{EmailTokenPurpose, Member};
+use super::{NewSession, HOUR_MS};
+use crate::auth::{self, Viewer};
+use crate::domain::{self, Email};
+use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::store::StoreError;
+use crate::{now_ms, Guild};
+
+impl Guild {
+    /// Always succeeds from the caller's point of view; mails a link only to a real account.
+    pub async fn request_password_reset(&self, email: &str, ip: &str) -> CoreResult<()> {
+        let email = Email::parse(email).map_err(|m| CoreError::invalid("email", m))?;
+        self.limit(
+            "reset_rate_limited",
+            format!("reset-ip:{ip}"),
+            self.settings.limits.signups_per_ip_per_hour,
+            "reset requests from your network",
+        )?;
+        let Some(m) = self.store.member_by_email(email.as_str()).await? else {
+            return Ok(());
+        };
+        let per_account = format!("reset-acct:{}", m.id);
+        if self
+            .limiter
+            .hit(
+                &per_account,
+                self.settings.limits.password_resets_per_account_per_hour,
+                HOUR_MS,
+                now_ms(),
+            )
+            .is_err()
+        {
+            return Ok(()); // silently: saying so would reveal the account
+        }
+        let token = auth::new_secret("");
+        self.store
+            .create_email_token(
+                &auth::secret_hash(&token),
+                m.id,
+                EmailTokenPurpose::Reset,
+                now_ms() + HOUR_MS,
+            )
+            .await?;
+        self.send_mail(
+            &m.email,
+            "Reset your Guild password",
+            format!(
+                "Hello {},\n\nSomeone asked to reset the password of your Guild account. To choose a new one, open:\n\n\
+                 {}/password/reset/{}\n\nThe link works once, for one hour. If you did not ask, ignore this email: \
+                 your password stays as it is.\n",
+                m.name, self.settings.public_url, token
+            ),
+        )
+        .await
+    }
+
+    /// Sets a new password from a reset link; every session of the account ends.
+    pub async fn reset_password(&self, token: &str, new_password: &str) -> CoreResult<NewSession> {
+        let password =
+            domain::new_password(new_password).map_err(|m| CoreError::invalid("password", m))?;
+        let id = self
+            .store
+            .take_email_token(
+                &auth::secret_hash(token),
+                EmailTokenPurpose::Reset,
+                now_ms(),
+            )
+            .await?
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "token",
+                    "This reset link has expired or was already used. Ask for a new one.",
+                )
+            })?;
+        self.store
+            .set_password_hash(id, &auth::hash_password(&password)?)
+            .await?;
+        // Opening the emailed link proves the address, so a pending account is confirmed too.
+        self.store.activate_member(id).await?;
+        self.store.delete_member_sessions(id).await?;
+        self.start_session(id).await
+    }
+
+    /// Changes the password after checking the current one; ends every session (all devices)
+    /// and returns a fresh one for the device that asked.
+    pub async fn change_password(
+        &self,
+        viewer: &Viewer,
+        current: &str,
+        new: &str,
+    ) -> CoreResult<NewSession> {
+        let me = viewer.require()?;
+        let mut errs = FieldErrors::new();
+        if !auth::verify_password(current, &me.password_hash) {
+            errs.add("current_password", "This is not your current password.");
+        }
+        let new = errs.take("new_password", domain::new_password(new));
+        errs.into_result()?;
+        let new = new.unwrap_or_default();
+        self.store
+            .set_password_hash(me.id, &auth::hash_password(&new)?)
+            .await?;
+        self.store.delete_member_sessions(me.id).await?;
+        self.start_session(me.id).await
+    }
+
+    pub async fn change_email(
+        &self,
+        viewer: &Viewer,
+        password: &str,
+        new_email: &str,
+    ) -> CoreResult<Member> {
+        let me = viewer.require()?;
+        let mut errs = FieldErrors::new();
+        if !auth::verify_password(password, &me.password_hash) {
+            errs.add("password", "This is not your current password.");
+        }
+        let email = errs.take("email", Email::parse(new_email));
+        errs.into_result()?;
+        let email = email.ok_or(CoreError::NotFound)?;
+        self.store
+            .set_email(me.id, email.as_str())
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    CoreError::invalid("email", "This address cannot be used for your account.")
+                }
+                e => e.into(),
+            })?;
+        self.send_mail(
+            &me.email,
+            "Your Guild email address was changed",
+            format!("Hello {},\n\nThe email address of your Guild account was changed to {}. If this was not you, reset your password at {}/password/forgot and contact an administrator.\n", me.name, email.as_str(), self.settings.public_url),
+        )
+        .await?;
+        self.store
+            .member_by_id(me.id)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+}

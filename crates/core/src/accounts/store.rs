@@ -1,0 +1,79 @@
+//! What accounts need from storage (implemented by `guild-store`, checked by its contract
+//! suite on SQLite and PostgreSQL): members, sessions, personal access tokens, single-use
+//! emailed links and sign-up invitations.
+//!
+//! Secrets are never stored: every `hash` here is the SHA-256 of the secret the member holds.
+
+use async_trait::async_trait;
+
+use super::model::{ApiToken, EmailTokenPurpose, Member, MemberId, NewMember};
+use crate::domain::Role;
+use crate::store::StoreResult;
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    // members
+    /// Writes the member and their empty profile; with `invite_hash`, uses up that sign-up
+    /// invitation in the same transaction (`Conflict("invite")` when it is not usable).
+    async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;
+    async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>>;
+    async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>>;
+    async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>>;
+    async fn set_password_hash(&self, id: MemberId, hash: &str) -> StoreResult<()>;
+    async fn set_email(&self, id: MemberId, email: &str) -> StoreResult<()>;
+    async fn set_handle(&self, id: MemberId, handle: &str) -> StoreResult<()>;
+    async fn set_role(&self, id: MemberId, role: Role) -> StoreResult<()>;
+    async fn count_members(&self) -> StoreResult<i64>;
+    /// Confirms a pending account (its email link was opened).
+    async fn activate_member(&self, id: MemberId) -> StoreResult<()>;
+
+    // sessions: only the SHA-256 of the cookie value is stored
+    async fn create_session(
+        &self,
+        hash: &str,
+        member: MemberId,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()>;
+    async fn session_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
+    async fn delete_session(&self, hash: &str) -> StoreResult<()>;
+    async fn delete_member_sessions(&self, member: MemberId) -> StoreResult<()>;
+
+    // personal access tokens
+    async fn create_token(
+        &self,
+        member: MemberId,
+        label: &str,
+        hash: &str,
+        now: i64,
+    ) -> StoreResult<i64>;
+    async fn list_tokens(&self, member: MemberId) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes one of `member`'s tokens; false when it is not theirs or already revoked.
+    async fn revoke_token(&self, member: MemberId, id: i64, now: i64) -> StoreResult<bool>;
+    async fn token_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
+
+    // password resets and sign-up invitations: single-use, hashed
+    async fn create_email_token(
+        &self,
+        hash: &str,
+        member: MemberId,
+        purpose: EmailTokenPurpose,
+        expires: i64,
+    ) -> StoreResult<()>;
+    /// Marks the token used and returns its member, if it exists for this purpose, is unused
+    /// and unexpired. A token works once.
+    async fn take_email_token(
+        &self,
+        hash: &str,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> StoreResult<Option<MemberId>>;
+    async fn create_signup_invite(
+        &self,
+        hash: &str,
+        by: MemberId,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()>;
+    async fn signup_invite_valid(&self, hash: &str, now: i64) -> StoreResult<bool>;
+}
