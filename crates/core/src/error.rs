@@ -48,6 +48,113 @@ impl FieldErrors {
     }
 }
 
+/// The stable codes API clients read in `error.code`, one per way a request can fail. The
+/// web layer maps each to its HTTP status in one table; a code's meaning never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// Fields are not valid (their messages are under `fields`).
+    InvalidInput,
+    /// Not signed in, or credentials that do not check out.
+    Unauthenticated,
+    /// Signed in but not allowed.
+    Forbidden,
+    /// Absent, or not for this asker.
+    NotFound,
+    /// Something failed on our side.
+    Internal,
+    // Limits: each lifts at `retry_after`.
+    RateLimited,
+    SignupRateLimited,
+    SignInRateLimited,
+    ResetRateLimited,
+    InvitationQuotaExceeded,
+    InvitationCooldown,
+    // Clashes with how things stand.
+    AlreadyConnected,
+    InvitationPending,
+    ConnectionLimitReached,
+    HashtagLimitReached,
+    NotAGroup,
+    NotARequest,
+    // What a rule does not allow.
+    InvitationNotAllowed,
+    NotRepostable,
+    Left,
+    Blocked,
+    RequestPending,
+    NotAccepting,
+}
+
+impl Code {
+    pub const ALL: [Code; 23] = [
+        Code::InvalidInput,
+        Code::Unauthenticated,
+        Code::Forbidden,
+        Code::NotFound,
+        Code::Internal,
+        Code::RateLimited,
+        Code::SignupRateLimited,
+        Code::SignInRateLimited,
+        Code::ResetRateLimited,
+        Code::InvitationQuotaExceeded,
+        Code::InvitationCooldown,
+        Code::AlreadyConnected,
+        Code::InvitationPending,
+        Code::ConnectionLimitReached,
+        Code::HashtagLimitReached,
+        Code::NotAGroup,
+        Code::NotARequest,
+        Code::InvitationNotAllowed,
+        Code::NotRepostable,
+        Code::Left,
+        Code::Blocked,
+        Code::RequestPending,
+        Code::NotAccepting,
+    ];
+
+    /// The code as clients read it: `invitation_quota_exceeded`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidInput => "invalid_input",
+            Code::Unauthenticated => "unauthenticated",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not_found",
+            Code::Internal => "internal",
+            Code::RateLimited => "rate_limited",
+            Code::SignupRateLimited => "signup_rate_limited",
+            Code::SignInRateLimited => "sign_in_rate_limited",
+            Code::ResetRateLimited => "reset_rate_limited",
+            Code::InvitationQuotaExceeded => "invitation_quota_exceeded",
+            Code::InvitationCooldown => "invitation_cooldown",
+            Code::AlreadyConnected => "already_connected",
+            Code::InvitationPending => "invitation_pending",
+            Code::ConnectionLimitReached => "connection_limit_reached",
+            Code::HashtagLimitReached => "hashtag_limit_reached",
+            Code::NotAGroup => "not_a_group",
+            Code::NotARequest => "not_a_request",
+            Code::InvitationNotAllowed => "invitation_not_allowed",
+            Code::NotRepostable => "not_repostable",
+            Code::Left => "left",
+            Code::Blocked => "blocked",
+            Code::RequestPending => "request_pending",
+            Code::NotAccepting => "not_accepting",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When a limit lifts, for its message: at "14:05 UTC", in so many minutes (at least 1).
+#[derive(Debug, Clone)]
+pub struct Lift {
+    pub at: String,
+    pub minutes: i64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("some fields are not valid")]
@@ -61,17 +168,15 @@ pub enum CoreError {
     /// Absent — or present but not for this viewer, where admitting it exists would leak.
     #[error("not found")]
     NotFound,
-    /// The action clashes with how things stand (already connected, already invited, at the
-    /// connection limit). `code` is stable for API clients.
+    /// A rule refuses the action: it clashes with how things stand (already connected, at
+    /// the connection limit) or is not allowed (the other member said they don't know you).
+    /// `code` says which.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
-    /// A rule forbids this for good (the other member said they don't know you).
-    #[error("{message}")]
-    Refused { code: &'static str, message: String },
+    Refused { code: Code, message: String },
     /// A limit was met; it lifts at `retry_after`.
     #[error("{message}")]
     RateLimited {
-        code: &'static str,
+        code: Code,
         message: String,
         retry_after: DateTime<Utc>,
     },
@@ -83,6 +188,41 @@ pub enum CoreError {
 impl CoreError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         CoreError::Invalid(FieldErrors::single(field, message))
+    }
+
+    pub fn refused(code: Code, message: impl Into<String>) -> Self {
+        CoreError::Refused {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A limit that lifts at `until` (ms); `message` says so in words from a [`Lift`].
+    pub fn limited(code: Code, until: i64, message: impl FnOnce(&Lift) -> String) -> Self {
+        let retry_after = DateTime::from_timestamp_millis(until).unwrap_or_else(Utc::now);
+        let lift = Lift {
+            at: retry_after.format("%H:%M UTC").to_string(),
+            minutes: ((until - crate::now_ms()) as f64 / 60_000.0)
+                .ceil()
+                .max(1.0) as i64,
+        };
+        CoreError::RateLimited {
+            code,
+            message: message(&lift),
+            retry_after,
+        }
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> Code {
+        match self {
+            CoreError::Invalid(_) => Code::InvalidInput,
+            CoreError::Unauthenticated(_) => Code::Unauthenticated,
+            CoreError::Forbidden(_) => Code::Forbidden,
+            CoreError::NotFound => Code::NotFound,
+            CoreError::Refused { code, .. } | CoreError::RateLimited { code, .. } => *code,
+            CoreError::Internal(_) => Code::Internal,
+        }
     }
 }
 

@@ -67,7 +67,7 @@ impl Guild {
     /// (Re)loads the feed index from the store: every post, and the last 14 days of
     /// activity and impressions (what ranking reads).
     pub async fn load_feed(&mut self) -> CoreResult<()> {
-        const WINDOW_MS: i64 = 14 * 86_400_000;
+        const WINDOW_MS: i64 = 14 * crate::DAY_MS;
         let since = crate::now_ms() - WINDOW_MS;
         let posts = self.store.all_indexed_posts().await?;
         let activity = self.store.activity_since(since).await?;

@@ -28,8 +28,12 @@ pub mod strength;
 
 mod guild;
 
-pub use error::{CoreError, FieldErrors};
+pub use error::{Code, CoreError, FieldErrors};
 pub use guild::Guild;
+
+/// An hour and a day in milliseconds, the unit of every time in the store.
+pub const HOUR_MS: i64 = 3_600_000;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// Milliseconds since the Unix epoch, UTC: the one representation of time in the store.
 pub fn now_ms() -> i64 {

@@ -8,6 +8,25 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
+use crate::error::{Code, CoreError, CoreResult, Lift};
+use crate::{now_ms, Guild, HOUR_MS};
+
+impl Guild {
+    /// One more attempt under "at most `max` an hour" for `key`. Past the limit: a refusal
+    /// with `code` whose message (written from when the limit lifts) says when to retry.
+    pub(crate) fn per_hour(
+        &self,
+        code: Code,
+        key: &str,
+        max: u32,
+        message: impl FnOnce(&Lift) -> String,
+    ) -> CoreResult<()> {
+        self.limiter
+            .hit(key, max, HOUR_MS, now_ms())
+            .map_err(|until| CoreError::limited(code, until, message))
+    }
+}
+
 /// Attempt times per key, oldest first. The lock is held only for the few list operations of
 /// one check; never across an `.await`.
 #[derive(Default)]

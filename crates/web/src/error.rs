@@ -1,16 +1,16 @@
-//! The one table from a service error to what the client sees.
+//! The one table from a service error to what the client sees: [`status`] gives every stable
+//! code ([`Code`]) its HTTP status, and the error's variant says what else is shown.
 //!
-//! | error            | status | code                       |
-//! |------------------|--------|----------------------------|
-//! | Invalid          | 422    | `invalid_input` (+ fields) |
-//! | bad JSON / body  | 400    | `bad_request`              |
-//! | Unauthenticated  | 401    | `unauthenticated`          |
-//! | Forbidden        | 403    | `forbidden`                |
-//! | NotFound         | 404    | `not_found`                |
-//! | Conflict         | 409    | its own code               |
-//! | Refused          | 403    | its own code               |
-//! | RateLimited      | 429    | its own code, `retry_after`, `Retry-After` header |
-//! | Internal         | 500    | `internal`: logged with an id; the client sees only the id |
+//! | error            | status                | code and extras                                   |
+//! |------------------|-----------------------|---------------------------------------------------|
+//! | Invalid          | 422                   | `invalid_input`, `fields`                         |
+//! | bad JSON / body  | 400                   | `bad_request`                                     |
+//! | Unauthenticated  | 401                   | `unauthenticated`                                 |
+//! | Forbidden        | 403                   | `forbidden`                                       |
+//! | NotFound         | 404                   | `not_found`                                       |
+//! | Refused          | 409 (a clash) or 403  | its own code                                      |
+//! | RateLimited      | 429                   | its own code, `retry_after`, `Retry-After` header |
+//! | Internal         | 500                   | `internal`: logged with an id; the client sees only the id |
 //!
 //! [`ApiError`] renders it as JSON (`{"error":{…}}`), [`PageError`] as an HTML page.
 
@@ -18,23 +18,39 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use guild_core::auth::Viewer;
-use guild_core::CoreError;
+use guild_core::{Code, CoreError};
 use serde_json::json;
 
 use crate::html::format::url_encode;
 use crate::html::layout::render_error;
 use crate::incident::log_internal;
 
-pub fn status_of(e: &CoreError) -> StatusCode {
-    match e {
-        CoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        CoreError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        CoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        CoreError::NotFound => StatusCode::NOT_FOUND,
-        CoreError::Conflict { .. } => StatusCode::CONFLICT,
-        CoreError::Refused { .. } => StatusCode::FORBIDDEN,
-        CoreError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        CoreError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+/// The HTTP status of each stable code.
+pub fn status(code: Code) -> StatusCode {
+    match code {
+        Code::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::Forbidden
+        | Code::InvitationNotAllowed
+        | Code::NotRepostable
+        | Code::Left
+        | Code::Blocked
+        | Code::RequestPending
+        | Code::NotAccepting => StatusCode::FORBIDDEN,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::AlreadyConnected
+        | Code::InvitationPending
+        | Code::ConnectionLimitReached
+        | Code::HashtagLimitReached
+        | Code::NotAGroup
+        | Code::NotARequest => StatusCode::CONFLICT,
+        Code::RateLimited
+        | Code::SignupRateLimited
+        | Code::SignInRateLimited
+        | Code::ResetRateLimited
+        | Code::InvitationQuotaExceeded
+        | Code::InvitationCooldown => StatusCode::TOO_MANY_REQUESTS,
+        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -66,42 +82,36 @@ impl IntoResponse for ApiError {
             }
             ApiError::Core(e) => e,
         };
-        let status = status_of(&e);
-        let (code, message, extra) = match &e {
+        let code = e.code();
+        let (message, extra) = match &e {
             CoreError::Invalid(f) => (
-                "invalid_input",
                 "Some fields are not valid.".to_string(),
                 json!({"fields": f.0}),
             ),
-            CoreError::Unauthenticated(m) => ("unauthenticated", m.clone(), json!({})),
-            CoreError::Forbidden(m) => ("forbidden", m.clone(), json!({})),
-            CoreError::NotFound => ("not_found", "Not found.".to_string(), json!({})),
-            CoreError::Conflict { code, message } | CoreError::Refused { code, message } => {
-                (*code, message.clone(), json!({}))
-            }
+            CoreError::Unauthenticated(m) | CoreError::Forbidden(m) => (m.clone(), json!({})),
+            CoreError::NotFound => ("Not found.".to_string(), json!({})),
+            CoreError::Refused { message, .. } => (message.clone(), json!({})),
             CoreError::RateLimited {
-                code,
                 message,
                 retry_after,
+                ..
             } => (
-                *code,
                 message.clone(),
                 json!({"retry_after": retry_after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}),
             ),
             CoreError::Internal(cause) => {
                 let id = log_internal(cause);
                 (
-                    "internal",
                     format!("Something went wrong on our side (error id {id})."),
                     json!({}),
                 )
             }
         };
-        let mut err = json!({"code": code, "message": message});
+        let mut err = json!({"code": code.as_str(), "message": message});
         if let (Some(obj), Some(extra)) = (err.as_object_mut(), extra.as_object()) {
             obj.extend(extra.clone());
         }
-        let mut resp = (status, Json(json!({ "error": err }))).into_response();
+        let mut resp = (status(code), Json(json!({ "error": err }))).into_response();
         if let CoreError::RateLimited { retry_after, .. } = &e {
             if let Some(v) = retry_after_header(retry_after) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -144,7 +154,7 @@ pub fn fail(error: CoreError, viewer: &Viewer, next: &str) -> PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = status_of(&self.error);
+        let status = status(self.error.code());
         let v = self.viewer.as_ref();
         match self.error {
             CoreError::Unauthenticated(_) if v.is_none() => {
@@ -154,7 +164,6 @@ impl IntoResponse for PageError {
             }
             CoreError::Unauthenticated(m)
             | CoreError::Forbidden(m)
-            | CoreError::Conflict { message: m, .. }
             | CoreError::Refused { message: m, .. } => render_error(v, status, "Not available", &m),
             CoreError::NotFound => render_error(
                 v,

@@ -5,6 +5,7 @@ use super::model::{EmailTokenPurpose, Member};
 use super::{NewSession, HOUR_MS};
 use crate::auth::{self, Viewer};
 use crate::domain::{self, Email};
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::store::StoreError;
 use crate::{now_ms, Guild};
@@ -14,7 +15,7 @@ impl Guild {
     pub async fn request_password_reset(&self, email: &str, ip: &str) -> CoreResult<()> {
         let email = Email::parse(email).map_err(|m| CoreError::invalid("email", m))?;
         self.limit(
-            "reset_rate_limited",
+            Code::ResetRateLimited,
             format!("reset-ip:{ip}"),
             self.settings.limits.signups_per_ip_per_hour,
             "reset requests from your network",

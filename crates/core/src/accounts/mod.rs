@@ -6,11 +6,9 @@
 //! sent you an email", and the email says what applies (a confirmation link, or "you already
 //! have an account").
 
-use chrono::{TimeZone, Utc};
-
-use crate::error::{CoreError, CoreResult};
+use crate::error::{Code, CoreError, CoreResult};
 use crate::mail::OutgoingEmail;
-use crate::{now_ms, Guild};
+use crate::Guild;
 
 mod admin;
 mod credentials;
@@ -23,35 +21,19 @@ mod tokens;
 pub use sessions::NewSession;
 pub use signup::{SignupInput, SignupOutcome};
 
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
+use crate::{DAY_MS, HOUR_MS};
 
 impl Guild {
     /// Counts one attempt against `max` per hour under `key`; past it, a refusal that says
     /// when the next attempt is allowed.
-    pub(super) fn limit(
-        &self,
-        code: &'static str,
-        key: String,
-        max: u32,
-        what: &str,
-    ) -> CoreResult<()> {
-        let now = now_ms();
-        self.limiter.hit(&key, max, HOUR_MS, now).map_err(|until| {
-            let retry_after = Utc
-                .timestamp_millis_opt(until)
-                .single()
-                .unwrap_or_else(Utc::now);
-            let mins = ((until - now) as f64 / 60_000.0).ceil().max(1.0) as i64;
-            CoreError::RateLimited {
-                code,
-                message: format!(
-                    "Too many {what}. Please try again in {mins} minute{} (at {} UTC).",
-                    if mins == 1 { "" } else { "s" },
-                    retry_after.format("%H:%M")
-                ),
-                retry_after,
-            }
+    pub(super) fn limit(&self, code: Code, key: String, max: u32, what: &str) -> CoreResult<()> {
+        self.per_hour(code, &key, max, |lift| {
+            let mins = lift.minutes;
+            format!(
+                "Too many {what}. Please try again in {mins} minute{} (at {}).",
+                if mins == 1 { "" } else { "s" },
+                lift.at
+            )
         })
     }
 

@@ -5,6 +5,7 @@ use super::model::Member;
 use super::DAY_MS;
 use crate::auth::{self, Viewer};
 use crate::domain;
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
 use crate::{now_ms, Guild};
 
@@ -31,13 +32,13 @@ impl Guild {
             ));
         }
         self.limit(
-            "sign_in_rate_limited",
+            Code::SignInRateLimited,
             format!("signin-ip:{ip}"),
             limits.sign_ins_per_ip_per_hour,
             "sign-in attempts from your network",
         )?;
         self.limit(
-            "sign_in_rate_limited",
+            Code::SignInRateLimited,
             format!("signin-acct:{key}"),
             limits.sign_ins_per_account_per_hour,
             "sign-in attempts for this account",

@@ -5,6 +5,7 @@ use super::model::{EmailTokenPurpose, Member, NewMember};
 use super::{NewSession, DAY_MS};
 use crate::auth;
 use crate::domain::{self, Email, Handle, Role};
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::settings::RegistrationMode;
 use crate::store::StoreError;
@@ -86,7 +87,7 @@ impl Guild {
         };
         // Counted only for well-formed attempts, so typos do not use up the allowance.
         self.limit(
-            "signup_rate_limited",
+            Code::SignupRateLimited,
             format!("signup-ip:{ip}"),
             limits.signups_per_ip_per_hour,
             "sign-ups from your network",

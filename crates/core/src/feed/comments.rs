@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::model::*;
 use super::MAX_COMMENT_CHARS;
 use crate::auth::Viewer;
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
 use crate::network::state::node;
 use crate::network::Person;
@@ -167,20 +168,17 @@ impl Guild {
 
     fn comment_limit(&self, me: &crate::accounts::model::Member) -> CoreResult<()> {
         let max = self.settings.limits.comments_per_hour;
-        self.limiter
-            .hit(&format!("comments:{}", me.id), max, 3_600_000, now_ms())
-            .map_err(|until| {
-                let retry_after =
-                    chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
-                CoreError::RateLimited {
-                    code: "rate_limited",
-                    message: format!(
-                        "You can write {max} comments an hour. Try again after {} UTC.",
-                        retry_after.format("%H:%M")
-                    ),
-                    retry_after,
-                }
-            })
+        self.per_hour(
+            Code::RateLimited,
+            &format!("comments:{}", me.id),
+            max,
+            |lift| {
+                format!(
+                    "You can write {max} comments an hour. Try again after {}.",
+                    lift.at
+                )
+            },
+        )
     }
 
     /// A post's comments and replies, oldest first, as the viewer may see them.

@@ -10,13 +10,14 @@ use super::model::*;
 use super::views::PostView;
 use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
 use crate::markup;
 use crate::network::state::node;
 use crate::paging::PageRequest;
 use crate::{now_ms, Guild};
 
-const DAY_MS: i64 = 86_400_000;
+use crate::DAY_MS;
 pub const FEED_PAGE: u32 = 10;
 /// The most items a client may ask for on one page of the feed.
 pub const FEED_PAGE_MAX: u32 = 50;
@@ -307,10 +308,10 @@ impl Guild {
         let tag = markup::fold_tag(raw.trim().trim_start_matches('#'))
             .ok_or_else(|| CoreError::invalid("tag", "That is not a hashtag."))?;
         if on && self.store.followed_hashtags(me).await?.len() >= 500 {
-            return Err(CoreError::Conflict {
-                code: "hashtag_limit_reached",
-                message: "You follow 500 hashtags, the most there can be.".into(),
-            });
+            return Err(CoreError::refused(
+                Code::HashtagLimitReached,
+                "You follow 500 hashtags, the most there can be.",
+            ));
         }
         self.store.follow_hashtag(me, &tag, on, now_ms()).await?;
         Ok(tag)

@@ -8,11 +8,10 @@ use super::views::PostView;
 use super::{IMAGE_SIDE, MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE_CHARS};
 use crate::accounts::model::Member;
 use crate::auth::{self, Viewer};
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::paging::{Page, PageRequest};
 use crate::{markup, now_ms, photo, Guild};
-
-const HOUR_MS: i64 = 3_600_000;
 
 /// What a member writes. Images are media keys from [`Guild::upload_image`].
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -175,21 +174,17 @@ impl Guild {
 
     /// The posting limit: so many per hour per member, with a message saying when it lifts.
     fn posting_limit(&self, me: &Member, what: &'static str, max: u32) -> CoreResult<()> {
-        let key = format!("{what}:{}", me.id);
-        self.limiter
-            .hit(&key, max, HOUR_MS, now_ms())
-            .map_err(|until| {
-                let retry_after =
-                    chrono::DateTime::from_timestamp_millis(until).unwrap_or_default();
-                CoreError::RateLimited {
-                    code: "rate_limited",
-                    message: format!(
-                        "You can write {max} {what} an hour. Try again after {} UTC.",
-                        retry_after.format("%H:%M")
-                    ),
-                    retry_after,
-                }
-            })
+        self.per_hour(
+            Code::RateLimited,
+            &format!("{what}:{}", me.id),
+            max,
+            |lift| {
+                format!(
+                    "You can write {max} {what} an hour. Try again after {}.",
+                    lift.at
+                )
+            },
+        )
     }
 
     /// Renders member text: mentions of members the author may reach become links, hashtags
@@ -296,10 +291,7 @@ impl Guild {
             _ => orig,
         };
         if let Some(why) = super::views::not_repostable(&orig, me.id) {
-            return Err(CoreError::Refused {
-                code: "not_repostable",
-                message: why.into(),
-            });
+            return Err(CoreError::refused(Code::NotRepostable, why));
         }
         let input = PostInput {
             body: body.unwrap_or("").to_string(),

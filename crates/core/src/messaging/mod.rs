@@ -38,8 +38,7 @@ pub const MAX_MESSAGE_CHARS: usize = 8_000;
 pub const MAX_GROUP: usize = 50;
 /// The longest away message, in characters.
 pub const MAX_AWAY_CHARS: usize = 1_000;
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
+use crate::{DAY_MS, HOUR_MS};
 
 /// A message as its reader sees it.
 #[derive(Debug, Clone, Serialize)]
@@ -96,17 +95,6 @@ impl Guild {
             .into_iter()
             .map(|p| (p.card.id, p))
             .collect())
-    }
-}
-
-/// A 429 for a per-hour limit, saying when it lifts.
-pub(crate) fn per_hour(limited: i64, message: impl FnOnce(&str) -> String) -> CoreError {
-    let retry_after = chrono::DateTime::from_timestamp_millis(limited).unwrap_or_default();
-    let at = retry_after.format("%H:%M UTC").to_string();
-    CoreError::RateLimited {
-        code: "rate_limited",
-        message: message(&at),
-        retry_after,
     }
 }
 

@@ -10,6 +10,7 @@ use super::model::*;
 use super::{AwayView, MessageView};
 use crate::accounts::model::MemberId;
 use crate::auth::Viewer;
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
 use crate::feed::Push;
 use crate::network::Person;
@@ -386,11 +387,10 @@ impl Guild {
     pub async fn leave_group(&self, viewer: &Viewer, id: ConversationId) -> CoreResult<()> {
         let (c, p) = self.my_place(viewer, id).await?;
         if !c.group {
-            return Err(CoreError::Conflict {
-                code: "not_a_group",
-                message: "Only a group can be left; archive or delete this conversation instead."
-                    .into(),
-            });
+            return Err(CoreError::refused(
+                Code::NotAGroup,
+                "Only a group can be left; archive or delete this conversation instead.",
+            ));
         }
         if p.state == ParticipantState::Left {
             return Ok(());
@@ -450,10 +450,10 @@ impl Guild {
             p.state,
             ParticipantState::Request | ParticipantState::Ignored
         ) {
-            return Err(CoreError::Conflict {
-                code: "not_a_request",
-                message: "This conversation is not a message request.".into(),
-            });
+            return Err(CoreError::refused(
+                Code::NotARequest,
+                "This conversation is not a message request.",
+            ));
         }
         let state = if accept {
             ParticipantState::Active

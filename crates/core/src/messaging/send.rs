@@ -5,9 +5,10 @@
 use serde::Serialize;
 
 use super::model::*;
-use super::{per_hour, spam, DAY_MS, HOUR_MS, MAX_GROUP, MAX_MESSAGE_CHARS};
+use super::{spam, DAY_MS, HOUR_MS, MAX_GROUP, MAX_MESSAGE_CHARS};
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::Push;
 use crate::markup;
@@ -100,21 +101,18 @@ impl Guild {
             self.may_reach(&me, other).await?;
         }
         let now = now_ms();
-        self.limiter
-            .hit(
-                &format!("conversations:{}", me.id),
-                self.settings.limits.conversations_per_hour,
-                HOUR_MS,
-                now,
-            )
-            .map_err(|until| {
-                per_hour(until, |at| {
-                    format!(
-                        "You have started {} conversations in the last hour. You can start another after {at}.",
-                        self.settings.limits.conversations_per_hour
-                    )
-                })
-            })?;
+        let max = self.settings.limits.conversations_per_hour;
+        self.per_hour(
+            Code::RateLimited,
+            &format!("conversations:{}", me.id),
+            max,
+            |lift| {
+                format!(
+                    "You have started {max} conversations in the last hour. You can start another after {}.",
+                    lift.at
+                )
+            },
+        )?;
         let strangers: Vec<MemberId> = to
             .iter()
             .filter(|m| !self.is_connected(viewer, m.id))
@@ -190,16 +188,16 @@ impl Guild {
             .find(|p| p.member_id == me.id)
             .ok_or(CoreError::NotFound)?;
         if mine.state == ParticipantState::Left {
-            return Err(CoreError::Refused {
-                code: "left",
-                message: "You left this conversation.".into(),
-            });
+            return Err(CoreError::refused(
+                Code::Left,
+                "You left this conversation.",
+            ));
         }
         if self.blocked_in(me.id, &c, &ps) {
-            return Err(CoreError::Refused {
-                code: "blocked",
-                message: "You can't message in this conversation.".into(),
-            });
+            return Err(CoreError::refused(
+                Code::Blocked,
+                "You can't message in this conversation.",
+            ));
         }
         if matches!(
             mine.state,
@@ -226,10 +224,10 @@ impl Guild {
             })
             .collect();
         if !waiting.is_empty() && c.created_by == me.id {
-            return Err(CoreError::Refused {
-                code: "request_pending",
-                message: "Your message request has not been accepted yet: you can send one message until it is.".into(),
-            });
+            return Err(CoreError::refused(
+                Code::RequestPending,
+                "Your message request has not been accepted yet: you can send one message until it is.",
+            ));
         }
         let strangers = others.iter().any(|p| {
             node(p.member_id).is_ok_and(|o| {
@@ -307,10 +305,10 @@ impl Guild {
             WhoCanMessage::Connections => "connections",
             _ => "their network (connections and their connections)",
         };
-        Err(CoreError::Refused {
-            code: "not_accepting",
-            message: format!("{} accepts messages only from {who}.", to.name),
-        })
+        Err(CoreError::refused(
+            Code::NotAccepting,
+            format!("{} accepts messages only from {who}.", to.name),
+        ))
     }
 
     /// The spam rule: the same (or nearly the same) text already sent to
@@ -349,21 +347,18 @@ impl Guild {
         to_stranger: bool,
     ) -> CoreResult<Sent> {
         let now = now_ms();
-        self.limiter
-            .hit(
-                &format!("messages:{}", me.id),
-                self.settings.limits.messages_per_hour,
-                HOUR_MS,
-                now,
-            )
-            .map_err(|until| {
-                per_hour(until, |at| {
-                    format!(
-                        "You can send {} messages an hour. Try again after {at}.",
-                        self.settings.limits.messages_per_hour
-                    )
-                })
-            })?;
+        let max = self.settings.limits.messages_per_hour;
+        self.per_hour(
+            Code::RateLimited,
+            &format!("messages:{}", me.id),
+            max,
+            |lift| {
+                format!(
+                    "You can send {max} messages an hour. Try again after {}.",
+                    lift.at
+                )
+            },
+        )?;
         // A new account's first message to a non-connection is never delivered straight to
         // the inbox (a request already, or held): checked here once more, whatever the path.
         let delivery = if to_stranger && delivery == Delivery::Inbox && now - me.created_at < DAY_MS

@@ -10,6 +10,7 @@ use super::{state, Person};
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::domain::{bounded_text, Email};
+use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
 use crate::feed::model::NotificationKind;
 use crate::paging::{Page, PageRequest};
@@ -94,21 +95,21 @@ impl Guild {
     fn check_cap(&self, me: &Member, other: &Member) -> CoreResult<()> {
         let cap = self.settings.limits.max_connections as usize;
         if self.connection_count(me.id) >= cap {
-            return Err(CoreError::Conflict {
-                code: "connection_limit_reached",
-                message: format!(
+            return Err(CoreError::refused(
+                Code::ConnectionLimitReached,
+                format!(
                     "You have {cap} connections, the most anyone can have. Remove a connection to add a new one."
                 ),
-            });
+            ));
         }
         if self.connection_count(other.id) >= cap {
-            return Err(CoreError::Conflict {
-                code: "connection_limit_reached",
-                message: format!(
+            return Err(CoreError::refused(
+                Code::ConnectionLimitReached,
+                format!(
                     "{} has {cap} connections, the most anyone can have, and cannot add more.",
                     other.name
                 ),
-            });
+            ));
         }
         Ok(())
     }
@@ -120,10 +121,10 @@ impl Guild {
             return Err(CoreError::invalid("to", "You cannot invite yourself."));
         }
         if self.is_connected(&Viewer::Member(me.clone()), to.id) {
-            return Err(CoreError::Conflict {
-                code: "already_connected",
-                message: format!("You and {} are already connected.", to.name),
-            });
+            return Err(CoreError::refused(
+                Code::AlreadyConnected,
+                format!("You and {} are already connected.", to.name),
+            ));
         }
         let history = self.store.invitation_history(me.id, to.id).await?;
         let expired_before = self.expired_before(now);
@@ -131,25 +132,25 @@ impl Guild {
             .iter()
             .find(|i| i.state.is_open() && i.created_at > expired_before)
         {
-            return Err(CoreError::Conflict {
-                code: "invitation_pending",
-                message: format!(
+            return Err(CoreError::refused(
+                Code::InvitationPending,
+                format!(
                     "You invited {} on {}; the invitation is still pending.",
                     to.name,
                     rules::day_label(open.created_at)
                 ),
-            });
+            ));
         }
         let limits = &self.settings.limits;
         match rules::cooldown(&history, limits, now) {
             Some(Cooldown::Never) => {
-                return Err(CoreError::Refused {
-                    code: "invitation_not_allowed",
-                    message: format!(
+                return Err(CoreError::refused(
+                    Code::InvitationNotAllowed,
+                    format!(
                         "{} answered that they don't know you, so you cannot invite them again.",
                         to.name
                     ),
-                })
+                ))
             }
             Some(Cooldown::Withdrawn(until)) => {
                 return Err(cooldown_error(
@@ -180,7 +181,7 @@ impl Guild {
         let quota = Quota::new(limits.invitations_per_week, sent, now);
         if quota.left() == 0 {
             return Err(CoreError::RateLimited {
-                code: "invitation_quota_exceeded",
+                code: Code::InvitationQuotaExceeded,
                 message: format!(
                     "You have sent your {} invitations for this week. You can send more from Monday {}.",
                     quota.limit,
@@ -303,10 +304,10 @@ impl Guild {
             Ok(inv) => inv,
             // Two tabs sending at once: the unique index keeps one.
             Err(crate::store::StoreError::Conflict(_)) => {
-                return Err(CoreError::Conflict {
-                    code: "invitation_pending",
-                    message: format!("You have already invited {}.", to.name),
-                })
+                return Err(CoreError::refused(
+                    Code::InvitationPending,
+                    format!("You have already invited {}.", to.name),
+                ))
             }
             Err(e) => return Err(e.into()),
         };
@@ -492,7 +493,7 @@ impl Guild {
 
 fn cooldown_error(message: String, until: i64) -> CoreError {
     CoreError::RateLimited {
-        code: "invitation_cooldown",
+        code: Code::InvitationCooldown,
         message,
         retry_after: rules::utc(until),
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use crate::network::model::{Invitation, InvitationState};
 use crate::settings::Limits;
 
-pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub use crate::DAY_MS;
 
 /// The start (Monday 00:00 UTC) of the week holding `now`.
 pub fn week_start(now: i64) -> i64 {

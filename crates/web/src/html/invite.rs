@@ -51,9 +51,9 @@ struct InvitePage {
 
 fn refusal_text(e: &CoreError) -> Option<String> {
     match e {
-        CoreError::RateLimited { message, .. }
-        | CoreError::Conflict { message, .. }
-        | CoreError::Refused { message, .. } => Some(message.clone()),
+        CoreError::RateLimited { message, .. } | CoreError::Refused { message, .. } => {
+            Some(message.clone())
+        }
         CoreError::Invalid(f) => Some(f.0.values().cloned().collect::<Vec<_>>().join(" ")),
         _ => None,
     }
@@ -125,7 +125,7 @@ async fn send_invite(
                 .await
                 .map_err(|e| fail(e, &v, &here))?;
             let (status, form) = match e {
-                e @ (CoreError::Conflict { .. } | CoreError::Refused { .. }) => {
+                e @ CoreError::Refused { .. } => {
                     let msg = refusal_text(&e).unwrap_or_default();
                     (StatusCode::CONFLICT, form.with_alert(msg))
                 }

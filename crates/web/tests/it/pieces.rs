@@ -50,3 +50,31 @@ fn next_is_local_only() {
     }
     assert_eq!(safe_next(None), "/");
 }
+
+#[test]
+fn every_error_code_has_one_spelling_and_an_error_status() {
+    use guild_core::Code;
+    let mut seen = std::collections::HashSet::new();
+    for code in Code::ALL {
+        let s = code.as_str();
+        assert!(seen.insert(s), "{s} twice");
+        assert!(
+            s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "{s} is not snake_case"
+        );
+        let status = guild_web::error::status(code);
+        assert!(
+            status.is_client_error() || status.is_server_error(),
+            "{s}: {status}"
+        );
+    }
+    assert_eq!(guild_web::error::status(Code::NotRepostable).as_u16(), 403);
+    assert_eq!(
+        guild_web::error::status(Code::InvitationPending).as_u16(),
+        409
+    );
+    assert_eq!(
+        guild_web::error::status(Code::InvitationQuotaExceeded).as_u16(),
+        429
+    );
+}
