@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context, Result};
 use guild_core::mail::Mailer;
 use guild_core::{CoreError, Guild};
-use guild_store::SqlStore;
+use guild_store::{DiskMedia, SqlStore};
 use guild_web::mail::LettreMailer;
 use tokio::net::TcpListener;
 
@@ -50,9 +50,14 @@ pub async fn build_guild(
             })?,
         ),
     };
-    let guild = Guild::open(Arc::new(store), mailer, config.settings(public_url), media)
-        .await
-        .context("loading the network into memory")?;
+    let guild = Guild::open(
+        Arc::new(store),
+        mailer,
+        Arc::new(DiskMedia::new(media)),
+        config.settings(public_url),
+    )
+    .await
+    .context("loading the network into memory")?;
     Ok(Arc::new(guild))
 }
 
@@ -83,7 +88,8 @@ pub async fn run_server(
     });
     // Email digests, emails about unread messages and "while you were away" summaries: every
     // few minutes, whoever is due gets theirs (a failure is logged and tried again next
-    // round; nothing is marked sent unless it went out).
+    // round; nothing is marked sent unless it went out). Uploads nothing used within a day
+    // are deleted in the same round.
     let digests = guild.clone();
     let digest_task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -103,6 +109,9 @@ pub async fn run_server(
                 Ok(0) => {}
                 Ok(n) => tracing::info!("sent {n} away summaries"),
                 Err(e) => tracing::warn!("sending away summaries: {e}"),
+            }
+            if let Err(e) = digests.sweep_unused_uploads(guild_core::now_ms()).await {
+                tracing::warn!("deleting unused uploads: {e}");
             }
         }
     });

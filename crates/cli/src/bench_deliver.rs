@@ -26,7 +26,7 @@ use guild_core::settings::Settings;
 use guild_core::store::Store;
 use guild_core::Guild;
 use guild_graph::bench::{percentile, Machine};
-use guild_store::SqlStore;
+use guild_store::{DiskMedia, SqlStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -223,8 +223,8 @@ pub async fn run(o: DeliverOptions, progress: &mut dyn FnMut(&str)) -> Result<Va
         Guild::open(
             store.clone(),
             Arc::new(NoMail),
+            Arc::new(DiskMedia::new(dir.path().join("media"))),
             settings,
-            dir.path().join("media"),
         )
         .await
         .context("opening Guild on the bench store")?,

@@ -22,7 +22,7 @@ use guild_core::settings::Settings;
 use guild_core::store::Store;
 use guild_core::Guild;
 use guild_graph::bench::percentile;
-use guild_store::SqlStore;
+use guild_store::{DiskMedia, SqlStore};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -129,8 +129,8 @@ pub async fn measure(o: NotifyOptions, progress: &mut dyn FnMut(&str)) -> Result
     let guild = Guild::open(
         store.clone(),
         Arc::new(NoMail),
+        Arc::new(DiskMedia::new(dir.path().join("media"))),
         Settings::default(),
-        dir.path().join("media"),
     )
     .await
     .context("opening Guild on the bench store")?;

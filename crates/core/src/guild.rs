@@ -1,41 +1,43 @@
 //! [`Guild`]: the services, holding what they share. The web layer keeps one in an `Arc`.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::CoreResult;
 use crate::feed::state::FeedState;
 use crate::mail::Mailer;
+use crate::media::store::MediaStorage;
 use crate::network::state::NetworkState;
 use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::store::Store;
 
+/// The services. Everything outside core reaches the store, the mailer and the files only
+/// through them, so every read and write is checked here, once.
 pub struct Guild {
-    pub store: Arc<dyn Store>,
-    pub mailer: Arc<dyn Mailer>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) mailer: Arc<dyn Mailer>,
     pub settings: Settings,
-    /// Where uploaded media (re-encoded photos) are written: `<data-dir>/media`.
-    pub media_dir: PathBuf,
+    /// Where uploaded files are kept (see [`crate::media`]).
+    pub(crate) media: Arc<dyn MediaStorage>,
     pub(crate) limiter: RateLimiter,
     /// The connection graph and blocks in memory (see [`crate::network::state`]).
-    pub network: NetworkState,
+    pub(crate) network: NetworkState,
     /// The post index that ranks feeds, and the live-push hub (see [`crate::feed::state`]).
-    pub feed: FeedState,
+    pub(crate) feed: FeedState,
 }
 
 impl Guild {
     pub fn new(
         store: Arc<dyn Store>,
         mailer: Arc<dyn Mailer>,
+        media: Arc<dyn MediaStorage>,
         settings: Settings,
-        media_dir: PathBuf,
     ) -> Self {
         Guild {
             store,
             mailer,
             settings,
-            media_dir,
+            media,
             limiter: RateLimiter::new(),
             network: NetworkState::default(),
             feed: FeedState::default(),
@@ -46,10 +48,10 @@ impl Guild {
     pub async fn open(
         store: Arc<dyn Store>,
         mailer: Arc<dyn Mailer>,
+        media: Arc<dyn MediaStorage>,
         settings: Settings,
-        media_dir: PathBuf,
     ) -> CoreResult<Self> {
-        let mut guild = Guild::new(store, mailer, settings, media_dir);
+        let mut guild = Guild::new(store, mailer, media, settings);
         guild.load_network().await?;
         guild.load_feed().await?;
         Ok(guild)

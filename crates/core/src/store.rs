@@ -1,11 +1,12 @@
 //! What the services need from storage, as one trait: [`Store`] is every feature's store
 //! trait together (each defined beside its feature: `accounts::store`, `profiles::store`,
-//! `network::store`, `feed::store`, `messaging::store`), so the services hold one
+//! `network::store`, `feed::store`, `messaging::store`, `media::store`), so the services hold one
 //! `Arc<dyn Store>`. `guild-store` implements it for SQLite and PostgreSQL; the contract suite
 //! in that crate runs the same tests against both.
 
 use crate::accounts::store::AccountStore;
 use crate::feed::store::{FeedStore, NotificationStore};
+use crate::media::store::MediaStore;
 use crate::messaging::store::MessageStore;
 use crate::network::store::{InvitationStore, NetworkStore};
 use crate::profiles::store::{DirectoryStore, ProfileStore};
@@ -33,6 +34,7 @@ pub trait Store:
     + FeedStore
     + NotificationStore
     + MessageStore
+    + MediaStore
     + Send
     + Sync
     + 'static
@@ -48,6 +50,7 @@ impl<T> Store for T where
         + FeedStore
         + NotificationStore
         + MessageStore
+        + MediaStore
         + Send
         + Sync
         + 'static

@@ -139,6 +139,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         "away_replies.away_id, away_replies.sender_id",
         "reply",
     ),
+    // 0005_media
+    key("media_pkey", "media.key", "media"),
 ];
 
 /// The key a unique violation is about, if the table knows it.

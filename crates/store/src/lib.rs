@@ -2,7 +2,8 @@
 //!
 //! One [`SqlStore`] implements [`guild_core::store::Store`] for both backends, one module per
 //! feature as in core (`accounts`, `profiles`, `directory`, `network`, `invitations`, `posts`,
-//! `comments`, `reactions`, `notifications`, `messaging`), each with the row types it reads.
+//! `comments`, `reactions`, `notifications`, `messaging`, `media`), each with the row types it
+//! reads; [`DiskMedia`] keeps uploaded files under the data directory.
 //! Queries are written once in portable SQL with `$n` placeholders (numbered in order of first
 //! use, which SQLite also accepts) and run through the helpers of `sql.rs`; [`with_pool!`]
 //! runs the same code against whichever pool is open, for transactions. Database errors are
@@ -23,8 +24,10 @@ mod accounts;
 mod comments;
 mod directory;
 mod errors;
+mod files;
 mod impressions;
 mod invitations;
+mod media;
 mod messaging;
 mod network;
 mod notifications;
@@ -35,6 +38,7 @@ mod sql;
 
 pub(crate) use errors::{backend, db_err};
 pub use errors::{UniqueKey, UNIQUE_KEYS, UNKNOWN_KEY_FIELD};
+pub use files::DiskMedia;
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =

@@ -16,7 +16,7 @@ use guild_core::auth::{self, Viewer};
 use guild_core::domain::Role;
 use guild_core::settings::Settings;
 use guild_core::Guild;
-use guild_store::SqlStore;
+use guild_store::{DiskMedia, SqlStore};
 use guild_web::mail::LettreMailer;
 use guild_web::AppState;
 use http_body_util::BodyExt;
@@ -81,8 +81,8 @@ impl TestApp {
             Guild::open(
                 Arc::new(store.clone()),
                 Arc::new(mailer),
+                Arc::new(DiskMedia::new(dir.path().join("media"))),
                 settings,
-                dir.path().join("media"),
             )
             .await
             .expect("open guild"),

@@ -1,12 +1,11 @@
 //! The one list of routes: pages, the JSON API, its documentation, static files and media.
 
-use axum::extract::{DefaultBodyLimit, Path};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use tower_http::services::ServeDir;
 
 use crate::extract::CurrentViewer;
 use crate::{api, html, security, AppState};
@@ -15,7 +14,6 @@ use crate::{api, html, security, AppState};
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let media = ServeDir::new(state.media_dir.clone());
     let limits = &state.settings.limits;
     Router::new()
         .merge(
@@ -27,7 +25,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router(limits))
         .merge(api::docs::router())
         .route("/static/{file}", get(static_file))
-        .nest_service("/media", media)
+        .route("/media/{*path}", get(media_file))
         .fallback(fallback)
         .layer(from_fn(security::csrf))
         .layer(from_fn(security::headers))
@@ -53,6 +51,32 @@ async fn static_file(Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// A public file: a profile photo (cached for good: its key changes with the photo) or a
+/// post image. What it is and whether it is public is core's to say.
+async fn media_file(State(state): State<AppState>, Path(path): Path<String>) -> Response {
+    match state.public_media(&path).await {
+        Ok(file) => {
+            let cache = if file.immutable {
+                "public, max-age=31536000, immutable"
+            } else {
+                "private, max-age=3600"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, file.content_type),
+                    (header::CACHE_CONTROL, cache),
+                ],
+                file.bytes,
+            )
+                .into_response()
+        }
+        Err(guild_core::CoreError::NotFound) => {
+            (StatusCode::NOT_FOUND, "not found").into_response()
+        }
+        Err(e) => crate::error::ApiError::Core(e).into_response(),
+    }
 }
 
 async fn fallback(

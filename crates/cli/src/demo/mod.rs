@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use guild_core::accounts::store::AccountStore;
 use guild_core::auth::{self, Viewer};
 use guild_core::domain::{Role, YearMonth};
 use guild_core::profiles::model::SeedMember;
@@ -61,21 +62,17 @@ pub async fn run(args: DemoArgs) -> Result<()> {
     let addr = listener.local_addr().context("reading the bound address")?;
     let guild = build_guild(&config, store.clone(), config.public_url(Some(addr))).await?;
 
-    let existing = guild
-        .store
-        .count_members()
-        .await
-        .context("counting members")?;
+    let existing = store.count_members().await.context("counting members")?;
     let has_logins = if existing == 0 {
         create_logins(&guild).await?;
-        let stats = seed_network(guild.store.clone(), args.members, args.seed, true).await?;
+        let seeded: Arc<dyn Store> = Arc::new(store.clone());
+        let stats = seed_network(seeded.clone(), args.members, args.seed, true).await?;
         let started = Instant::now();
-        let connections =
-            network::seed_connections(guild.store.as_ref(), args.seed, now_ms()).await?;
-        network::welcome_member(guild.store.as_ref(), args.seed, now_ms()).await?;
+        let connections = network::seed_connections(seeded.as_ref(), args.seed, now_ms()).await?;
+        network::welcome_member(seeded.as_ref(), args.seed, now_ms()).await?;
         let connected = started.elapsed();
         let started = Instant::now();
-        let talk = posts::seed_posts(guild.store.as_ref(), args.seed, now_ms()).await?;
+        let talk = posts::seed_posts(seeded.as_ref(), args.seed, now_ms()).await?;
         eprintln!(
             "demo: {} posts, {} reactions, {} comments in {:.1} s",
             talk.posts,
@@ -83,7 +80,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
             talk.comments,
             started.elapsed().as_secs_f64()
         );
-        let said = messages::seed_messages(guild.store.as_ref(), args.seed, now_ms()).await?;
+        let said = messages::seed_messages(seeded.as_ref(), args.seed, now_ms()).await?;
         eprintln!(
             "demo: {} conversations, {} messages",
             said.conversations, said.messages
@@ -100,8 +97,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         );
         true
     } else {
-        guild
-            .store
+        store
             .member_by_email(ADMIN.email)
             .await
             .context("looking up the demo admin")?

@@ -5,13 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use super::model::*;
 use super::views::PostView;
-use super::{IMAGE_SIDE, MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE_CHARS};
-use crate::accounts::model::Member;
-use crate::auth::{self, Viewer};
+use super::{MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE_CHARS};
+use crate::accounts::model::{Member, MemberId};
+use crate::auth::Viewer;
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::media::pipeline::is_key;
+use crate::media::UploadKind;
 use crate::paging::{Page, PageRequest};
-use crate::{markup, now_ms, photo, Guild};
+use crate::{markup, now_ms, Guild};
 
 /// What a member writes. Images are media keys from [`Guild::upload_image`].
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -55,11 +57,6 @@ struct Checked {
     visibility: PostVisibility,
     images: Vec<String>,
     cover: Option<String>,
-}
-
-/// A media key as [`Guild::upload_image`] makes them: 24 letters and digits.
-fn is_media_key(k: &str) -> bool {
-    k.len() == 24 && k.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 impl Guild {
@@ -131,11 +128,7 @@ impl Guild {
         if input.images.len() > MAX_IMAGES {
             errors.add("images", format!("A post has at most {MAX_IMAGES} images."));
         }
-        if input
-            .images
-            .iter()
-            .any(|k| !is_media_key(k) || !self.image_exists(k))
-        {
+        if input.images.iter().any(|k| !is_key(k)) {
             errors.add("images", "An image was not found; upload it again.");
         }
         let cover = input
@@ -146,7 +139,7 @@ impl Guild {
         if let Some(c) = cover {
             if kind != PostKind::Article {
                 errors.add("cover", "Only articles have a cover image.");
-            } else if !is_media_key(c) || !self.image_exists(c) {
+            } else if !is_key(c) {
                 errors.add("cover", "The cover image was not found; upload it again.");
             }
         }
@@ -165,11 +158,27 @@ impl Guild {
         })
     }
 
-    fn image_exists(&self, key: &str) -> bool {
-        self.media_dir
-            .join("posts")
-            .join(format!("{key}.jpg"))
-            .is_file()
+    /// Claims the post's images that it did not have before (`kept`): each must be an image
+    /// the author uploaded. Claimed before the post is written, so the sweep of unused
+    /// uploads can never delete an image a post shows.
+    async fn claim_images(&self, me: MemberId, c: &Checked, kept: &[String]) -> CoreResult<()> {
+        let new: Vec<String> = c
+            .images
+            .iter()
+            .chain(c.cover.iter())
+            .filter(|k| !kept.contains(k))
+            .cloned()
+            .collect();
+        let found = self.claim_uploads(me, UploadKind::PostImage, &new).await?;
+        let missing = |k: &String| !kept.contains(k) && !found.contains(k);
+        let mut errors = FieldErrors::new();
+        if c.images.iter().any(missing) {
+            errors.add("images", "An image was not found; upload it again.");
+        }
+        if c.cover.iter().any(missing) {
+            errors.add("cover", "The cover image was not found; upload it again.");
+        }
+        errors.into_result()
     }
 
     /// The posting limit: so many per hour per member, with a message saying when it lifts.
@@ -211,6 +220,7 @@ impl Guild {
         let me = viewer.require()?.clone();
         let c = self.check_post(input, None)?;
         self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
+        self.claim_images(me.id, &c, &[]).await?;
         let (body_html, hashtags, mentioned) = self.render_text(viewer, &c.body).await?;
         let post = self
             .store
@@ -373,6 +383,8 @@ impl Guild {
             input.visibility = Some("anyone".into());
         }
         let c = self.check_post(&input, Some(old.kind))?;
+        let kept: Vec<String> = old.images.iter().chain(old.cover.iter()).cloned().collect();
+        self.claim_images(me.id, &c, &kept).await?;
         let (body_html, hashtags, mentioned) = self.render_text(viewer, &c.body).await?;
         let post = self
             .store
@@ -474,6 +486,7 @@ impl Guild {
     }
 
     /// Checks, re-encodes and keeps an image for a post or an article cover; returns its key.
+    /// It waits for a post to use it, and is deleted after a day if none does.
     pub async fn upload_image(&self, viewer: &Viewer, bytes: Vec<u8>) -> CoreResult<String> {
         let me = viewer.require()?.clone();
         self.posting_limit(
@@ -481,30 +494,10 @@ impl Guild {
             "image uploads",
             self.settings.limits.posts_per_hour * 4,
         )?;
-        let limits = self.settings.limits.clone();
-        let jpeg = tokio::task::spawn_blocking(move || {
-            photo::fit_jpeg(
-                &bytes,
-                limits.photo_max_bytes,
-                limits.photo_max_pixels,
-                IMAGE_SIDE,
-            )
-        })
-        .await
-        .map_err(|e| CoreError::Internal(format!("image task: {e}")))?
-        .map_err(|m| CoreError::invalid("image", m))?;
-        let key: String = auth::new_secret("")
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(24)
-            .collect();
-        let dir = self.media_dir.join("posts");
-        let io = |e: std::io::Error| CoreError::Internal(format!("writing image: {e}"));
-        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-        tokio::fs::write(dir.join(format!("{key}.jpg")), &jpeg)
-            .await
-            .map_err(io)?;
-        Ok(key)
+        let kept = self
+            .keep_upload(me.id, UploadKind::PostImage, bytes, false)
+            .await?;
+        Ok(kept.key)
     }
 
     /// Publishes a network update for a profile event ("started a new position at Acme") to

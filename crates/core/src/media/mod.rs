@@ -1,8 +1,14 @@
-//! Uploads: what each kind may weigh, and (in [`pipeline`]) the one way every uploaded file is
-//! checked, re-encoded, written through the [`store::MediaStorage`] port and recorded, so that
-//! profile photos, post images and message attachments obey the same rules.
+//! Uploads: what each kind may weigh and where its files go ([`UploadKind`]), and (in
+//! [`pipeline`]) the one way every uploaded file is checked, re-encoded, written through the
+//! [`store::MediaStorage`] port and recorded, so that profile photos, post images and message
+//! attachments obey the same rules.
 
 use crate::settings::Limits;
+
+pub mod pipeline;
+pub mod store;
+
+pub use pipeline::{Kept, MediaFile};
 
 /// What a member uploads, and so which limit and which form field apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +27,41 @@ pub enum UploadKind {
 const FRAMING_BYTES: usize = 64 * 1024;
 
 impl UploadKind {
+    /// How the record of uploads names the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadKind::Photo => "photo",
+            UploadKind::PostImage => "post_image",
+            UploadKind::Attachment => "attachment",
+            UploadKind::Contacts => "contacts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UploadKind> {
+        [
+            UploadKind::Photo,
+            UploadKind::PostImage,
+            UploadKind::Attachment,
+            UploadKind::Contacts,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// Where the files of an upload with `key` are kept: both sizes of a photo, one image
+    /// of a post, one file of an attachment.
+    pub fn paths(self, key: &str) -> Vec<String> {
+        match self {
+            UploadKind::Photo => [crate::photo::LARGE, crate::photo::SMALL]
+                .iter()
+                .map(|size| format!("photos/{key}-{size}.jpg"))
+                .collect(),
+            UploadKind::PostImage => vec![format!("posts/{key}.jpg")],
+            UploadKind::Attachment => vec![format!("files/{key}")],
+            UploadKind::Contacts => Vec::new(),
+        }
+    }
+
     /// The multipart field the API reads the file from.
     pub fn field(self) -> &'static str {
         match self {

@@ -12,6 +12,7 @@ use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::Push;
 use crate::markup;
+use crate::media::UploadKind;
 use crate::network::state::node;
 use crate::{now_ms, Guild};
 
@@ -269,12 +270,21 @@ impl Guild {
             return None;
         }
         if let Some(a) = input.attachment {
-            let mine = match self.store.attachment(a).await {
-                Ok(Some(att)) => att.owner_id == me.id,
-                _ => false,
+            let key = match self.store.attachment(a).await {
+                Ok(Some(att)) if att.owner_id == me.id => Some(att.key),
+                _ => None,
             };
             let unused = matches!(self.store.attachment_message(a).await, Ok(None));
-            if !mine || !unused {
+            // Claimed before the message is written, so the sweep of unused uploads never
+            // deletes a file a message carries.
+            let available = match key {
+                Some(key) if unused => self
+                    .claim_uploads(me.id, UploadKind::Attachment, &[key])
+                    .await
+                    .is_ok(),
+                _ => false,
+            };
+            if !available {
                 errors.add(
                     "attachment",
                     "This attachment is not available; upload it again.",

@@ -11,8 +11,9 @@ use crate::accounts::model::{Member, MemberId};
 use crate::auth::{self, Viewer};
 use crate::domain::{self, Handle, Visibility};
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::media::UploadKind;
 use crate::strength::{self, Strength, StrengthInput};
-use crate::{now_ms, photo, Guild};
+use crate::{now_ms, Guild};
 
 mod experience;
 pub mod model;
@@ -305,37 +306,21 @@ impl Guild {
             .ok_or(CoreError::NotFound)
     }
 
-    /// Checks and re-encodes an uploaded photo, stores both sizes, and sets it on the profile.
+    /// Checks and re-encodes an uploaded photo, keeps both sizes, and sets it on the
+    /// profile; the photo it replaces is deleted.
     pub async fn set_photo(&self, viewer: &Viewer, bytes: Vec<u8>) -> CoreResult<String> {
         let me = viewer.require()?;
-        let limits = self.settings.limits.clone();
-        // Decoding up to 40 megapixels is CPU work: keep it off the async workers.
-        let set = tokio::task::spawn_blocking(move || {
-            photo::process(&bytes, limits.photo_max_bytes, limits.photo_max_pixels)
-        })
-        .await
-        .map_err(|e| CoreError::Internal(format!("photo task: {e}")))?
-        .map_err(|m| CoreError::invalid("photo", m))?;
-        let key = auth::new_secret("")
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(24)
-            .collect::<String>();
-        let dir = self.media_dir.join("photos");
-        let io = |e: std::io::Error| CoreError::Internal(format!("writing photo: {e}"));
-        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-        tokio::fs::write(dir.join(format!("{key}-{}.jpg", photo::LARGE)), &set.large)
-            .await
-            .map_err(io)?;
-        tokio::fs::write(dir.join(format!("{key}-{}.jpg", photo::SMALL)), &set.small)
-            .await
-            .map_err(io)?;
+        let kept = self
+            .keep_upload(me.id, UploadKind::Photo, bytes, true)
+            .await?;
         let old = self.store.profile(me.id).await?.photo_key;
-        self.store.set_photo(me.id, Some(&key), now_ms()).await?;
+        self.store
+            .set_photo(me.id, Some(&kept.key), now_ms())
+            .await?;
         if let Some(old) = old {
-            self.remove_photo_files(&old).await;
+            self.discard_upload(UploadKind::Photo, &old).await?;
         }
-        Ok(key)
+        Ok(kept.key)
     }
 
     pub async fn remove_photo(&self, viewer: &Viewer) -> CoreResult<()> {
@@ -343,21 +328,9 @@ impl Guild {
         let old = self.store.profile(me.id).await?.photo_key;
         self.store.set_photo(me.id, None, now_ms()).await?;
         if let Some(old) = old {
-            self.remove_photo_files(&old).await;
+            self.discard_upload(UploadKind::Photo, &old).await?;
         }
         Ok(())
-    }
-
-    async fn remove_photo_files(&self, key: &str) {
-        for size in [photo::LARGE, photo::SMALL] {
-            let path = self
-                .media_dir
-                .join("photos")
-                .join(format!("{key}-{size}.jpg"));
-            if let Err(e) = tokio::fs::remove_file(&path).await {
-                tracing::warn!(?path, "could not remove old photo: {e}");
-            }
-        }
     }
 
     /// The viewer's own profile events, newest first.

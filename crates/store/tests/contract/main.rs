@@ -16,6 +16,7 @@ mod comments;
 mod conversations;
 mod feed;
 mod held_and_search;
+mod media;
 mod messaging;
 mod network;
 mod notifications;

@@ -63,15 +63,11 @@ pub async fn download(
     CurrentViewer(v): CurrentViewer,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    let d = state.download(&v, id).await?;
-    file_response(&d).await
+    file_response(state.download(&v, id).await?)
 }
 
 /// The response for a download: never sniffed, never inline unless a re-encoded image.
-pub async fn file_response(d: &guild_core::messaging::Download) -> ApiResult<Response> {
-    let bytes = tokio::fs::read(&d.path)
-        .await
-        .map_err(|_| ApiError::Core(guild_core::CoreError::NotFound))?;
+pub fn file_response(d: guild_core::messaging::Download) -> ApiResult<Response> {
     let a = &d.attachment;
     let disposition = if a.image { "inline" } else { "attachment" };
     let ascii: String = a
@@ -94,6 +90,6 @@ pub async fn file_response(d: &guild_core::messaging::Download) -> ApiResult<Res
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(header::CACHE_CONTROL, "private, max-age=3600")
         .header("content-security-policy", "default-src 'none'; sandbox")
-        .body(Body::from(bytes))
+        .body(Body::from(d.bytes))
         .map_err(|e| ApiError::Core(guild_core::CoreError::Internal(e.to_string())))
 }

@@ -47,6 +47,8 @@ pub struct PostJson {
     pub my_reaction: Option<String>,
     /// The asker wrote it.
     pub mine: bool,
+    /// The asker may repost it (not their own, and shared with anyone).
+    pub can_repost: bool,
     pub url: String,
     /// A repost: the original it credits (null when it was deleted or is no longer visible).
     #[schema(no_recursion)]
@@ -78,6 +80,7 @@ impl From<&PostView> for PostJson {
             },
             my_reaction: v.my_reaction.map(|k| k.as_str().into()),
             mine: v.mine,
+            can_repost: v.can_repost(),
             url: v.url(),
             repost_of: v.original.as_deref().map(|o| Box::new(o.into())),
             is_repost: p.repost_of.is_some() || p.repost_deleted,

@@ -17,4 +17,5 @@ mod api_posts;
 mod api_profile;
 mod pages;
 mod pieces;
+mod seams;
 mod security;

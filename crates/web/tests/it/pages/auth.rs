@@ -1,6 +1,7 @@
 //! Home, sign-up, confirmation, sign-in, sign-out and password reset pages.
 
 use super::*;
+use guild_core::accounts::store::AccountStore;
 
 // ---- home, sign-up, confirmation ----
 
@@ -128,7 +129,6 @@ async fn sign_up_with_bad_input_keeps_what_was_typed_and_creates_nothing() {
     );
     assert!(app.emails().is_empty(), "nothing was sent");
     assert!(app
-        .guild
         .store
         .member_by_email("not-an-email")
         .await
