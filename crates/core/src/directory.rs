@@ -4,6 +4,7 @@
 use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
+use crate::lengths;
 use crate::network::Person;
 use crate::paging::{Page, PageRequest};
 use crate::profiles::model::DirectoryQuery;
@@ -22,9 +23,10 @@ pub struct DirectoryFilter {
 
 fn filter(raw: &Option<String>, label: &str) -> CoreResult<Option<String>> {
     match raw.as_deref().map(fold_key).filter(|s| !s.is_empty()) {
-        Some(s) if s.chars().count() > 100 => {
-            Err(CoreError::invalid(label, "Use at most 100 characters."))
-        }
+        Some(s) if s.chars().count() > lengths::SEARCH => Err(CoreError::invalid(
+            label,
+            format!("Use at most {} characters.", lengths::SEARCH),
+        )),
         other => Ok(other),
     }
 }

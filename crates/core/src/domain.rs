@@ -48,8 +48,7 @@ const RESERVED_HANDLES: &[&str] = &[
     "www",
 ];
 
-pub const PASSWORD_MIN: usize = 10;
-pub const PASSWORD_MAX: usize = 128;
+use crate::lengths;
 
 /// Trims, checks length in characters and refuses control characters.
 pub fn bounded_text(raw: &str, label: &str, min: usize, max: usize) -> Result<String, String> {
@@ -110,8 +109,8 @@ impl Handle {
     pub fn parse(raw: &str) -> Result<Handle, String> {
         let h = raw.trim().to_ascii_lowercase();
         let n = h.chars().count();
-        if !(3..=30).contains(&n) {
-            return Err("A handle has 3 to 30 characters.".into());
+        if !(3..=lengths::HANDLE).contains(&n) {
+            return Err(format!("A handle has 3 to {} characters.", lengths::HANDLE));
         }
         if !h
             .chars()
@@ -192,7 +191,7 @@ impl Email {
         if e.is_empty() {
             return Err("Email is required.".into());
         }
-        if e.len() > 254 {
+        if e.len() > lengths::EMAIL {
             return Err("An email address has at most 254 characters.".into());
         }
         let Some((local, domain)) = e.split_once('@') else {
@@ -223,18 +222,21 @@ impl Email {
 /// A new password: length-checked only (NIST 800-63B: length over composition rules).
 pub fn new_password(raw: &str) -> Result<String, String> {
     let n = raw.chars().count();
-    if n < PASSWORD_MIN {
-        return Err(format!("Use at least {PASSWORD_MIN} characters."));
+    if n < lengths::PASSWORD_MIN {
+        return Err(format!(
+            "Use at least {} characters.",
+            lengths::PASSWORD_MIN
+        ));
     }
-    if n > PASSWORD_MAX {
-        return Err(format!("Use at most {PASSWORD_MAX} characters."));
+    if n > lengths::PASSWORD {
+        return Err(format!("Use at most {} characters.", lengths::PASSWORD));
     }
     Ok(raw.to_string())
 }
 
 /// A member's display name.
 pub fn display_name(raw: &str) -> Result<String, String> {
-    line(raw, "Name", 1, 100)
+    line(raw, "Name", 1, lengths::NAME)
 }
 
 /// A calendar month, as positions use: `YYYY-MM`.
@@ -354,7 +356,7 @@ impl Role {
 
 /// A link a member shows: http(s) only, so no `javascript:` or `data:` URL reaches a page.
 pub fn web_url(raw: &str, label: &str) -> Result<String, String> {
-    let t = line(raw, label, 1, 500)?;
+    let t = line(raw, label, 1, lengths::URL)?;
     let lower = t.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("https://")
@@ -371,7 +373,7 @@ pub fn web_url(raw: &str, label: &str) -> Result<String, String> {
 
 /// A phone number as members type them: digits, spaces, `+ - ( ) .`.
 pub fn phone(raw: &str) -> Result<Option<String>, String> {
-    let t = match optional_line(raw, "Phone", 40)? {
+    let t = match optional_line(raw, "Phone", lengths::PHONE)? {
         None => return Ok(None),
         Some(t) => t,
     };

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod feed;
+pub mod lengths;
 pub mod live;
 pub mod mail;
 pub mod markup;

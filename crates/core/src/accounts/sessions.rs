@@ -7,6 +7,7 @@ use crate::auth::{self, Viewer};
 use crate::domain;
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
+use crate::lengths;
 use crate::{now_ms, Guild};
 
 /// A new session: the cookie value (shown once) and its member.
@@ -26,7 +27,7 @@ impl Guild {
     ) -> CoreResult<Member> {
         let limits = &self.settings.limits;
         let key = domain::fold_key(email);
-        if email.len() > 254 || password.len() > domain::PASSWORD_MAX * 4 {
+        if email.len() > lengths::EMAIL || password.len() > lengths::PASSWORD_CHECKED {
             return Err(CoreError::Unauthenticated(
                 "Email or password is not right.".into(),
             ));

@@ -5,12 +5,13 @@ use super::model::ApiToken;
 use crate::auth::{self, Viewer};
 use crate::domain;
 use crate::error::{CoreError, CoreResult};
+use crate::lengths;
 use crate::{now_ms, Guild};
 
 impl Guild {
     pub async fn create_token(&self, viewer: &Viewer, label: &str) -> CoreResult<(i64, String)> {
         let me = viewer.require()?;
-        let label = domain::optional_line(label, "Label", 100)
+        let label = domain::optional_line(label, "Label", lengths::TOKEN_LABEL)
             .map_err(|m| CoreError::invalid("label", m))?;
         let label = label.unwrap_or_else(|| "API token".into());
         let token = auth::new_secret("gld_");

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::model::*;
-use super::MAX_COMMENT_CHARS;
 use crate::auth::Viewer;
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
+use crate::lengths;
 use crate::network::state::node;
 use crate::network::Person;
 use crate::paging::{Page, PageRequest};
@@ -40,10 +40,13 @@ fn check_body(raw: &str) -> CoreResult<String> {
     if body.is_empty() {
         return Err(CoreError::invalid("body", "Write a comment first."));
     }
-    if n > MAX_COMMENT_CHARS {
+    if n > lengths::COMMENT {
         return Err(CoreError::invalid(
             "body",
-            format!("A comment is at most {MAX_COMMENT_CHARS} characters; this one has {n}."),
+            format!(
+                "A comment is at most {} characters; this one has {n}.",
+                lengths::COMMENT
+            ),
         ));
     }
     if body

@@ -34,11 +34,6 @@ pub use views::{media_url, PostView};
 
 use model::{Post, PostVisibility};
 
-/// Posts longer than this are refused; articles have their own, larger bound.
-pub const MAX_POST_CHARS: usize = 3_000;
-pub const MAX_ARTICLE_CHARS: usize = 100_000;
-pub const MAX_TITLE_CHARS: usize = 150;
-pub const MAX_COMMENT_CHARS: usize = 1_250;
 pub const MAX_IMAGES: usize = 4;
 /// The longer side of a post image, in pixels, after re-encoding.
 pub const IMAGE_SIDE: u32 = 1_600;

@@ -5,11 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use super::model::*;
 use super::views::PostView;
-use super::{MAX_ARTICLE_CHARS, MAX_IMAGES, MAX_POST_CHARS, MAX_TITLE_CHARS};
+use super::MAX_IMAGES;
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::lengths;
 use crate::media::pipeline::is_key;
 use crate::media::UploadKind;
 use crate::paging::{Page, PageRequest};
@@ -83,9 +84,9 @@ impl Guild {
             .unwrap_or_default();
         let body = input.body.trim().to_string();
         let max = if kind == PostKind::Article {
-            MAX_ARTICLE_CHARS
+            lengths::ARTICLE
         } else {
-            MAX_POST_CHARS
+            lengths::POST
         };
         let chars = body.chars().count();
         if body.is_empty() && input.images.is_empty() {
@@ -113,10 +114,11 @@ impl Guild {
             .map(str::to_string);
         match (kind, &title) {
             (PostKind::Article, None) => errors.add("title", "An article needs a title."),
-            (PostKind::Article, Some(t)) if t.chars().count() > MAX_TITLE_CHARS => errors.add(
-                "title",
-                format!("A title is at most {MAX_TITLE_CHARS} characters."),
-            ),
+            (PostKind::Article, Some(t)) if t.chars().count() > lengths::ARTICLE_TITLE => errors
+                .add(
+                    "title",
+                    format!("A title is at most {} characters.", lengths::ARTICLE_TITLE),
+                ),
             (PostKind::Article, Some(t)) if t.chars().any(char::is_control) => {
                 errors.add("title", "The title contains control characters.")
             }
@@ -308,10 +310,10 @@ impl Guild {
             ..PostInput::default()
         };
         let text = input.body.trim().to_string();
-        if text.chars().count() > MAX_POST_CHARS {
+        if text.chars().count() > lengths::POST {
             return Err(CoreError::invalid(
                 "body",
-                format!("A post is at most {MAX_POST_CHARS} characters."),
+                format!("A post is at most {} characters.", lengths::POST),
             ));
         }
         self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;

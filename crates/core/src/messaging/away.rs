@@ -6,12 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::model::*;
-use super::{MAX_AWAY_CHARS, MAX_MESSAGE_CHARS};
+
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::model::{NewNotification, NotificationKind};
 use crate::feed::Push;
+use crate::lengths;
 use crate::mail::OutgoingEmail;
 use crate::markup;
 use crate::network::Person;
@@ -97,10 +98,13 @@ impl Guild {
         let message = input.message.trim().to_string();
         let check = |text: &str, field: &str, errors: &mut FieldErrors| {
             let n = text.chars().count();
-            if n > MAX_AWAY_CHARS {
+            if n > lengths::AWAY_MESSAGE {
                 errors.add(
                     field,
-                    format!("At most {MAX_AWAY_CHARS} characters; this has {n}."),
+                    format!(
+                        "At most {} characters; this has {n}.",
+                        lengths::AWAY_MESSAGE
+                    ),
                 );
             }
         };
@@ -287,7 +291,7 @@ impl Guild {
             if let Some(c) = &contact {
                 body.push_str(&format!(" Meanwhile, contact @{}.", c.handle));
             }
-            let body: String = body.chars().take(MAX_MESSAGE_CHARS).collect();
+            let body: String = body.chars().take(lengths::MESSAGE).collect();
             let contact_handle = contact.as_ref().map(|c| c.handle.clone());
             let html = markup::render(&body, &|h: &str| contact_handle.as_deref() == Some(h));
             let reply = self

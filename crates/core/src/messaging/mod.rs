@@ -32,12 +32,8 @@ pub use send::{Delivery, SendInput, Sent};
 
 use model::*;
 
-/// The longest message, in characters.
-pub const MAX_MESSAGE_CHARS: usize = 8_000;
 /// The most members of a group, the creator included.
 pub const MAX_GROUP: usize = 50;
-/// The longest away message, in characters.
-pub const MAX_AWAY_CHARS: usize = 1_000;
 use crate::{DAY_MS, HOUR_MS};
 
 /// A message as its reader sees it.

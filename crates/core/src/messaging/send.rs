@@ -5,12 +5,13 @@
 use serde::Serialize;
 
 use super::model::*;
-use super::{spam, DAY_MS, HOUR_MS, MAX_GROUP, MAX_MESSAGE_CHARS};
+use super::{spam, DAY_MS, HOUR_MS, MAX_GROUP};
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::Push;
+use crate::lengths;
 use crate::markup;
 use crate::media::UploadKind;
 use crate::network::state::node;
@@ -260,11 +261,12 @@ impl Guild {
             errors.add("body", "Write a message.");
             return None;
         }
-        if chars > MAX_MESSAGE_CHARS {
+        if chars > lengths::MESSAGE {
             errors.add(
                 "body",
                 format!(
-                    "A message is at most {MAX_MESSAGE_CHARS} characters; this one has {chars}."
+                    "A message is at most {} characters; this one has {chars}.",
+                    lengths::MESSAGE
                 ),
             );
             return None;

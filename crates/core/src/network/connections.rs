@@ -9,6 +9,7 @@ use crate::accounts::model::MemberId;
 use crate::auth::{self, Viewer};
 use crate::domain::fold_key;
 use crate::error::{CoreError, CoreResult};
+use crate::lengths;
 use crate::paging::{CursorKey, Page, PageRequest};
 use crate::{now_ms, Guild};
 
@@ -82,8 +83,14 @@ impl Guild {
         let me = Self::me(viewer)?;
         let page = PageRequest::<ListAfter>::new(cursor, limit)?;
         let name = q.map(fold_key).filter(|s| !s.is_empty());
-        if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
-            return Err(CoreError::invalid("q", "Use at most 100 characters."));
+        if name
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > lengths::SEARCH)
+        {
+            return Err(CoreError::invalid(
+                "q",
+                format!("Use at most {} characters.", lengths::SEARCH),
+            ));
         }
         let in_order = matches!(
             (&page.after, sort),

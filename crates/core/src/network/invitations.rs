@@ -13,10 +13,9 @@ use crate::domain::{bounded_text, Email};
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult};
 use crate::feed::model::NotificationKind;
+use crate::lengths;
 use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
-
-pub const MAX_NOTE: usize = 300;
 
 #[derive(Debug, Clone, Default)]
 pub struct InviteInput {
@@ -264,7 +263,7 @@ impl Guild {
             .filter(|n| !n.is_empty())
         {
             Some(n) => Some(
-                bounded_text(n, "The note", 0, MAX_NOTE)
+                bounded_text(n, "The note", 0, lengths::INVITATION_NOTE)
                     .map_err(|m| CoreError::invalid("note", m))?,
             ),
             None => None,

@@ -9,6 +9,7 @@ use super::opt;
 use crate::auth::Viewer;
 use crate::domain::{self, YearMonth};
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::lengths;
 use crate::{now_ms, Guild};
 
 #[derive(Debug, Clone, Default)]
@@ -45,19 +46,25 @@ fn year(raw: &str, label: &str) -> Result<Option<i32>, String> {
 impl PositionInput {
     fn validate(&self) -> CoreResult<NewPosition> {
         let mut e = FieldErrors::new();
-        let company = e.take("company", domain::line(&self.company, "Company", 1, 100));
-        let title = e.take("title", domain::line(&self.title, "Title", 1, 100));
+        let company = e.take(
+            "company",
+            domain::line(&self.company, "Company", 1, lengths::COMPANY),
+        );
+        let title = e.take(
+            "title",
+            domain::line(&self.title, "Title", 1, lengths::JOB_TITLE),
+        );
         let start = e.take("start", YearMonth::parse(&self.start));
         let end = match self.end.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(None),
             Some(s) => e.take("end", YearMonth::parse(s)).map(Some),
         };
         let description = opt(&mut e, "description", self.description.as_deref(), |r| {
-            domain::optional_text(r, "Description", 2000)
+            domain::optional_text(r, "Description", lengths::DESCRIPTION)
         })
         .flatten();
         let location = opt(&mut e, "location", self.location.as_deref(), |r| {
-            domain::optional_line(r, "Location", 100)
+            domain::optional_line(r, "Location", lengths::LOCATION)
         })
         .flatten();
         if let (Some(s), Some(Some(end))) = (start, end) {
@@ -88,13 +95,16 @@ impl PositionInput {
 impl EducationInput {
     fn validate(&self) -> CoreResult<NewEducation> {
         let mut e = FieldErrors::new();
-        let school = e.take("school", domain::line(&self.school, "School", 1, 150));
+        let school = e.take(
+            "school",
+            domain::line(&self.school, "School", 1, lengths::SCHOOL),
+        );
         let degree = opt(&mut e, "degree", self.degree.as_deref(), |r| {
-            domain::optional_line(r, "Degree", 100)
+            domain::optional_line(r, "Degree", lengths::DEGREE)
         })
         .flatten();
         let field = opt(&mut e, "field", self.field.as_deref(), |r| {
-            domain::optional_line(r, "Field of study", 100)
+            domain::optional_line(r, "Field of study", lengths::FIELD_OF_STUDY)
         })
         .flatten();
         let start_year = opt(&mut e, "start_year", self.start_year.as_deref(), |r| {

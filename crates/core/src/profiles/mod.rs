@@ -11,6 +11,7 @@ use crate::accounts::model::{Member, MemberId};
 use crate::auth::{self, Viewer};
 use crate::domain::{self, Handle, Visibility};
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::lengths;
 use crate::media::UploadKind;
 use crate::strength::{self, Strength, StrengthInput};
 use crate::{now_ms, Guild};
@@ -229,13 +230,13 @@ impl Guild {
         let patch = ProfilePatch {
             name: opt(&mut e, "name", input.name.as_deref(), domain::display_name),
             headline: opt(&mut e, "headline", input.headline.as_deref(), |r| {
-                domain::optional_line(r, "Headline", 220)
+                domain::optional_line(r, "Headline", lengths::HEADLINE)
             }),
             about: opt(&mut e, "about", input.about.as_deref(), |r| {
-                domain::optional_text(r, "About", 2600)
+                domain::optional_text(r, "About", lengths::ABOUT)
             }),
             location: opt(&mut e, "location", input.location.as_deref(), |r| {
-                domain::optional_line(r, "Location", 100)
+                domain::optional_line(r, "Location", lengths::LOCATION)
             }),
             visibility: opt(
                 &mut e,

@@ -5,6 +5,7 @@ use super::model::FeaturedLink;
 use crate::auth::Viewer;
 use crate::domain;
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::lengths;
 use crate::Guild;
 
 pub const MAX_SKILLS: usize = 50;
@@ -26,8 +27,8 @@ impl Guild {
             if s.trim().is_empty() {
                 continue;
             }
-            let s =
-                domain::line(s, "A skill", 1, 80).map_err(|m| CoreError::invalid("skills", m))?;
+            let s = domain::line(s, "A skill", 1, lengths::SKILL)
+                .map_err(|m| CoreError::invalid("skills", m))?;
             if !keys.insert(domain::fold_key(&s)) {
                 return Err(CoreError::invalid(
                     "skills",
@@ -57,7 +58,10 @@ impl Guild {
     ) -> CoreResult<FeaturedLink> {
         let me = viewer.require()?;
         let mut e = FieldErrors::new();
-        let title = e.take("link_title", domain::line(title, "Title", 1, 100));
+        let title = e.take(
+            "link_title",
+            domain::line(title, "Title", 1, lengths::LINK_TITLE),
+        );
         let url = e.take("link_url", domain::web_url(url, "Address"));
         if self.store.links(me.id).await?.len() >= MAX_LINKS {
             e.add("link_url", format!("Feature at most {MAX_LINKS} links."));

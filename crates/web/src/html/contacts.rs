@@ -54,6 +54,8 @@ struct ContactsPage {
     form: Form,
     /// After an upload: what was found.
     result: Option<Found>,
+    /// "up to 5 MB".
+    file_hint: String,
 }
 
 struct Found {
@@ -63,10 +65,11 @@ struct Found {
     total: usize,
 }
 
-fn page(v: &Viewer, form: Form, result: Option<ContactsResult>) -> ContactsPage {
+fn page(state: &AppState, v: &Viewer, form: Form, result: Option<ContactsResult>) -> ContactsPage {
     ContactsPage {
         layout: Layout::new("Find your contacts", v.member()),
         form,
+        file_hint: UploadKind::Contacts.hint(&state.settings.limits),
         result: result.map(|r| Found {
             matched: rows(&r.matched),
             maybe: rows(&r.maybe),
@@ -76,9 +79,15 @@ fn page(v: &Viewer, form: Form, result: Option<ContactsResult>) -> ContactsPage 
     }
 }
 
-async fn show_contacts(CurrentViewer(v): CurrentViewer) -> PageResult<Response> {
+async fn show_contacts(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+) -> PageResult<Response> {
     v.require().map_err(|e| fail(e, &v, HERE))?;
-    Ok(render(StatusCode::OK, &page(&v, Form::default(), None)))
+    Ok(render(
+        StatusCode::OK,
+        &page(&state, &v, Form::default(), None),
+    ))
 }
 
 async fn upload_contacts(
@@ -95,10 +104,13 @@ async fn upload_contacts(
         Err(e) => Err(e),
     };
     match result {
-        Ok(r) => Ok(render(StatusCode::OK, &page(&v, Form::default(), Some(r)))),
+        Ok(r) => Ok(render(
+            StatusCode::OK,
+            &page(&state, &v, Form::default(), Some(r)),
+        )),
         Err(e) => {
             let (r, form) = refuse(Form::default(), e, &["file"]).map_err(|e| fail(e, &v, HERE))?;
-            Ok(r.render(&page(&v, form, None)))
+            Ok(r.render(&page(&state, &v, form, None)))
         }
     }
 }

@@ -209,6 +209,8 @@ struct EditPage {
     skills_form: Form,
     link_form: Form,
     links: Vec<FeaturedLink>,
+    /// "up to 5 MB": the photo limit in effect.
+    photo_hint: String,
     /// After a failure: the anchor and name of the section whose form failed, for the
     /// summary at the top (the form itself may be far down the page).
     problem: Option<(String, &'static str)>,
@@ -226,7 +228,7 @@ struct PositionItem {
     open: bool,
 }
 
-fn edit_page(view: ProfileView, failed: Failed) -> EditPage {
+fn edit_page(limits: &Limits, view: ProfileView, failed: Failed) -> EditPage {
     let p = &view.profile;
     let profile = ProfileForm {
         name: view.member.name.clone(),
@@ -272,6 +274,7 @@ fn edit_page(view: ProfileView, failed: Failed) -> EditPage {
         }),
         link_form: Form::default(),
         links: view.links.clone(),
+        photo_hint: UploadKind::Photo.hint(limits),
         problem: None,
     };
     let (anchor, section) = match failed {
@@ -317,7 +320,10 @@ async fn show_edit(
     CurrentViewer(v): CurrentViewer,
 ) -> PageResult<Response> {
     let view = state.my_profile(&v).await.map_err(|e| fail(e, &v, EDIT))?;
-    Ok(render(StatusCode::OK, &edit_page(view, Failed::Nothing)))
+    Ok(render(
+        StatusCode::OK,
+        &edit_page(&state.settings.limits, view, Failed::Nothing),
+    ))
 }
 
 /// Answers a failed form: the edit page again with the messages in place (422 or 429), or an
@@ -332,7 +338,7 @@ async fn refused(
 ) -> PageResult<Response> {
     let (r, form) = refuse(form, e, shown).map_err(|e| fail(e, v, EDIT))?;
     let view = state.my_profile(v).await.map_err(|e| fail(e, v, EDIT))?;
-    Ok(r.render(&edit_page(view, failed(form))))
+    Ok(r.render(&edit_page(&state.settings.limits, view, failed(form))))
 }
 
 /// After a change: back to the section it was made in.

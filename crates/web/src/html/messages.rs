@@ -197,6 +197,8 @@ async fn inbox_page(
 #[template(path = "message_new.html")]
 struct NewPage {
     layout: Layout,
+    /// "up to 10 MB": the attachment limit in effect.
+    file_hint: String,
     form: Form,
     away: Vec<String>,
 }
@@ -235,6 +237,7 @@ async fn compose(
         status,
         &NewPage {
             layout: Layout::new("New message", v.member()),
+            file_hint: UploadKind::Attachment.hint(&state.settings.limits),
             form,
             away,
         },
@@ -363,6 +366,7 @@ async fn start_failed(
 #[template(path = "conversation.html")]
 struct ThreadPage {
     layout: Layout,
+    file_hint: String,
     id: i64,
     title: String,
     group: bool,
@@ -433,6 +437,7 @@ async fn thread_page(
         status,
         &ThreadPage {
             layout: Layout::new(&c.title(), v.member()),
+            file_hint: UploadKind::Attachment.hint(&state.settings.limits),
             id,
             title: c.title(),
             group: c.conversation.group,

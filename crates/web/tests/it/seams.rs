@@ -365,3 +365,39 @@ async fn uploads_nothing_used_are_deleted_after_a_day_and_private_files_are_neve
         0
     );
 }
+
+#[tokio::test]
+async fn pages_state_the_limits_that_core_checks() {
+    use guild_core::lengths;
+    let app = TestApp::with_settings(|s| {
+        s.limits.attachment_max_bytes = 24 * 1024 * 1024;
+        s.limits.photo_max_bytes = 3 * 1024 * 1024;
+    })
+    .await;
+    let ann = app.member("ann").await;
+    let edit = app.get("/me/edit").session(&ann).send().await.text();
+    let headline = format!("maxlength=\"{}\"", lengths::HEADLINE);
+    let at = edit.find("name=\"headline\"").unwrap();
+    let tag = &edit[edit[..at].rfind('<').unwrap()..at + edit[at..].find('>').unwrap()];
+    assert!(tag.contains(&headline), "{tag}");
+    assert!(edit.contains("JPEG, PNG or WebP, up to 3 MB"));
+    // One character over what the page allows is what the service refuses.
+    let r = app
+        .patch("/api/v1/me/profile")
+        .token(&ann)
+        .json(json!({"headline": "h".repeat(lengths::HEADLINE + 1)}))
+        .send()
+        .await;
+    r.assert_status(422);
+    let said = r.json()["error"]["fields"]["headline"].to_string();
+    assert!(said.contains(&lengths::HEADLINE.to_string()), "{said}");
+    app.patch("/api/v1/me/profile")
+        .token(&ann)
+        .json(json!({"headline": "h".repeat(lengths::HEADLINE)}))
+        .send()
+        .await
+        .assert_status(200);
+    let compose = app.get("/messages/new").session(&ann).send().await.text();
+    assert!(compose.contains("(optional, up to 24 MB)"), "{compose}");
+    assert!(compose.contains(&format!("maxlength=\"{}\"", lengths::MESSAGE)));
+}
