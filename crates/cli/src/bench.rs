@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use guild_core::accounts::model::NewMember;
-use guild_core::domain::{Role, Visibility};
+use guild_core::domain::{Email, Handle, Role, Visibility};
 use guild_core::network::state::NetworkState;
 use guild_core::profiles::model::SeedMember;
 use guild_core::store::Store;
@@ -267,22 +267,25 @@ async fn through_store(
     let t = Instant::now();
     let all: Vec<u32> = (0..network.members).collect();
     for chunk in all.chunks(crate::demo::CHUNK) {
-        let batch: Vec<SeedMember> = chunk.iter().map(|&i| bench_member(i)).collect();
+        let batch = chunk
+            .iter()
+            .map(|&i| bench_member(i as usize, false, 0, None))
+            .collect::<Result<Vec<_>>>()?;
         store
             .seed_members(&batch)
             .await
             .context("writing members")?;
     }
     let members_s = t.elapsed().as_secs_f64();
-    // Generated node i is the member with handle m<i>; ids were assigned in insertion order
+    // Generated node i is the member with handle bench-<i>; ids were assigned in insertion order
     // from 1, checked here rather than assumed.
     let first = store
-        .member_by_handle("m0")
+        .member_by_handle("bench-0")
         .await?
         .context("the first bench member is missing")?
         .id;
     let last = store
-        .member_by_handle(&format!("m{}", network.members.saturating_sub(1)))
+        .member_by_handle(&format!("bench-{}", network.members.saturating_sub(1)))
         .await?
         .context("the last bench member is missing")?
         .id;
@@ -329,26 +332,34 @@ async fn through_store(
     }))
 }
 
-/// A bare member for the store bench: no profile beyond the row every member has.
-fn bench_member(i: u32) -> SeedMember {
-    SeedMember {
+/// A bare member of the benches' networks, `bench-<i>`: no profile beyond the row every
+/// member has (and `headline`, where a bench shows one).
+pub(crate) fn bench_member(
+    i: usize,
+    active: bool,
+    created_at: i64,
+    headline: Option<&str>,
+) -> Result<SeedMember> {
+    let handle = Handle::parse(&format!("bench-{i}")).map_err(anyhow::Error::msg)?;
+    let email = Email::parse(&format!("{handle}@bench.invalid")).map_err(anyhow::Error::msg)?;
+    Ok(SeedMember {
         member: NewMember {
-            handle: format!("m{i}"),
-            name: format!("Member {i}"),
-            email: format!("m{i}@bench.invalid"),
-            password_hash: "!".into(),
+            handle,
+            name: format!("Bench Member {i}"),
+            email,
+            password_hash: "$argon2id$bench".into(),
             role: Role::Member,
-            active: false,
-            created_at: 0,
+            active,
+            created_at,
         },
-        headline: None,
+        headline: headline.map(str::to_string),
         about: None,
         location: None,
         visibility: Visibility::Members,
         positions: Vec::new(),
         education: Vec::new(),
         skills: Vec::new(),
-    }
+    })
 }
 
 pub fn export(cmd: ExportCommand) -> Result<()> {

@@ -9,20 +9,19 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use async_trait::async_trait;
-use guild_core::accounts::model::NewMember;
 use guild_core::auth::Viewer;
-use guild_core::domain::{Role, Visibility};
 use guild_core::feed::model::{NewNotification, NotificationKind};
 use guild_core::feed::store::NotificationStore;
 use guild_core::mail::{Mailer, OutgoingEmail};
 use guild_core::network::store::NetworkStore;
-use guild_core::profiles::model::SeedMember;
 use guild_core::profiles::store::DirectoryStore;
 use guild_core::settings::Settings;
 use guild_core::store::Store;
 use guild_core::Guild;
 use guild_graph::bench::percentile;
 use guild_store::{DiskMedia, SqlStore};
+
+use crate::bench::bench_member;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -54,26 +53,9 @@ pub async fn measure(o: NotifyOptions, progress: &mut dyn FnMut(&str)) -> Result
         .context("opening the bench store")?;
     store.migrate().await.context("migrating the bench store")?;
     let now = guild_core::now_ms();
-    let seeds: Vec<SeedMember> = (0..o.members)
-        .map(|i| SeedMember {
-            member: NewMember {
-                handle: format!("bench-{i}"),
-                name: format!("Bench Member {i}"),
-                email: format!("bench-{i}@bench.invalid"),
-                password_hash: "$argon2id$bench".into(),
-                role: Role::Member,
-                active: true,
-                created_at: now,
-            },
-            headline: Some("Benchmark".into()),
-            about: None,
-            location: None,
-            visibility: Visibility::Members,
-            positions: Vec::new(),
-            education: Vec::new(),
-            skills: Vec::new(),
-        })
-        .collect();
+    let seeds = (0..o.members)
+        .map(|i| bench_member(i, true, now, Some("Benchmark")))
+        .collect::<Result<Vec<_>>>()?;
     for chunk in seeds.chunks(1_000) {
         store.seed_members(chunk).await.context("seeding members")?;
     }

@@ -102,7 +102,7 @@ pub fn optional_line(raw: &str, label: &str, max: usize) -> Result<Option<String
 
 /// A member's public address: `/in/<handle>`. 3–30 of `a-z 0-9 -`, starting with a letter,
 /// no double or trailing hyphen, not a reserved word. Stored lower-case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Handle(String);
 
 impl Handle {
@@ -129,8 +129,14 @@ impl Handle {
         }
         Ok(Handle(h))
     }
-    /// Builds a handle proposal from a name: "Ann de Vries" → "ann-de-vries".
-    pub fn suggest_from_name(name: &str) -> String {
+    /// Builds a handle proposal from a name: "Ann de Vries" → "ann-de-vries". Always a valid
+    /// handle: a reserved word or too short a name gets a `member-` prefix.
+    pub fn suggest_from_name(name: &str) -> Handle {
+        let proposal = Self::proposal(name);
+        Handle::parse(&proposal).unwrap_or_else(|_| Handle(format!("member-{proposal}")))
+    }
+
+    fn proposal(name: &str) -> String {
         let mut out = String::new();
         for c in name.chars().flat_map(char::to_lowercase) {
             let c = fold_accent(c);
@@ -159,11 +165,53 @@ impl Handle {
     }
 }
 
-impl std::fmt::Display for Handle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A validated text kept as its own type (`Handle`, `Email`): read as a `str`, shown as
+/// itself, serialised as the plain string, and rebuilt without checking only from what the
+/// store returns — which held nothing that was not parsed before it was written.
+macro_rules! text_value {
+    ($t:ident) => {
+        impl $t {
+            /// A value read back from the store, where only parsed values are written.
+            pub fn stored(s: String) -> $t {
+                $t(s)
+            }
+        }
+        impl std::ops::Deref for $t {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> String {
+                v.0
+            }
+        }
+    };
 }
+
+text_value!(Handle);
+text_value!(Email);
 
 /// The unaccented Latin letter for a common accented one (`é` → `e`); others unchanged.
 pub fn fold_accent(c: char) -> char {
@@ -182,7 +230,7 @@ pub fn fold_accent(c: char) -> char {
 
 /// An email address, stored lower-case. Deliberately simple: one `@`, a dot in the domain,
 /// no spaces; the real check is the link we mail to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Email(String);
 
 impl Email {

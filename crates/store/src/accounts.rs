@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use guild_core::accounts::model::*;
 use guild_core::accounts::store::AccountStore;
-use guild_core::domain::{fold_key, Role};
+use guild_core::domain::{fold_key, Email, Handle, Role};
 use guild_core::store::{StoreError, StoreResult};
 
 use crate::sql::{bind_all, vals, Val};
@@ -26,9 +26,9 @@ impl From<MemberRow> for Member {
     fn from(r: MemberRow) -> Member {
         Member {
             id: r.id,
-            handle: r.handle,
+            handle: Handle::stored(r.handle),
             name: r.name,
-            email: r.email,
+            email: Email::stored(r.email),
             password_hash: r.password_hash,
             role: Role::from_db(&r.role),
             active: r.active,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use guild_core::domain::{fold_key, Visibility};
+use guild_core::domain::{fold_key, Handle, Visibility};
 use guild_core::profiles::model::{DirectoryQuery, MemberCard, SeedMember};
 use guild_core::profiles::store::DirectoryStore;
 use guild_core::store::{StoreError, StoreResult};
@@ -31,7 +31,7 @@ impl From<CardRow> for MemberCard {
     fn from(r: CardRow) -> MemberCard {
         MemberCard {
             id: r.id,
-            handle: r.handle,
+            handle: Handle::stored(r.handle),
             name: r.name,
             headline: r.headline,
             location: r.location,
@@ -187,10 +187,10 @@ async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<(
             for s in chunk {
                 let m = &s.member;
                 q = q
-                    .bind(&m.handle)
+                    .bind(m.handle.as_str())
                     .bind(&m.name)
                     .bind(fold_key(&m.name))
-                    .bind(&m.email);
+                    .bind(m.email.as_str());
                 q = q
                     .bind(&m.password_hash)
                     .bind(m.role.as_str())
@@ -207,7 +207,7 @@ async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<(
             );
         }
         let id_of = |s: &SeedMember| {
-            ids.get(&s.member.handle)
+            ids.get(s.member.handle.as_str())
                 .copied()
                 .ok_or(StoreError::NotFound)
         };

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use guild_core::accounts::model::MemberId;
+use guild_core::domain::{Email, Handle};
 use guild_core::store::{StoreError, StoreResult};
 use sqlx::postgres::{PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteRow};
@@ -74,11 +75,17 @@ impl<'a> From<&'a str> for Val<'a> {
         Val::Text(Some(Cow::Borrowed(v)))
     }
 }
-impl<'a> From<&'a String> for Val<'a> {
-    fn from(v: &'a String) -> Self {
-        Val::Text(Some(Cow::Borrowed(v)))
-    }
+/// A `String`, and validated values (`Handle`, `Email`), are written as the text they hold.
+macro_rules! text_val {
+    ($($t:ty),*) => {$(
+        impl<'a> From<&'a $t> for Val<'a> {
+            fn from(v: &'a $t) -> Self {
+                Val::Text(Some(Cow::Borrowed(v.as_str())))
+            }
+        }
+    )*};
 }
+text_val!(String, Handle, Email);
 impl From<String> for Val<'_> {
     fn from(v: String) -> Self {
         Val::Text(Some(Cow::Owned(v)))

@@ -125,9 +125,9 @@ impl TestApp {
             .store
             .create_member(
                 &guild_core::accounts::model::NewMember {
-                    handle: handle.into_string(),
+                    handle,
                     name,
-                    email: email.clone(),
+                    email: guild_core::domain::Email::parse(&email).expect("a valid test email"),
                     password_hash: PASSWORD_HASH.into(),
                     role,
                     active: true,
@@ -150,7 +150,7 @@ impl TestApp {
             .expect("token");
         TestMember {
             id: m.id,
-            handle: m.handle,
+            handle: m.handle.to_string(),
             name: m.name,
             email,
             password: PASSWORD.into(),
@@ -162,9 +162,9 @@ impl TestApp {
     pub fn viewer(&self, m: &TestMember) -> Viewer {
         Viewer::Member(guild_core::accounts::model::Member {
             id: m.id,
-            handle: m.handle.clone(),
+            handle: guild_core::domain::Handle::parse(&m.handle).expect("a test handle"),
             name: m.name.clone(),
-            email: m.email.clone(),
+            email: guild_core::domain::Email::parse(&m.email).expect("a test email"),
             password_hash: String::new(),
             role: Role::Member,
             active: true,

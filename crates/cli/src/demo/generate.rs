@@ -9,7 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use guild_core::accounts::model::NewMember;
-use guild_core::domain::{fold_key, Handle, Role, Visibility, YearMonth};
+use guild_core::domain::{fold_key, Email, Handle, Role, Visibility, YearMonth};
+use guild_core::lengths;
 use guild_core::profiles::model::SeedMember;
 use guild_core::profiles::model::{NewEducation, NewPosition};
 use rand::distributions::WeightedIndex;
@@ -123,12 +124,13 @@ impl Generator {
     }
 
     /// The next `n` members.
-    pub fn chunk(&mut self, n: usize) -> Vec<SeedMember> {
+    pub fn chunk(&mut self, n: usize) -> Result<Vec<SeedMember>, String> {
         (0..n).map(|_| self.member()).collect()
     }
 
-    /// The next member.
-    pub fn member(&mut self) -> SeedMember {
+    /// The next member. Its handle and email are parsed as a member's own would be, so a
+    /// generator that made a bad one says so rather than seeding it.
+    pub fn member(&mut self) -> Result<SeedMember, String> {
         self.count += 1;
         let region_ix = self.regions.sample(&mut self.rng);
         let region = &REGIONS[region_ix];
@@ -136,12 +138,12 @@ impl Generator {
         let last = pick(&mut self.rng, region.last);
         let name = format!("{first} {last}");
         let handle = self.unique_handle(&name);
-        let email = format!(
+        let email = Email::parse(&format!(
             "{}.{}.{}@{EMAIL_DOMAIN}",
             ascii_key(first),
             ascii_key(last),
             self.count
-        );
+        ))?;
 
         let tier = match self.rng.gen_range(0..100) {
             0..=11 => Tier::Sparse,
@@ -192,7 +194,7 @@ impl Generator {
             _ => Visibility::Connections,
         };
         let created_at = self.now_ms - self.rng.gen_range(0..3 * YEAR_MS);
-        SeedMember {
+        Ok(SeedMember {
             member: NewMember {
                 handle,
                 name,
@@ -209,24 +211,26 @@ impl Generator {
             positions,
             education,
             skills,
-        }
+        })
     }
 
     /// `Handle::suggest_from_name`, or with `-2`, `-3`… when taken (or reserved).
-    fn unique_handle(&mut self, name: &str) -> String {
+    fn unique_handle(&mut self, name: &str) -> Handle {
         let base = Handle::suggest_from_name(name);
-        if Handle::parse(&base).is_ok() && self.used_handles.insert(base.clone()) {
+        if self.used_handles.insert(base.to_string()) {
             return base;
         }
-        let next = self.next_suffix.entry(base.clone()).or_insert(2);
+        let next = self.next_suffix.entry(base.to_string()).or_insert(2);
         loop {
             let n = *next;
             *next += 1;
             let suffix = n.to_string();
-            let stem = base[..base.len().min(30 - suffix.len() - 1)].trim_end_matches('-');
-            let candidate = format!("{stem}-{suffix}");
-            if Handle::parse(&candidate).is_ok() && self.used_handles.insert(candidate.clone()) {
-                return candidate;
+            let stem =
+                base[..base.len().min(lengths::HANDLE - suffix.len() - 1)].trim_end_matches('-');
+            if let Ok(candidate) = Handle::parse(&format!("{stem}-{suffix}")) {
+                if self.used_handles.insert(candidate.to_string()) {
+                    return candidate;
+                }
             }
         }
     }
@@ -607,7 +611,7 @@ mod tests {
     fn generate(seed: u64, n: usize) -> Vec<SeedMember> {
         let mut g = Generator::new(seed, TODAY, NOW_MS, "hash".into()).unwrap();
         g.reserve_handle("ada-admin");
-        g.chunk(n)
+        g.chunk(n).unwrap()
     }
 
     /// Everything about a member, as comparable text.
@@ -647,8 +651,8 @@ mod tests {
         // Chunking does not change the sequence.
         let mut g = Generator::new(42, TODAY, NOW_MS, "hash".into()).unwrap();
         g.reserve_handle("ada-admin");
-        let mut chunked = g.chunk(123);
-        chunked.extend(g.chunk(377));
+        let mut chunked = g.chunk(123).unwrap();
+        chunked.extend(g.chunk(377).unwrap());
         assert_eq!(a, chunked.iter().map(fingerprint).collect::<Vec<_>>());
     }
 
@@ -665,7 +669,7 @@ mod tests {
         for m in &members {
             let h = Handle::parse(&m.member.handle)
                 .unwrap_or_else(|e| panic!("{}: {e}", m.member.handle));
-            assert_eq!(h.as_str(), m.member.handle);
+            assert_eq!(h, m.member.handle);
             assert!(
                 handles.insert(m.member.handle.clone()),
                 "duplicate handle {}",
@@ -673,10 +677,10 @@ mod tests {
             );
             assert_ne!(m.member.handle, "ada-admin");
             let e = Email::parse(&m.member.email).unwrap();
-            assert_eq!(e.as_str(), m.member.email);
+            assert_eq!(e, m.member.email);
             assert!(m.member.email.ends_with("@demo.guild"));
             assert!(
-                emails.insert(m.member.email.clone()),
+                emails.insert(m.member.email.to_string()),
                 "duplicate email {}",
                 m.member.email
             );

@@ -158,7 +158,7 @@ pub async fn seed_network(
     generator.reserve_handle(ADMIN.handle);
     generator.reserve_handle(MEMBER.handle);
 
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<SeedMember>>(2);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<SeedMember>, String>>(2);
     let producer = tokio::task::spawn_blocking(move || {
         let mut left = n;
         while left > 0 {
@@ -188,6 +188,7 @@ pub async fn seed_network(
     }
     let mut stats = SeedStats::default();
     while let Some(chunk) = rx.recv().await {
+        let chunk = chunk.map_err(|e| anyhow::anyhow!("generating demo members: {e}"))?;
         store
             .seed_members(&chunk)
             .await

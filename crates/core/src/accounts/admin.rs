@@ -34,11 +34,9 @@ impl Guild {
         };
         let explicit = handle.is_some();
         let new = NewMember {
-            handle: handle
-                .map(Handle::into_string)
-                .unwrap_or_else(|| Handle::suggest_from_name(&name)),
+            handle: handle.unwrap_or_else(|| Handle::suggest_from_name(&name)),
             name,
-            email: email.as_str().into(),
+            email,
             password_hash: auth::hash_password(&password)?,
             role,
             active: true,

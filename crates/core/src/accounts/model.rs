@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::domain::Role;
+use crate::domain::{Email, Handle, Role};
 
 pub type MemberId = i64;
 
@@ -12,9 +12,9 @@ pub type MemberId = i64;
 #[derive(Debug, Clone)]
 pub struct Member {
     pub id: MemberId,
-    pub handle: String,
+    pub handle: Handle,
     pub name: String,
-    pub email: String,
+    pub email: Email,
     pub password_hash: String,
     pub role: Role,
     /// False until the member opens the confirmation link mailed at sign-up. A pending
@@ -31,9 +31,9 @@ impl Member {
 
 #[derive(Debug, Clone)]
 pub struct NewMember {
-    pub handle: String,
+    pub handle: Handle,
     pub name: String,
-    pub email: String,
+    pub email: Email,
     pub password_hash: String,
     pub role: Role,
     pub active: bool,

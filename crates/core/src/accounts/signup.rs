@@ -7,6 +7,7 @@ use crate::auth;
 use crate::domain::{self, Email, Handle, Role};
 use crate::error::Code;
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::lengths;
 use crate::settings::RegistrationMode;
 use crate::store::StoreError;
 use crate::{now_ms, Guild};
@@ -25,9 +26,9 @@ pub struct SignupInput {
 #[derive(Debug, Clone)]
 pub struct SignupOutcome {
     pub id: i64,
-    pub handle: String,
+    pub handle: Handle,
     pub name: String,
-    pub email: String,
+    pub email: Email,
 }
 
 impl Guild {
@@ -107,24 +108,20 @@ impl Guild {
                 ),
             )
             .await?;
-            let handle = handle
-                .map(Handle::into_string)
-                .unwrap_or_else(|| Handle::suggest_from_name(&name));
+            let handle = handle.unwrap_or_else(|| Handle::suggest_from_name(&name));
             return Ok(SignupOutcome {
                 id: existing.id.wrapping_add(1_000_000_007),
                 handle,
                 name,
-                email: email.as_str().into(),
+                email,
             });
         }
         let explicit = handle.is_some();
-        let base = handle
-            .map(Handle::into_string)
-            .unwrap_or_else(|| Handle::suggest_from_name(&name));
+        let base = handle.unwrap_or_else(|| Handle::suggest_from_name(&name));
         let new = NewMember {
-            handle: base.clone(),
+            handle: base,
             name: name.clone(),
-            email: email.as_str().into(),
+            email,
             password_hash,
             role: Role::Member,
             active: false,
@@ -158,8 +155,12 @@ impl Guild {
                 } else {
                     rand::random::<u32>().to_string()
                 };
-                let stem = base[..base.len().min(30 - suffix.len() - 1)].trim_end_matches('-');
-                new.handle = format!("{stem}-{suffix}");
+                let stem = base[..base.len().min(lengths::HANDLE - suffix.len() - 1)]
+                    .trim_end_matches('-');
+                match Handle::parse(&format!("{stem}-{suffix}")) {
+                    Ok(h) => new.handle = h,
+                    Err(_) => continue,
+                }
             }
             match self.store.create_member(&new, invite).await {
                 Err(StoreError::Conflict("handle")) if !explicit => continue,

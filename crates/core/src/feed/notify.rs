@@ -477,7 +477,7 @@ impl Guild {
             match self
                 .mailer
                 .send(OutgoingEmail {
-                    to: m.email.clone(),
+                    to: m.email.to_string(),
                     subject,
                     body,
                 })

@@ -212,8 +212,8 @@ impl Guild {
                 mentioned.push(m);
             }
         }
-        let ok: Vec<String> = mentioned.iter().map(|m| m.handle.clone()).collect();
-        let html = markup::render(text, &|h: &str| ok.iter().any(|o| o == h));
+        let ok: Vec<&str> = mentioned.iter().map(|m| m.handle.as_str()).collect();
+        let html = markup::render(text, &|h: &str| ok.contains(&h));
         Ok((html, refs.hashtags, mentioned))
     }
 

@@ -183,7 +183,11 @@ impl Guild {
             return Err(CoreError::NotFound);
         }
         Ok(match away.contact_id {
-            Some(c) => self.store.member_by_id(c).await?.map(|m| m.handle),
+            Some(c) => self
+                .store
+                .member_by_id(c)
+                .await?
+                .map(|m| m.handle.into_string()),
             None => None,
         })
     }
@@ -348,7 +352,7 @@ impl Guild {
             }
             let text = summary_text(&s);
             let email = OutgoingEmail {
-                to: member.email.clone(),
+                to: member.email.to_string(),
                 subject: "While you were away".into(),
                 body: format!(
                     "Hello {},\n\nWelcome back. {text}\n\nMessages: {}/messages\nNotifications: {}/notifications\n",

@@ -77,7 +77,7 @@ impl Guild {
                 format!("{} unread messages", b.count)
             };
             let email = OutgoingEmail {
-                to: member.email.clone(),
+                to: member.email.to_string(),
                 subject: format!("{what} from {with}"),
                 body: format!(
                     "Hello {},\n\nYou have {what} from {with} on Guild.\n\nRead and reply: {}/messages/{}\n\nTo stop these emails, change your messaging settings: {}/settings/messaging\n",

@@ -279,7 +279,7 @@ impl Guild {
         }
         if let Some(reason) = self.invite_rules(&me, &to, now).await? {
             let typed = input.email.as_deref().map(str::trim).unwrap_or("");
-            let matches = Email::parse(typed).is_ok_and(|e| e.as_str() == to.email);
+            let matches = Email::parse(typed).is_ok_and(|e| e == to.email);
             if !matches {
                 let message = if typed.is_empty() {
                     format!("{reason} Enter it to send the invitation.")

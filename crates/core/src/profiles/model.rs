@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::accounts::model::{MemberId, NewMember};
-use crate::domain::{Visibility, YearMonth};
+use crate::domain::{Handle, Visibility, YearMonth};
 
 /// The editable part of a member's profile: one row per member.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -157,7 +157,7 @@ pub struct NewProfileEvent {
 #[derive(Debug, Clone)]
 pub struct MemberCard {
     pub id: MemberId,
-    pub handle: String,
+    pub handle: Handle,
     pub name: String,
     pub headline: Option<String>,
     pub location: Option<String>,

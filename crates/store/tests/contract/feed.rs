@@ -486,7 +486,7 @@ async fn hashtags_are_followed_and_unfollowed_once() {
 async fn counters_stay_exact_under_concurrent_writes() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let handles: Vec<String> = (0..8).map(|i| format!("m{i}")).collect();
+    let handles: Vec<String> = (0..8).map(|i| format!("member-{i}")).collect();
     let refs: Vec<&str> = handles.iter().map(String::as_str).collect();
     let m = members(s, &refs).await;
     let p = s.create_post(&new_post(m[0], T0)).await.unwrap().id;

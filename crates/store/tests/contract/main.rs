@@ -5,7 +5,7 @@
 
 use guild_core::accounts::model::*;
 use guild_core::accounts::store::AccountStore;
-use guild_core::domain::{Role, Visibility, YearMonth};
+use guild_core::domain::{Email, Handle, Role, Visibility, YearMonth};
 use guild_core::profiles::model::*;
 use guild_core::profiles::store::{DirectoryStore, ProfileStore};
 use guild_core::store::{Store, StoreError};
@@ -24,9 +24,9 @@ mod unique_keys;
 
 fn new_member(handle: &str) -> NewMember {
     NewMember {
-        handle: handle.into(),
+        handle: Handle::parse(handle).unwrap(),
         name: format!("{} Tester", handle.to_uppercase()),
-        email: format!("{handle}@example.com"),
+        email: Email::parse(&format!("{handle}@example.com")).unwrap(),
         password_hash: "$argon2id$fake".into(),
         role: Role::Member,
         active: true,
@@ -52,13 +52,13 @@ async fn members_are_unique_by_email_and_handle() {
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
     assert!(ann.id > 0);
     let mut dup = new_member("ann2");
-    dup.email = "ann@example.com".into();
+    dup.email = Email::parse("ann@example.com").unwrap();
     assert!(matches!(
         s.create_member(&dup, None).await,
         Err(StoreError::Conflict("email"))
     ));
     let mut dup = new_member("ann");
-    dup.email = "other@example.com".into();
+    dup.email = Email::parse("other@example.com").unwrap();
     assert!(matches!(
         s.create_member(&dup, None).await,
         Err(StoreError::Conflict("handle"))
@@ -105,7 +105,7 @@ async fn tokens_belong_to_their_member() {
     let app = TestApp::new().await;
     let s = &app.store;
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
-    let bo = s.create_member(&new_member("bo"), None).await.unwrap();
+    let bo = s.create_member(&new_member("bob"), None).await.unwrap();
     let id = s.create_token(ann.id, "laptop", "th", 10).await.unwrap();
     assert_eq!(s.token_member("th", 11).await.unwrap().unwrap().id, ann.id);
     assert_eq!(
@@ -182,14 +182,14 @@ async fn signup_invites_are_single_use() {
     m.created_at = 5;
     s.create_member(&m, Some("inv")).await.unwrap();
     assert!(!s.signup_invite_valid("inv", 6).await.unwrap());
-    let mut m = new_member("bo");
+    let mut m = new_member("bob");
     m.created_at = 7;
     assert!(matches!(
         s.create_member(&m, Some("inv")).await,
         Err(StoreError::Conflict("invite"))
     ));
     assert!(
-        s.member_by_handle("bo").await.unwrap().is_none(),
+        s.member_by_handle("bob").await.unwrap().is_none(),
         "nothing half-written"
     );
 }
@@ -258,7 +258,7 @@ async fn positions_education_links_are_owned() {
     let app = TestApp::new().await;
     let s = &app.store;
     let ann = s.create_member(&new_member("ann"), None).await.unwrap();
-    let bo = s.create_member(&new_member("bo"), None).await.unwrap();
+    let bo = s.create_member(&new_member("bob"), None).await.unwrap();
     let old = s
         .add_position(ann.id, &pos("Initech", "2015-01", Some("2018-06")), None, 1)
         .await

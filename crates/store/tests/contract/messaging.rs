@@ -204,7 +204,7 @@ async fn messages_page_newest_first_within_the_visible_range() {
 async fn conversation_lists_page_by_last_message_with_ties_broken_by_id() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let all = members(s, &["bob", "p1", "p2", "p3", "p4", "p5", "p6"]).await;
+    let all = members(s, &["bob", "pat1", "pat2", "pat3", "pat4", "pat5", "pat6"]).await;
     let bob = all[0];
     let mut convs = Vec::new();
     for (i, p) in all[1..].iter().enumerate() {

@@ -177,7 +177,7 @@ async fn blocking_severs_connection_follows_and_open_invitations() {
 async fn connections_page_by_time_and_by_name() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let me = s.create_member(&new_member("me"), None).await.unwrap().id;
+    let me = s.create_member(&new_member("meg"), None).await.unwrap().id;
     let mut others = Vec::new();
     for (i, h) in ["zed", "amy", "kim", "bea", "lou"].iter().enumerate() {
         let id = s.create_member(&new_member(h), None).await.unwrap().id;

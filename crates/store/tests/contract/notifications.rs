@@ -264,7 +264,7 @@ async fn notifications_page_newest_first_and_catch_up_by_id() {
 async fn network_updates_go_to_every_connection_once() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let m = members(s, &["me", "amy", "bea", "kim"]).await;
+    let m = members(s, &["meg", "amy", "bea", "kim"]).await;
     let (me, amy, bea, kim) = (m[0], m[1], m[2], m[3]);
     connect(s, me, amy).await;
     connect(s, bea, me).await;

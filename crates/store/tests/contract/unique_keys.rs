@@ -3,6 +3,7 @@
 //! every unique key the migrations create.
 
 use guild_core::accounts::store::AccountStore;
+use guild_core::domain::Email;
 use guild_core::profiles::store::ProfileStore;
 use guild_core::store::StoreError;
 use guild_store::{Pool, UNIQUE_KEYS};
@@ -18,7 +19,7 @@ async fn duplicates_are_conflicts_on_their_field() {
     let bob = s.create_member(&new_member("bob"), None).await.unwrap();
 
     let mut dup = new_member("carl");
-    dup.email = "ann@example.com".into();
+    dup.email = Email::parse("ann@example.com").unwrap();
     assert!(matches!(
         s.create_member(&dup, None).await,
         Err(StoreError::Conflict("email"))
@@ -29,7 +30,7 @@ async fn duplicates_are_conflicts_on_their_field() {
     ));
 
     let mut dup = new_member("ann");
-    dup.email = "carl@example.com".into();
+    dup.email = Email::parse("carl@example.com").unwrap();
     assert!(matches!(
         s.create_member(&dup, None).await,
         Err(StoreError::Conflict("handle"))

@@ -50,7 +50,7 @@ pub async fn signup(
     let out = state.signup(input, &ip).await?;
     let member = MemberJson {
         id: out.id.to_string(),
-        handle: out.handle,
+        handle: out.handle.to_string(),
         name: out.name,
         headline: None,
         photo_url: None,

@@ -26,7 +26,7 @@ impl MemberJson {
     pub fn new(m: &Member, headline: Option<String>, photo_key: Option<&str>) -> Self {
         MemberJson {
             id: m.id.to_string(),
-            handle: m.handle.clone(),
+            handle: m.handle.to_string(),
             name: m.name.clone(),
             headline,
             photo_url: photo_key.map(|k| photo_url(k, guild_core::photo::LARGE)),
@@ -38,7 +38,7 @@ impl From<&MemberCard> for MemberJson {
     fn from(c: &MemberCard) -> Self {
         MemberJson {
             id: c.id.to_string(),
-            handle: c.handle.clone(),
+            handle: c.handle.to_string(),
             name: c.name.clone(),
             headline: c.headline.clone(),
             photo_url: c

@@ -94,7 +94,7 @@ pub async fn get_me(
     let view = state.my_profile(&v).await?;
     Ok(Json(MeResponse {
         member: member_of(&view),
-        email: view.member.email.clone(),
+        email: view.member.email.to_string(),
         profile: (&view).into(),
         strength: view.strength.clone(),
     }))

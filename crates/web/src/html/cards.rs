@@ -55,7 +55,7 @@ impl From<&Person> for Card {
                 .as_deref()
                 .map(|k| photo_url(k, guild_core::photo::SMALL)),
             initials: initials(&c.name),
-            handle: c.handle.clone(),
+            handle: c.handle.to_string(),
             name: c.name.clone(),
             headline: c.headline.clone(),
             location: c.location.clone(),

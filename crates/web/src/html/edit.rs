@@ -256,7 +256,7 @@ fn edit_page(limits: &Limits, view: ProfileView, failed: Failed) -> EditPage {
         .collect();
     let mut page = EditPage {
         layout: Layout::new("Edit your profile", Some(&view.member)),
-        handle: view.member.handle.clone(),
+        handle: view.member.handle.to_string(),
         photo: p
             .photo_key
             .as_deref()

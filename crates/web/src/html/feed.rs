@@ -192,7 +192,7 @@ async fn member_posts(
             layout: Layout::new(&format!("Posts by {}", member.name), v.member()),
             back: here,
             name: member.name,
-            handle: member.handle,
+            handle: member.handle.to_string(),
             items: page.items.iter().map(PostItem::from).collect(),
             next: page.next_cursor,
         },

@@ -70,7 +70,7 @@ impl Layout {
             title: title.to_string(),
             me: me.map(|m| MeBar {
                 name: m.name.clone(),
-                handle: m.handle.clone(),
+                handle: m.handle.to_string(),
                 is_admin: m.is_admin(),
                 pending: Badge::of(counts.invitations, "pending invitation"),
                 unread: Badge::of(counts.notifications, "unread notification"),

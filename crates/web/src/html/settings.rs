@@ -121,8 +121,8 @@ fn settings_page(
     let me = v.member();
     let mut page = SettingsPage {
         layout: Layout::new("Settings", me),
-        email: me.map(|m| m.email.clone()).unwrap_or_default(),
-        handle: me.map(|m| m.handle.clone()).unwrap_or_default(),
+        email: me.map(|m| m.email.to_string()).unwrap_or_default(),
+        handle: me.map(|m| m.handle.to_string()).unwrap_or_default(),
         public_url: state.settings.public_url.clone(),
         tokens: tokens
             .into_iter()
@@ -138,7 +138,7 @@ fn settings_page(
         password_form: Form::default(),
         email_form: Form::default(),
         handle_form: Form::of(&HandleForm {
-            handle: me.map(|m| m.handle.clone()).unwrap_or_default(),
+            handle: me.map(|m| m.handle.to_string()).unwrap_or_default(),
         }),
         token_form: Form::default(),
         problem: None,
