@@ -1,12 +1,12 @@
-//! Messaging pages: the conversation list (inbox, requests, archived) with search, a new
-//! message, and one conversation with its live updates. Settings and the away period are
-//! [`super::away`].
+//! Messaging pages: the conversation list (inbox, requests, archived) with search, and a new
+//! message; how messages look on every messaging page. One conversation is
+//! [`super::conversation`]; settings and the away period are [`super::away`].
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use guild_core::auth::Viewer;
 use guild_core::media::UploadKind;
@@ -22,7 +22,6 @@ use super::format::date;
 use super::layout::{render, see_other, Layout};
 use crate::error::fail;
 use crate::error::PageResult;
-use crate::extract::input::parse_id;
 use crate::extract::CurrentViewer;
 use crate::AppState;
 
@@ -30,12 +29,9 @@ pub fn router(limits: &Limits) -> Router<AppState> {
     // A message form carries one attachment.
     let body = DefaultBodyLimit::max(UploadKind::Attachment.body_limit(limits, 1));
     Router::new()
-        .route("/messages", get(inbox).post(start).layer(body.clone()))
+        .route("/messages", get(inbox).post(start).layer(body))
         .route("/messages/new", get(new_message))
         .route("/messages/search", get(search))
-        .route("/messages/{id}", get(thread).post(send).layer(body))
-        .route("/messages/{id}/items", get(items))
-        .route("/messages/{id}/do/{action}", post(act))
 }
 
 /// A message as pages show it.
@@ -66,7 +62,7 @@ fn size_label(bytes: i64) -> String {
     }
 }
 
-fn message_item(me: i64, v: &MessageView) -> MessageItem {
+pub(super) fn message_item(me: i64, v: &MessageView) -> MessageItem {
     MessageItem {
         id: v.m.id,
         mine: v.m.sender_id == me,
@@ -205,9 +201,9 @@ struct NewPage {
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
-struct NewForm {
-    to: String,
-    body: String,
+pub(super) struct NewForm {
+    pub(super) to: String,
+    pub(super) body: String,
 }
 
 async fn new_message(
@@ -252,7 +248,7 @@ fn handles(raw: &str) -> Vec<String> {
 }
 
 /// The text fields of a message form and its file, uploaded as an attachment.
-async fn read_message_form(
+pub(super) async fn read_message_form(
     state: &AppState,
     v: &Viewer,
     mut mp: Multipart,
@@ -338,7 +334,7 @@ async fn start(
     }
 }
 
-fn delivery_word(d: guild_core::messaging::Delivery) -> &'static str {
+pub(super) fn delivery_word(d: guild_core::messaging::Delivery) -> &'static str {
     match d {
         guild_core::messaging::Delivery::Inbox => "inbox",
         guild_core::messaging::Delivery::Request => "request",
@@ -360,243 +356,6 @@ async fn start_failed(
     let (r, form) = refuse(Form::of(&f), e, &["to", "body", "file", "attachment"])
         .map_err(|e| fail(e, v, "/messages/new"))?;
     compose(state, v, form, &f.to, r.status).await
-}
-
-#[derive(Template)]
-#[template(path = "conversation.html")]
-struct ThreadPage {
-    layout: Layout,
-    file_hint: String,
-    id: i64,
-    title: String,
-    group: bool,
-    members: Vec<Card>,
-    state: &'static str,
-    archived: bool,
-    muted: bool,
-    items: Vec<MessageItem>,
-    older: Option<String>,
-    last_id: i64,
-    read_only: Option<String>,
-    awaiting_answer: bool,
-    away: Vec<String>,
-    form: Form,
-    sent: Option<&'static str>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ThreadQuery {
-    cursor: Option<String>,
-    sent: String,
-}
-
-async fn thread(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-    Query(q): Query<ThreadQuery>,
-) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
-    let sent = match q.sent.as_str() {
-        "request" => Some("Sent as a message request: they can accept it, and until then you can send one message."),
-        "held" => Some("Your message is held for review: it looks like the same text sent to many people who are not your connections. It was not delivered."),
-        _ => None,
-    };
-    thread_page(
-        &state,
-        &v,
-        id,
-        q.cursor.as_deref(),
-        Form::default(),
-        StatusCode::OK,
-        sent,
-    )
-    .await
-}
-
-async fn thread_page(
-    state: &AppState,
-    v: &Viewer,
-    id: i64,
-    cursor: Option<&str>,
-    form: Form,
-    status: StatusCode,
-    sent: Option<&'static str>,
-) -> PageResult<Response> {
-    let here = format!("/messages/{id}");
-    let back = |e| fail(e, v, &here);
-    let me = v.require().map_err(|e| fail(e, v, &here))?.id;
-    let t = state.thread(v, id).await.map_err(back)?;
-    let page = state
-        .messages(v, id, cursor, Some(50))
-        .await
-        .map_err(back)?;
-    let c = &t.conversation;
-    Ok(render(
-        status,
-        &ThreadPage {
-            layout: Layout::new(&c.title(), v.member()),
-            file_hint: UploadKind::Attachment.hint(&state.settings.limits),
-            id,
-            title: c.title(),
-            group: c.conversation.group,
-            members: c.others.iter().map(Card::from).collect(),
-            state: c.me.state.as_str(),
-            archived: c.me.archived,
-            muted: c.me.muted,
-            last_id: page.items.last().map_or(0, |m| m.m.id),
-            items: page.items.iter().map(|m| message_item(me, m)).collect(),
-            older: page.next_cursor,
-            read_only: t.read_only.clone(),
-            awaiting_answer: t.awaiting_answer,
-            away: t.away.iter().map(|a| a.notice.clone()).collect(),
-            form,
-            sent,
-        },
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "message_items.html")]
-struct ItemsFragment {
-    items: Vec<MessageItem>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct AfterQuery {
-    after: i64,
-}
-
-/// The messages after `after` (the newest page at most), for the live thread. Reading them
-/// marks the conversation read.
-async fn items(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-    Query(q): Query<AfterQuery>,
-) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
-    let me = v.require().map_err(|e| fail(e, &v, "/messages"))?.id;
-    let page = state
-        .messages(&v, id, None, Some(50))
-        .await
-        .map_err(|e| fail(e, &v, "/messages"))?;
-    Ok(render(
-        StatusCode::OK,
-        &ItemsFragment {
-            items: page
-                .items
-                .iter()
-                .filter(|m| m.m.id > q.after)
-                .map(|m| message_item(me, m))
-                .collect(),
-        },
-    ))
-}
-
-async fn send(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
-    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
-    let here = format!("/messages/{id}");
-    v.require().map_err(|e| fail(e, &v, &here))?;
-    let mp = mp.map_err(|_| {
-        fail(
-            CoreError::invalid("body", "The form could not be read."),
-            &v,
-            &here,
-        )
-    })?;
-    let (f, attachment) = match read_message_form(&state, &v, mp).await {
-        Ok(x) => x,
-        Err((f, e)) => return send_failed(&state, &v, id, f, e).await,
-    };
-    let input = SendInput {
-        to: Vec::new(),
-        body: f.body.clone(),
-        attachment,
-    };
-    match state.send_message(&v, id, &input).await {
-        Ok(sent) => Ok(see_other(
-            &format!(
-                "/messages/{id}?sent={}#message-{}",
-                delivery_word(sent.delivery),
-                sent.message.id
-            ),
-            None,
-        )),
-        Err(e) => send_failed(&state, &v, id, f, e).await,
-    }
-}
-
-async fn send_failed(
-    state: &AppState,
-    v: &Viewer,
-    id: i64,
-    f: NewForm,
-    e: CoreError,
-) -> PageResult<Response> {
-    let e = match e {
-        CoreError::Refused { message, .. } => CoreError::invalid("body", message),
-        e => e,
-    };
-    let (r, form) = refuse(Form::of(&f), e, &["body", "file", "attachment"])
-        .map_err(|e| fail(e, v, &format!("/messages/{id}")))?;
-    thread_page(state, v, id, None, form, r.status, None).await
-}
-
-async fn act(
-    State(state): State<AppState>,
-    CurrentViewer(v): CurrentViewer,
-    Path((raw, action)): Path<(String, String)>,
-) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
-    let here = format!("/messages/{id}");
-    let back = |e| fail(e, &v, &here);
-    let to = match action.as_str() {
-        "accept" => {
-            state.answer_request(&v, id, true).await.map_err(back)?;
-            here.clone()
-        }
-        "ignore" => {
-            state.answer_request(&v, id, false).await.map_err(back)?;
-            "/messages?box=requests&done=ignored".into()
-        }
-        "report" => {
-            state.report_conversation(&v, id).await.map_err(back)?;
-            "/messages?done=reported".into()
-        }
-        "archive" => {
-            state.set_archived(&v, id, true).await.map_err(back)?;
-            "/messages?done=archived".into()
-        }
-        "unarchive" => {
-            state.set_archived(&v, id, false).await.map_err(back)?;
-            here.clone()
-        }
-        "mute" | "unmute" => {
-            state
-                .set_muted(&v, id, action == "mute")
-                .await
-                .map_err(back)?;
-            here.clone()
-        }
-        "leave" => {
-            state.leave_group(&v, id).await.map_err(back)?;
-            "/messages?done=left".into()
-        }
-        "clear" => {
-            state.clear_conversation(&v, id).await.map_err(back)?;
-            "/messages?done=cleared".into()
-        }
-        _ => return Err(back(CoreError::NotFound)),
-    };
-    Ok(see_other(&to, None))
 }
 
 #[derive(Template)]

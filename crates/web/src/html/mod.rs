@@ -17,6 +17,7 @@ mod auth;
 mod away;
 pub mod cards;
 mod contacts;
+mod conversation;
 mod directory;
 mod edit;
 mod feed;
@@ -54,5 +55,6 @@ pub fn router(limits: &Limits) -> Router<AppState> {
         .merge(notifications::router())
         .merge(posts::router(limits))
         .merge(messages::router(limits))
+        .merge(conversation::router(limits))
         .merge(away::router())
 }
