@@ -7,7 +7,7 @@ use guild_core::accounts::store::AccountStore;
 use guild_core::domain::{fold_key, Email, Handle, Role};
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{bind_all, vals, Val};
+use crate::sql::{bind_all, exec, vals, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -93,20 +93,13 @@ impl AccountStore for SqlStore {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            sqlx::query("INSERT INTO profiles (member_id, updated_at) VALUES ($1, $2)")
-                .bind(id)
-                .bind(m.created_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec!(
+                tx,
+                "INSERT INTO profiles (member_id, updated_at) VALUES ($1, $2)",
+                [id, m.created_at]
+            )?;
             if let Some(h) = invite_hash {
-                let used = sqlx::query("UPDATE signup_invites SET used_by = $1 WHERE token_hash = $2 AND used_by IS NULL AND expires_at > $3")
-                    .bind(id)
-                    .bind(h)
-                    .bind(m.created_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                let used = exec!(tx, "UPDATE signup_invites SET used_by = $1 WHERE token_hash = $2 AND used_by IS NULL AND expires_at > $3", [id, h, m.created_at])?;
                 if used.rows_affected() != 1 {
                     return Err(StoreError::Conflict("invite"));
                 }

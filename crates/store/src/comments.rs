@@ -8,7 +8,7 @@ use guild_core::store::StoreResult;
 
 use crate::errors::reference_err;
 use crate::posts::member_rows;
-use crate::sql::{bind_all, vals};
+use crate::sql::{bind_all, exec, vals};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -63,11 +63,11 @@ impl SqlStore {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(reference_err)?;
-            sqlx::query("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1")
-                .bind(c.post_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec!(
+                tx,
+                "UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1",
+                [c.post_id]
+            )?;
             if let Some(sql) =
                 member_rows("comment_mentions (comment_id, member_id)", id, &c.mentions)
             {
@@ -134,27 +134,20 @@ impl SqlStore {
     pub(crate) async fn remove_comment(&self, id: i64, member: MemberId) -> StoreResult<bool> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let allowed = sqlx::query(
+            let allowed = exec!(
+                tx,
                 "UPDATE posts SET comment_count = comment_count - \
                    (SELECT COUNT(*) FROM comments WHERE id = $1 OR parent_id = $1) \
                  WHERE id = (SELECT c.post_id FROM comments c JOIN posts o ON o.id = c.post_id \
                    WHERE c.id = $1 AND (c.author_id = $2 OR o.author_id = $2))",
-            )
-            .bind(id)
-            .bind(member)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
+                [id, member]
+            )?
             .rows_affected();
             if allowed == 0 {
                 return Ok(false);
             }
             // Replies, reactions, mentions and notifications go by cascade.
-            sqlx::query("DELETE FROM comments WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec!(tx, "DELETE FROM comments WHERE id = $1", [id])?;
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })

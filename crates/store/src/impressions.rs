@@ -5,7 +5,7 @@ use guild_core::accounts::model::MemberId;
 use guild_core::feed::model::PostId;
 use guild_core::store::StoreResult;
 
-use crate::sql::id_list;
+use crate::sql::{exec, id_list};
 use crate::{db_err, with_pool, SqlStore};
 
 /// Records that `viewer` saw these posts on `day`; returns the posts that count one more
@@ -41,13 +41,14 @@ pub(crate) async fn record_impressions(
             return Ok(counted);
         }
         counted.sort_unstable();
-        sqlx::query(&format!(
-            "UPDATE posts SET impression_count = impression_count + 1 WHERE id IN ({})",
-            id_list(&counted)
-        ))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        exec!(
+            tx,
+            &format!(
+                "UPDATE posts SET impression_count = impression_count + 1 WHERE id IN ({})",
+                id_list(&counted)
+            ),
+            []
+        )?;
         tx.commit().await.map_err(db_err)?;
         Ok(counted)
     })

@@ -7,7 +7,7 @@ use guild_core::network::model::*;
 use guild_core::network::store::InvitationStore;
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{vals, Sql};
+use crate::sql::{exec, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -215,17 +215,13 @@ impl InvitationStore for SqlStore {
                 return Ok(None);
             };
             let from = inv.from;
-            sqlx::query(
+            exec!(
+                tx,
                 "UPDATE invitations SET state = 'closed', responded_at = $1 \
                  WHERE state IN ('pending', 'ignored') \
                  AND ((from_id = $2 AND to_id = $3) OR (from_id = $3 AND to_id = $2))",
-            )
-            .bind(now)
-            .bind(from)
-            .bind(to)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                [now, from, to]
+            )?;
             for (table, a, b) in [
                 ("connections (member_id, other_id", from, to),
                 ("connections (member_id, other_id", to, from),

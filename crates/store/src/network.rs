@@ -9,7 +9,7 @@ use guild_core::profiles::model::MemberCard;
 use guild_core::store::StoreResult;
 
 use crate::directory::{CardRow, CARD_COLS};
-use crate::sql::{id_list, like_escape, placeholders, vals, Sql, Val};
+use crate::sql::{exec, id_list, like_escape, placeholders, vals, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 /// A member card with the time of the relation it is listed for (`CARD_COLS, … AS since`).
@@ -165,46 +165,32 @@ impl NetworkStore for SqlStore {
     async fn block(&self, blocker: MemberId, blocked: MemberId, now: i64) -> StoreResult<bool> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            sqlx::query(
+            exec!(
+                tx,
                 "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT DO NOTHING",
-            )
-            .bind(blocker)
-            .bind(blocked)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let severed = sqlx::query(
+                [blocker, blocked, now]
+            )?;
+            let severed = exec!(
+                tx,
                 "DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) \
                  OR (member_id = $2 AND other_id = $1)",
-            )
-            .bind(blocker)
-            .bind(blocked)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
+                [blocker, blocked]
+            )?
             .rows_affected();
-            sqlx::query(
+            exec!(
+                tx,
                 "DELETE FROM follows WHERE (follower_id = $1 AND followee_id = $2) \
                  OR (follower_id = $2 AND followee_id = $1)",
-            )
-            .bind(blocker)
-            .bind(blocked)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
+                [blocker, blocked]
+            )?;
+            exec!(
+                tx,
                 "UPDATE invitations SET state = 'closed', responded_at = $1 \
                  WHERE state IN ('pending', 'ignored') \
                  AND ((from_id = $2 AND to_id = $3) OR (from_id = $3 AND to_id = $2))",
-            )
-            .bind(now)
-            .bind(blocker)
-            .bind(blocked)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                [now, blocker, blocked]
+            )?;
             tx.commit().await.map_err(db_err)?;
             Ok(severed > 0)
         })
@@ -375,13 +361,14 @@ impl NetworkStore for SqlStore {
                             .iter()
                             .map(|(a, b, t)| format!("({a}, {b}, {t})"))
                             .collect();
-                        sqlx::query(&format!(
-                            "INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING",
-                            values.join(", ")
-                        ))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
+                        exec!(
+                            tx,
+                            &format!(
+                                "INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING",
+                                values.join(", ")
+                            ),
+                            []
+                        )?;
                     }
                     tx.commit().await.map_err(db_err)
                 })?;

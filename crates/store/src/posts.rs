@@ -15,7 +15,7 @@ use guild_core::store::{StoreError, StoreResult};
 
 use crate::errors::reference_err;
 use crate::reactions::Reactable;
-use crate::sql::{bind_all, id_list, vals, Sql};
+use crate::sql::{bind_all, exec, id_list, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 /// Media keys and folded hashtags are stored comma-separated ('' for none); neither can
@@ -211,11 +211,11 @@ impl FeedStore for SqlStore {
                     .map_err(reference_err)?;
             }
             if let Some(original) = new.repost_of {
-                sqlx::query("UPDATE posts SET repost_count = repost_count + 1 WHERE id = $1")
-                    .bind(original)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(
+                    tx,
+                    "UPDATE posts SET repost_count = repost_count + 1 WHERE id = $1",
+                    [original]
+                )?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(Post {
@@ -289,11 +289,7 @@ impl FeedStore for SqlStore {
                 return Ok(None);
             };
             for table in ["post_hashtags", "post_mentions"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE post_id = $1"))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(tx, &format!("DELETE FROM {table} WHERE post_id = $1"), [id])?;
             }
             for s in tag_and_mention_inserts(id, post.created_at, &edit.hashtags, &edit.mentions) {
                 bind_all!(sqlx::query(&s.text), &s.binds)
@@ -310,15 +306,12 @@ impl FeedStore for SqlStore {
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
             // Reposts stay, marked (the foreign key then clears their `repost_of`).
-            sqlx::query(
+            exec!(
+                tx,
                 "UPDATE posts SET repost_deleted = TRUE WHERE repost_of = $1 \
                  AND EXISTS (SELECT 1 FROM posts o WHERE o.id = $1 AND o.author_id = $2)",
-            )
-            .bind(id)
-            .bind(author)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                [id, author]
+            )?;
             // Hashtags, mentions, comments (and theirs), reactions, impressions and the
             // notifications about the post go with it by cascade.
             let gone: Option<Option<i64>> = sqlx::query_scalar(
@@ -333,11 +326,11 @@ impl FeedStore for SqlStore {
                 return Ok(false);
             };
             if let Some(original) = repost_of {
-                sqlx::query("UPDATE posts SET repost_count = repost_count - 1 WHERE id = $1")
-                    .bind(original)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(
+                    tx,
+                    "UPDATE posts SET repost_count = repost_count - 1 WHERE id = $1",
+                    [original]
+                )?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(true)

@@ -10,7 +10,7 @@ use guild_core::profiles::model::*;
 use guild_core::profiles::store::ProfileStore;
 use guild_core::store::StoreResult;
 
-use crate::sql::{bind_all, vals};
+use crate::sql::{bind_all, exec, vals};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -210,13 +210,11 @@ impl ProfileStore for SqlStore {
                 .await
                 .map_err(db_err)?;
             if let Some(name) = &patch.name {
-                sqlx::query("UPDATE members SET name = $1, name_key = $2 WHERE id = $3")
-                    .bind(name)
-                    .bind(fold_key(name))
-                    .bind(member)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(
+                    tx,
+                    "UPDATE members SET name = $1, name_key = $2 WHERE id = $3",
+                    [name, fold_key(name), member]
+                )?;
             }
             for e in events {
                 let binds = vals![member, e.kind.as_str(), e.detail.to_string(), now];
@@ -371,11 +369,7 @@ impl ProfileStore for SqlStore {
     async fn set_skills(&self, member: MemberId, skills: &[String]) -> StoreResult<()> {
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            sqlx::query("DELETE FROM skills WHERE member_id = $1")
-                .bind(member)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec!(tx, "DELETE FROM skills WHERE member_id = $1", [member])?;
             for (i, s) in skills.iter().enumerate() {
                 let binds = vals![member, i as i32, s, fold_key(s)];
                 bind_all!(sqlx::query(

@@ -7,7 +7,7 @@ use guild_core::feed::model::*;
 use guild_core::store::StoreResult;
 
 use crate::errors::reference_err;
-use crate::sql::{id_list, vals};
+use crate::sql::{exec, id_list, vals};
 use crate::{db_err, with_pool, SqlStore};
 
 /// Where a reaction lives: on a post or on a comment.
@@ -59,11 +59,7 @@ impl SqlStore {
                 .map_err(reference_err)?
                 .rows_affected();
             if added > 0 {
-                sqlx::query(&bump)
-                    .bind(item)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(tx, &bump, [item])?;
                 tx.commit().await.map_err(db_err)?;
                 return Ok(None);
             }
@@ -74,13 +70,7 @@ impl SqlStore {
                 .await
                 .map_err(db_err)?;
             if before != kind.as_str() {
-                sqlx::query(&change)
-                    .bind(kind.as_str())
-                    .bind(item)
-                    .bind(member)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(tx, &change, [kind.as_str(), item, member])?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(Some(ReactionKind::from_db(&before)))
@@ -100,21 +90,11 @@ impl SqlStore {
             format!("UPDATE {counted} SET reaction_count = reaction_count - 1 WHERE id = $1");
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let gone = sqlx::query(&delete)
-                .bind(item)
-                .bind(member)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
+            let gone = exec!(tx, &delete, [item, member])?.rows_affected();
             if gone == 0 {
                 return Ok(false);
             }
-            sqlx::query(&lower)
-                .bind(item)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            exec!(tx, &lower, [item])?;
             tx.commit().await.map_err(db_err)?;
             Ok(true)
         })

@@ -124,6 +124,20 @@ macro_rules! bind_all {
 }
 pub(crate) use bind_all;
 
+/// Runs one statement inside a transaction `tx` with these values for `$1, $2, …`:
+/// `exec!(tx, "UPDATE …", [a, b])?`; what it gives back has `rows_affected()`.
+macro_rules! exec {
+    ($tx:expr, $sql:expr, [$($v:expr),* $(,)?]) => {{
+        let sql = $sql;
+        let binds = $crate::sql::vals![$($v),*];
+        $crate::sql::bind_all!(sqlx::query(sql), &binds)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::db_err)
+    }};
+}
+pub(crate) use exec;
+
 /// A row type that both backends can decode (`#[derive(sqlx::FromRow)]` structs, tuples).
 pub(crate) trait Row:
     for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin

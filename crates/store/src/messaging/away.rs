@@ -5,7 +5,7 @@ use guild_core::accounts::model::MemberId;
 use guild_core::messaging::model::*;
 use guild_core::store::StoreResult;
 
-use crate::sql::{id_list, vals, Sql};
+use crate::sql::{exec, id_list, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 const AWAY_COLS: &str = "id, member_id, starts_at, ends_at, message, message_for_others, \
@@ -45,15 +45,12 @@ pub(super) async fn set_away(store: &SqlStore, a: &NewAway) -> StoreResult<Away>
     );
     with_pool!(store, |p| {
         let mut tx = p.begin().await.map_err(db_err)?;
-        sqlx::query(
+        exec!(
+            tx,
             "DELETE FROM away_periods WHERE member_id = $1 AND ends_at > $2 \
              AND summarized_at IS NULL",
-        )
-        .bind(a.member_id)
-        .bind(a.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+            [a.member_id, a.created_at]
+        )?;
         let row: AwayRow = sqlx::query_as(&insert)
             .bind(a.member_id)
             .bind(a.starts_at)

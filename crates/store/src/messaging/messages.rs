@@ -7,7 +7,7 @@ use guild_core::messaging::model::*;
 use guild_core::messaging::store::MessageStore;
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{bind_all, id_list, vals, Sql};
+use crate::sql::{bind_all, exec, id_list, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 use super::{MESSAGE_COLS, MESSAGE_FROM, VISIBLE};
@@ -100,37 +100,27 @@ pub(super) async fn add_message(store: &SqlStore, m: &NewMessage) -> StoreResult
             .await
             .map_err(db_err)?;
         if !m.held {
-            sqlx::query(
+            exec!(
+                tx,
                 "UPDATE conversations SET last_message_id = $1, last_message_at = $2 \
                  WHERE id = $3",
-            )
-            .bind(id)
-            .bind(m.created_at)
-            .bind(m.conversation_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
+                [id, m.created_at, m.conversation_id]
+            )?;
+            exec!(
+                tx,
                 "UPDATE conversation_members SET archived = FALSE \
                  WHERE conversation_id = $1 AND state = 'active' AND archived = TRUE",
-            )
-            .bind(m.conversation_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                [m.conversation_id]
+            )?;
         }
         // An automatic reply is not the away member reading anything.
         if !m.automatic {
-            sqlx::query(
+            exec!(
+                tx,
                 "UPDATE conversation_members SET last_read = $1 \
                  WHERE conversation_id = $2 AND member_id = $3 AND last_read < $1",
-            )
-            .bind(id)
-            .bind(m.conversation_id)
-            .bind(m.sender_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                [id, m.conversation_id, m.sender_id]
+            )?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok::<i64, StoreError>(id)
@@ -304,38 +294,30 @@ pub(super) async fn release_held(store: &SqlStore, id: MessageId) -> StoreResult
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;
-        sqlx::query("UPDATE messages SET held = FALSE WHERE id = $1 AND held = TRUE")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        sqlx::query(
+        exec!(
+            tx,
+            "UPDATE messages SET held = FALSE WHERE id = $1 AND held = TRUE",
+            [id]
+        )?;
+        exec!(
+            tx,
             "UPDATE conversations SET last_message_id = $1, last_message_at = $2 \
              WHERE id = $3 AND last_message_id < $1",
-        )
-        .bind(id)
-        .bind(m.created_at)
-        .bind(m.conversation_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query(
+            [id, m.created_at, m.conversation_id]
+        )?;
+        exec!(
+            tx,
             "UPDATE conversation_members SET archived = FALSE \
              WHERE conversation_id = $1 AND state = 'active' AND archived = TRUE",
-        )
-        .bind(m.conversation_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+            [m.conversation_id]
+        )?;
         if first == 0 {
-            sqlx::query(
+            exec!(
+                tx,
                 "UPDATE conversation_members SET state = 'request' \
                  WHERE conversation_id = $1 AND state = 'ignored'",
-            )
-            .bind(m.conversation_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                [m.conversation_id]
+            )?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok::<(), StoreError>(())

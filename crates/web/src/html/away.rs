@@ -2,7 +2,7 @@
 //! "while you were away" summary.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -16,8 +16,7 @@ use super::form::{refuse, Form, PageForm};
 use super::format::date;
 use super::layout::{render, see_other, Layout};
 use crate::error::{fail, PageResult};
-use crate::extract::input::parse_id;
-use crate::extract::CurrentViewer;
+use crate::extract::{CurrentViewer, Id};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -229,9 +228,8 @@ struct SummaryPage {
 async fn away_summary(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/notifications"))?;
     let (a, text) = state
         .away_summary(&v, id)
         .await

@@ -21,7 +21,7 @@ use super::layout::{render, see_other, Layout};
 use crate::error::fail;
 use crate::error::PageResult;
 use crate::extract::input::parse_id;
-use crate::extract::CurrentViewer;
+use crate::extract::{CurrentViewer, Id};
 use crate::AppState;
 
 use super::messages::{delivery_word, message_item, read_message_form, MessageItem, NewForm};
@@ -67,10 +67,9 @@ struct ThreadQuery {
 async fn thread(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     Query(q): Query<ThreadQuery>,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let sent = match q.sent.as_str() {
         "request" => Some("Sent as a message request: they can accept it, and until then you can send one message."),
         "held" => Some("Your message is held for review: it looks like the same text sent to many people who are not your connections. It was not delivered."),
@@ -147,10 +146,9 @@ struct AfterQuery {
 async fn items(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     Query(q): Query<AfterQuery>,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let me = v.require().map_err(|e| fail(e, &v, "/messages"))?.id;
     let page = state
         .messages(&v, id, None, Some(50))
@@ -172,10 +170,9 @@ async fn items(
 async fn send(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/messages"))?;
     let here = format!("/messages/{id}");
     v.require().map_err(|e| fail(e, &v, &here))?;
     let mp = mp.map_err(|_| {

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -23,8 +23,7 @@ use super::layout::{render, see_other, Layout};
 use super::strength::Meter;
 use crate::error::fail;
 use crate::error::PageResult;
-use crate::extract::input::parse_id;
-use crate::extract::{read_upload, CurrentViewer};
+use crate::extract::{read_upload, CurrentViewer, Id};
 use crate::AppState;
 
 const EDIT: &str = "/me/edit";
@@ -413,10 +412,9 @@ async fn add_position(
 async fn update_position(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<PositionForm>,
 ) -> PageResult<Response> {
-    let id = parse_id(&id).map_err(|e| fail(e, &v, EDIT))?;
     match state.update_position(&v, id, f.input()).await {
         Ok(_) => Ok(done("edit-experience")),
         Err(e) => {
@@ -431,13 +429,12 @@ async fn update_position(
 async fn delete_position(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let result = match parse_id(&id) {
-        Ok(id) => state.delete_position(&v, id).await,
-        Err(e) => Err(e),
-    };
-    result.map_err(|e| fail(e, &v, EDIT))?;
+    state
+        .delete_position(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, EDIT))?;
     Ok(done("edit-experience"))
 }
 
@@ -472,13 +469,12 @@ async fn add_education(
 async fn delete_education(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let result = match parse_id(&id) {
-        Ok(id) => state.delete_education(&v, id).await,
-        Err(e) => Err(e),
-    };
-    result.map_err(|e| fail(e, &v, EDIT))?;
+    state
+        .delete_education(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, EDIT))?;
     Ok(done("edit-education"))
 }
 
@@ -517,12 +513,11 @@ async fn add_link(
 async fn delete_link(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let result = match parse_id(&id) {
-        Ok(id) => state.delete_link(&v, id).await,
-        Err(e) => Err(e),
-    };
-    result.map_err(|e| fail(e, &v, EDIT))?;
+    state
+        .delete_link(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, EDIT))?;
     Ok(done("edit-links"))
 }

@@ -2,7 +2,7 @@
 //! actions (write, react, comment, repost, delete). How a post looks is [`super::post_items`].
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -21,8 +21,7 @@ use super::layout::{render, see_other, Layout};
 use super::post_items::{CommentItem, ComposeForm, PostItem};
 use crate::error::fail;
 use crate::error::PageResult;
-use crate::extract::input::parse_id;
-use crate::extract::CurrentViewer;
+use crate::extract::{CurrentViewer, Id};
 use crate::AppState;
 
 pub fn router(limits: &Limits) -> Router<AppState> {
@@ -101,11 +100,10 @@ async fn post_page(
 async fn show(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     Query(q): Query<ShowQuery>,
 ) -> PageResult<Response> {
-    let here = format!("/posts/{raw}");
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, &here))?;
+    let here = format!("/posts/{id}");
     let notice = match q.done.as_deref() {
         Some("posted") => Some("Posted."),
         Some("edited") => Some("Your changes are saved."),
@@ -138,10 +136,9 @@ struct EditPage {
 async fn show_edit(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let here = format!("/posts/{raw}/edit");
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, &here))?;
+    let here = format!("/posts/{id}/edit");
     let view = state.post(&v, id).await.map_err(|e| fail(e, &v, &here))?;
     if !view.mine || view.post.kind == PostKind::Update {
         return Err(fail(CoreError::NotFound, &v, &here));
@@ -167,11 +164,10 @@ async fn show_edit(
 async fn save_edit(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<ComposeForm>,
 ) -> PageResult<Response> {
-    let here = format!("/posts/{raw}/edit");
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, &here))?;
+    let here = format!("/posts/{id}/edit");
     let current = state.post(&v, id).await.map_err(|e| fail(e, &v, &here))?;
     let input = PostInput {
         kind: None,
@@ -308,9 +304,8 @@ async fn compose_failed(
 async fn delete(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/"))?;
     state
         .delete_post(&v, id)
         .await
@@ -338,11 +333,10 @@ fn back_to(back: &str, fallback: &str) -> String {
 async fn react(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<ReactForm>,
 ) -> PageResult<Response> {
-    let here = format!("/posts/{raw}");
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, &here))?;
+    let here = format!("/posts/{id}");
     let current = state.post(&v, id).await.map_err(|e| fail(e, &v, &here))?;
     // Choosing the reaction one already has takes it back.
     if current.my_reaction.map(|k| k.as_str()) == Some(f.kind.as_str()) {
@@ -371,11 +365,10 @@ struct RepostForm {
 async fn repost(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<RepostForm>,
 ) -> PageResult<Response> {
-    let here = format!("/posts/{raw}");
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, &here))?;
+    let here = format!("/posts/{id}");
     let body = Some(f.body.as_str()).filter(|b| !b.trim().is_empty());
     let p = state
         .repost(&v, id, body)
@@ -397,11 +390,10 @@ struct CommentForm {
 async fn comment(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<CommentForm>,
 ) -> PageResult<Response> {
-    let here = format!("/posts/{raw}");
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, &here))?;
+    let here = format!("/posts/{id}");
     let input = CommentInput {
         body: f.body.clone(),
         parent_id: f.parent_id.trim().parse().ok(),
@@ -424,10 +416,9 @@ async fn comment(
 async fn delete_comment(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<ReactForm>,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/"))?;
     state
         .delete_comment(&v, id)
         .await
@@ -441,10 +432,9 @@ async fn delete_comment(
 async fn react_comment(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(raw): Path<String>,
+    Id(id): Id,
     PageForm(f): PageForm<ReactForm>,
 ) -> PageResult<Response> {
-    let id = parse_id(&raw).map_err(|e| fail(e, &v, "/"))?;
     if f.kind.is_empty() {
         state
             .unreact_comment(&v, id)

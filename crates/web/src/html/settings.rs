@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -17,8 +17,7 @@ use super::format::date;
 use super::layout::{render, see_other, Layout};
 use crate::error::fail;
 use crate::error::PageResult;
-use crate::extract::input::parse_id;
-use crate::extract::{session_cookie, CurrentViewer};
+use crate::extract::{session_cookie, CurrentViewer, Id};
 use crate::AppState;
 
 const SETTINGS: &str = "/settings";
@@ -283,12 +282,11 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> PageResult<Response> {
-    let result = match parse_id(&id) {
-        Ok(id) => state.revoke_token(&v, id).await,
-        Err(e) => Err(e),
-    };
-    result.map_err(|e| fail(e, &v, SETTINGS))?;
+    state
+        .revoke_token(&v, id)
+        .await
+        .map_err(|e| fail(e, &v, SETTINGS))?;
     Ok(see_other("/settings?done=revoked#tokens", None))
 }
