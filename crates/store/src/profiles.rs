@@ -10,7 +10,7 @@ use guild_core::profiles::model::*;
 use guild_core::profiles::store::ProfileStore;
 use guild_core::store::StoreResult;
 
-use crate::sql::{bind_all, exec, vals};
+use crate::sql::{bind_all, exec, vals, Row, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -154,6 +154,34 @@ impl SqlStore {
         let sql = format!("DELETE FROM {table} WHERE id = $1 AND member_id = $2");
         Ok(self.run(&sql, &vals![id, member]).await? == 1)
     }
+
+    /// Inserts one row (a position, a school) and, in the same transaction, the profile
+    /// event it makes news of; returns the row as `M`.
+    async fn insert_with_event<R: Row, M: From<R>>(
+        &self,
+        sql: &str,
+        insert: &[Val<'_>],
+        member: MemberId,
+        event: Option<&NewProfileEvent>,
+        now: i64,
+    ) -> StoreResult<M> {
+        with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let row: R = bind_all!(sqlx::query_as(sql), insert)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if let Some(e) = event {
+                exec!(
+                    tx,
+                    INSERT_EVENT,
+                    [member, e.kind.as_str(), e.detail.to_string(), now]
+                )?;
+            }
+            tx.commit().await.map_err(db_err)?;
+            Ok(M::from(row))
+        })
+    }
 }
 
 #[async_trait]
@@ -217,11 +245,11 @@ impl ProfileStore for SqlStore {
                 )?;
             }
             for e in events {
-                let binds = vals![member, e.kind.as_str(), e.detail.to_string(), now];
-                bind_all!(sqlx::query(INSERT_EVENT), &binds)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
+                exec!(
+                    tx,
+                    INSERT_EVENT,
+                    [member, e.kind.as_str(), e.detail.to_string(), now]
+                )?;
             }
             tx.commit().await.map_err(db_err)
         })?;
@@ -263,22 +291,8 @@ impl ProfileStore for SqlStore {
             pos.start.to_index(),
             pos.end.map(|e| e.to_index()),
         ];
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let row: PositionRow = bind_all!(sqlx::query_as(&sql), &insert)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if let Some(e) = event {
-                let binds = vals![member, e.kind.as_str(), e.detail.to_string(), now];
-                bind_all!(sqlx::query(INSERT_EVENT), &binds)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            tx.commit().await.map_err(db_err)?;
-            Ok(Position::from(row))
-        })
+        self.insert_with_event::<PositionRow, _>(&sql, &insert, member, event, now)
+            .await
     }
 
     async fn update_position(
@@ -339,22 +353,8 @@ impl ProfileStore for SqlStore {
             e.start_year,
             e.end_year,
         ];
-        with_pool!(self, |p| {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let row: EducationRow = bind_all!(sqlx::query_as(&sql), &insert)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if let Some(ev) = event {
-                let binds = vals![member, ev.kind.as_str(), ev.detail.to_string(), now];
-                bind_all!(sqlx::query(INSERT_EVENT), &binds)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            tx.commit().await.map_err(db_err)?;
-            Ok(Education::from(row))
-        })
+        self.insert_with_event::<EducationRow, _>(&sql, &insert, member, event, now)
+            .await
     }
 
     async fn delete_education(&self, member: MemberId, id: i64) -> StoreResult<bool> {

@@ -105,6 +105,17 @@ impl Guild {
             .collect())
     }
 
+    /// Writes notifications and pushes each to its member's open streams.
+    pub(crate) async fn notify_and_push(&self, new: &[NewNotification]) -> CoreResult<()> {
+        for n in self.store.notify(new).await? {
+            self.feed.push(Push::Notification {
+                member: n.member_id,
+                id: n.id,
+            });
+        }
+        Ok(())
+    }
+
     /// Tells `to` that `actor` did something, unless it is the actor themself or a block
     /// stands between them; pushes it to their open streams.
     pub(crate) async fn notify_one(
@@ -119,26 +130,17 @@ impl Guild {
         if to == actor.id || self.network.is_hidden(actor.id, to) {
             return Ok(());
         }
-        let rows = self
-            .store
-            .notify(&[NewNotification {
-                member_id: to,
-                kind,
-                actor_id: actor.id,
-                post_id,
-                comment_id,
-                invitation_id: None,
-                group_key,
-                created_at: now_ms(),
-            }])
-            .await?;
-        for n in rows {
-            self.feed.push(Push::Notification {
-                member: n.member_id,
-                id: n.id,
-            });
-        }
-        Ok(())
+        self.notify_and_push(&[NewNotification {
+            member_id: to,
+            kind,
+            actor_id: actor.id,
+            post_id,
+            comment_id,
+            invitation_id: None,
+            group_key,
+            created_at: now_ms(),
+        }])
+        .await
     }
 
     /// Invitations: received (to the invitee) and accepted (to the sender).
@@ -149,26 +151,17 @@ impl Guild {
         kind: NotificationKind,
         invitation: i64,
     ) -> CoreResult<()> {
-        let rows = self
-            .store
-            .notify(&[NewNotification {
-                member_id: to,
-                kind,
-                actor_id: actor,
-                post_id: None,
-                comment_id: None,
-                invitation_id: Some(invitation),
-                group_key: format!("{}:{invitation}", kind.as_str()),
-                created_at: now_ms(),
-            }])
-            .await?;
-        for n in rows {
-            self.feed.push(Push::Notification {
-                member: n.member_id,
-                id: n.id,
-            });
-        }
-        Ok(())
+        self.notify_and_push(&[NewNotification {
+            member_id: to,
+            kind,
+            actor_id: actor,
+            post_id: None,
+            comment_id: None,
+            invitation_id: Some(invitation),
+            group_key: format!("{}:{invitation}", kind.as_str()),
+            created_at: now_ms(),
+        }])
+        .await
     }
 
     /// Whether member `id` (active) may read `post`, as [`Guild::can_read`] decides for them.

@@ -11,7 +11,6 @@ use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::model::{NewNotification, NotificationKind};
-use crate::feed::Push;
 use crate::lengths;
 use crate::mail::OutgoingEmail;
 use crate::markup;
@@ -331,25 +330,17 @@ impl Guild {
                 self.store.mark_away_summarized(a.id, now).await?;
                 continue;
             };
-            let rows = self
-                .store
-                .notify(&[NewNotification {
-                    member_id: member.id,
-                    kind: NotificationKind::AwaySummary,
-                    actor_id: member.id,
-                    post_id: None,
-                    comment_id: None,
-                    invitation_id: None,
-                    group_key: format!("away:{}", a.id),
-                    created_at: now,
-                }])
-                .await?;
-            for n in rows {
-                self.feed.push(Push::Notification {
-                    member: n.member_id,
-                    id: n.id,
-                });
-            }
+            self.notify_and_push(&[NewNotification {
+                member_id: member.id,
+                kind: NotificationKind::AwaySummary,
+                actor_id: member.id,
+                post_id: None,
+                comment_id: None,
+                invitation_id: None,
+                group_key: format!("away:{}", a.id),
+                created_at: now,
+            }])
+            .await?;
             let text = summary_text(&s);
             let email = OutgoingEmail {
                 to: member.email.to_string(),

@@ -360,16 +360,21 @@ impl Guild {
         Ok(())
     }
 
+    /// The newest message of the conversation that this participant may see.
+    async fn newest_visible(
+        &self,
+        id: ConversationId,
+        p: &Participant,
+    ) -> CoreResult<Option<MessageId>> {
+        let newest = self.store.messages(id, Visible::from(p), None, 1).await?;
+        Ok(newest.first().map(|m| m.id))
+    }
+
     /// "Delete for me": the messages so far disappear for the viewer only.
     pub async fn clear_conversation(&self, viewer: &Viewer, id: ConversationId) -> CoreResult<()> {
         let (c, p) = self.my_place(viewer, id).await?;
         // Through the conversation's last message, and the viewer's own held ones after it.
-        let newest_mine = self
-            .store
-            .messages(id, Visible::from(&p), None, 1)
-            .await?
-            .first()
-            .map_or(0, |m| m.id);
+        let newest_mine = self.newest_visible(id, &p).await?.unwrap_or(0);
         let through = c.last_message_id.max(newest_mine);
         self.store
             .clear_conversation(id, p.member_id, through)
@@ -472,12 +477,7 @@ impl Guild {
     /// Reports a conversation (and ignores it, if it was a request).
     pub async fn report_conversation(&self, viewer: &Viewer, id: ConversationId) -> CoreResult<()> {
         let (_, p) = self.my_place(viewer, id).await?;
-        let newest = self
-            .store
-            .messages(id, Visible::from(&p), None, 1)
-            .await?
-            .first()
-            .map(|m| m.id);
+        let newest = self.newest_visible(id, &p).await?;
         self.store
             .report_conversation(id, p.member_id, newest, now_ms())
             .await?;
