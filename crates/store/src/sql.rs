@@ -324,4 +324,14 @@ impl<'a> Sql<'a> {
         let l = self.arg(limit);
         self.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
     }
+    /// The newest-first keyset tail of a list ordered by one id `column` alone (messages):
+    /// rows strictly before `before`, newest first, at most `limit`.
+    pub(crate) fn newest_by_id(&mut self, column: &str, before: Option<i64>, limit: u32) {
+        if let Some(b) = before {
+            let b = self.arg(b);
+            self.push(&format!(" AND {column} < {b}"));
+        }
+        let l = self.arg(limit);
+        self.push(&format!(" ORDER BY {column} DESC LIMIT {l}"));
+    }
 }

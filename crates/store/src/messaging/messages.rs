@@ -149,12 +149,7 @@ pub(super) async fn messages(
         let t = sql.arg(t);
         sql.push(&format!(" AND m.id <= {t}"));
     }
-    if let Some(b) = before {
-        let b = sql.arg(b);
-        sql.push(&format!(" AND m.id < {b}"));
-    }
-    let l = sql.arg(limit);
-    sql.push(&format!(" ORDER BY m.id DESC LIMIT {l}"));
+    sql.newest_by_id("m.id", before, limit);
     store
         .fetch_all::<MessageRow, _>(&sql.text, &sql.binds)
         .await
@@ -242,12 +237,7 @@ pub(super) async fn search_messages(
     sql.arg(member);
     let n = sql.arg(like_pattern(&needle.to_lowercase()));
     sql.push(&format!(" AND m.body_folded LIKE {n} ESCAPE '\\'"));
-    if let Some(b) = before {
-        let b = sql.arg(b);
-        sql.push(&format!(" AND m.id < {b}"));
-    }
-    let l = sql.arg(limit);
-    sql.push(&format!(" ORDER BY m.id DESC LIMIT {l}"));
+    sql.newest_by_id("m.id", before, limit);
     store
         .fetch_all::<MessageRow, _>(&sql.text, &sql.binds)
         .await
@@ -271,12 +261,7 @@ pub(super) async fn held_messages(
     limit: u32,
 ) -> StoreResult<Vec<Message>> {
     let mut sql = Sql::new(format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.held"));
-    if let Some(b) = before {
-        let b = sql.arg(b);
-        sql.push(&format!(" AND m.id < {b}"));
-    }
-    let l = sql.arg(limit);
-    sql.push(&format!(" ORDER BY m.id DESC LIMIT {l}"));
+    sql.newest_by_id("m.id", before, limit);
     store
         .fetch_all::<MessageRow, _>(&sql.text, &sql.binds)
         .await

@@ -351,10 +351,7 @@ impl MessageStore for SqlStore {
         member: MemberId,
         on: bool,
     ) -> StoreResult<()> {
-        let sql = "UPDATE conversation_members SET archived = $1 \
-                   WHERE conversation_id = $2 AND member_id = $3";
-        self.run(sql, &vals![on, id, member]).await?;
-        Ok(())
+        set_own_flag(self, "archived", id, member, on).await
     }
 
     async fn set_conversation_muted(
@@ -363,10 +360,7 @@ impl MessageStore for SqlStore {
         member: MemberId,
         on: bool,
     ) -> StoreResult<()> {
-        let sql = "UPDATE conversation_members SET muted = $1 \
-                   WHERE conversation_id = $2 AND member_id = $3";
-        self.run(sql, &vals![on, id, member]).await?;
-        Ok(())
+        set_own_flag(self, "muted", id, member, on).await
     }
 
     async fn set_participant_state(
@@ -531,4 +525,19 @@ impl MessageStore for SqlStore {
     async fn away_summary(&self, member: MemberId, from: i64, to: i64) -> StoreResult<AwaySummary> {
         away::away_summary(self, member, from, to).await
     }
+}
+
+/// Sets one of a participant's own flags (`archived`, `muted`); the column is ours, never
+/// input.
+async fn set_own_flag(
+    store: &SqlStore,
+    column: &'static str,
+    id: ConversationId,
+    member: MemberId,
+    on: bool,
+) -> StoreResult<()> {
+    let sql = format!(
+        "UPDATE conversation_members SET {column} = $1 WHERE conversation_id = $2 AND member_id = $3"
+    );
+    store.run(&sql, &vals![on, id, member]).await.map(|_| ())
 }
