@@ -41,7 +41,7 @@ pub struct Badge {
 }
 
 impl Badge {
-    fn of(count: Option<i64>, what: &str) -> Badge {
+    pub fn of(count: Option<i64>, what: &str) -> Badge {
         match count {
             Some(n) => Badge {
                 text: n.to_string(),

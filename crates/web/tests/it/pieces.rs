@@ -78,3 +78,20 @@ fn every_error_code_has_one_spelling_and_an_error_status() {
         429
     );
 }
+
+#[test]
+fn a_badge_count_that_could_not_be_read_shows_as_unknown_not_zero() {
+    use guild_web::html::layout::Badge;
+    let unknown = Badge::of(None, "pending invitation");
+    assert_eq!(unknown.text, "?");
+    assert!(!unknown.hidden);
+    assert_eq!(unknown.label, "pending invitations: unknown");
+    let none = Badge::of(Some(0), "pending invitation");
+    assert!(none.hidden);
+    let one = Badge::of(Some(1), "pending invitation");
+    assert_eq!(
+        (one.text.as_str(), one.label.as_str()),
+        ("1", "1 pending invitation")
+    );
+    assert!(!one.hidden);
+}
