@@ -9,7 +9,7 @@
 //! - `by_author[a]` and `by_tag[t]` hold exactly the live items of that author or hashtag, each
 //!   sorted ascending by `(created_ms, id)`. Entries carry the time beside the slot, so walking
 //!   a list newest-first reads one contiguous array.
-//! - The sums (`AuthorRow::engagement`/`impressions`, `engagement`/`impressions`) are the sums
+//! - The sums (`AuthorPosts::engagement`/`impressions`, `engagement`/`impressions`) are the sums
 //!   of the counters of the live items. Counters and sums are atomics: engagement and
 //!   impressions are written under the *read* lock of the owner's `RwLock`, so the most
 //!   frequent writes never wait for a page being ranked. Sums may be a few events apart from
@@ -59,7 +59,8 @@ impl AtomicCounts {
 }
 
 #[derive(Default)]
-pub(crate) struct AuthorRow {
+/// One author's posts in the index, with the sums of their engagement and impressions.
+pub(crate) struct AuthorPosts {
     pub(crate) items: Vec<Entry>,
     engagement: AtomicU64,
     impressions: AtomicU64,
@@ -78,7 +79,7 @@ pub(crate) struct Posts {
     counts: Vec<AtomicCounts>,
     by_id: IdMap<PostId, u32>,
     /// Indexed by member id (dense, as the store hands them out).
-    by_author: Vec<AuthorRow>,
+    by_author: Vec<AuthorPosts>,
     tag_ids: HashMap<Box<str>, u32>,
     tag_names: Vec<Box<str>>,
     by_tag: Vec<Vec<Entry>>,
@@ -182,7 +183,7 @@ impl Posts {
         };
         let a = item.author as usize;
         if self.by_author.len() <= a {
-            self.by_author.resize_with(a + 1, AuthorRow::default);
+            self.by_author.resize_with(a + 1, AuthorPosts::default);
         }
         link(&mut self.by_author[a].items, &self.ids, e);
         for t in tags {
@@ -371,7 +372,7 @@ impl Posts {
             + self.counts.capacity() * size_of::<AtomicCounts>()
             // hashbrown: one control byte per bucket beside the entry; ~7/8 full at most.
             + self.by_id.capacity() * (size_of::<(PostId, u32)>() + 1) * 8 / 7
-            + self.by_author.capacity() * size_of::<AuthorRow>()
+            + self.by_author.capacity() * size_of::<AuthorPosts>()
             + self.by_author.iter().map(|r| lists(&r.items)).sum::<usize>()
             + self.by_tag.iter().map(lists).sum::<usize>()
             + self.tag_names.iter().map(|t| t.len() * 2 + 48).sum::<usize>()
