@@ -58,8 +58,8 @@ impl AtomicCounts {
     }
 }
 
-#[derive(Default)]
 /// One author's posts in the index, with the sums of their engagement and impressions.
+#[derive(Default)]
 pub(crate) struct AuthorPosts {
     pub(crate) items: Vec<Entry>,
     engagement: AtomicU64,
