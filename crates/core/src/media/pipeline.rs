@@ -58,6 +58,9 @@ fn is_image(bytes: &[u8]) -> bool {
     )
 }
 
+/// The files of one upload: each path and its bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The files an upload is kept as, and whether it is an image. CPU work (decoding up to
 /// `photo_max_pixels`), so it runs off the async workers.
 fn process(
@@ -66,7 +69,7 @@ fn process(
     bytes: Vec<u8>,
     max_bytes: usize,
     max_pixels: u64,
-) -> Result<(Vec<(String, Vec<u8>)>, bool), String> {
+) -> Result<(Files, bool), String> {
     let paths = kind.paths(key);
     let files = match kind {
         UploadKind::Photo => {
