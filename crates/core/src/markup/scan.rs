@@ -133,9 +133,18 @@ fn url(rest: &str) -> Option<(usize, Target)> {
     } else {
         return None;
     };
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`'))
-        .unwrap_or(rest.len());
+    // Only a URL's worth of text is looked at: scanning the whole run from every `http`
+    // in it would take time quadratic in the length of a text without spaces.
+    let mut window = rest.len().min(MAX_URL_BYTES + 1);
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let stop = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`');
+    let end = match rest[..window].find(stop) {
+        Some(end) => end,
+        None if window == rest.len() => rest.len(),
+        None => return None,
+    };
     if end > MAX_URL_BYTES {
         return None;
     }

@@ -380,3 +380,23 @@ proptest! {
         assert_safe(&text, &render::render(&text, &|_| true).html);
     }
 }
+
+#[test]
+fn bare_urls_are_linked_up_to_their_length_limit_only() {
+    let link = |len: usize| {
+        let url = format!("https://example.com/{}", "a".repeat(len - 20));
+        assert_eq!(url.len(), len);
+        html(&format!("see {url} now"))
+    };
+    assert!(
+        link(2048).contains("<a href="),
+        "a URL of 2,048 bytes is linked"
+    );
+    assert!(!link(2049).contains("<a href="), "one byte longer is not");
+    // A run without spaces far longer than a URL: nothing linked, and in linear time.
+    let run = "https://x.y/".repeat(20_000);
+    assert!(!html(&run).contains("<a href="));
+    // The limit falls inside a multi-byte letter: no panic, no link.
+    let wide = format!("https://example.com/{}", "é".repeat(1_100));
+    assert!(!html(&wide).contains("<a href="));
+}
