@@ -31,7 +31,7 @@ pub(crate) async fn fresh_postgres(admin_url: &str) -> String {
             .expect("look for the template");
     if !exists {
         let building = format!("{template}_building");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {building}"))
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
             .execute(&mut conn)
             .await
             .expect("drop a half-built template");
@@ -44,10 +44,30 @@ pub(crate) async fn fresh_postgres(admin_url: &str) -> String {
             .expect("connect to the template");
         store.migrate().await.expect("migrate the template");
         store.close().await;
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {template}"))
+        // PostgreSQL renames (and later copies) only a database nobody is connected to, and
+        // a pool's last connection can outlive `close()` by a moment (or, seen under a
+        // multi-threaded runtime, linger idle): end whatever is still connected, then rename.
+        let mut tries = 0;
+        loop {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&building)
             .execute(&mut conn)
             .await
-            .expect("publish the template");
+            .expect("end the template's sessions");
+            let renamed = sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {template}"))
+                .execute(&mut conn)
+                .await;
+            match renamed {
+                Ok(_) => break,
+                Err(e) => {
+                    tries += 1;
+                    assert!(tries < 20, "publish the template: {e}");
+                }
+            }
+        }
     }
     sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
         .execute(&mut conn)
