@@ -21,7 +21,7 @@ use guild_core::Guild;
 use guild_graph::bench::percentile;
 use guild_store::{DiskMedia, SqlStore};
 
-use crate::bench::bench_member;
+use crate::bench_members::bench_member;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app;
 pub mod bench;
 pub mod bench_deliver;
+mod bench_members;
 pub mod bench_notify;
 pub mod cli;
 pub mod config;

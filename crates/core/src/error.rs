@@ -226,9 +226,22 @@ impl CoreError {
     }
 }
 
-impl From<crate::store::StoreError> for CoreError {
-    fn from(e: crate::store::StoreError) -> Self {
-        use crate::store::StoreError;
+/// What a store reports: what went wrong, for the services to turn into their own errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique value (the named field) is already taken.
+    #[error("{0} already taken")]
+    Conflict(&'static str),
+    #[error("storage: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => CoreError::NotFound,
             StoreError::Conflict(field) => {

@@ -11,18 +11,9 @@ use crate::messaging::store::MessageStore;
 use crate::network::store::{InvitationStore, NetworkStore};
 use crate::profiles::store::{DirectoryStore, ProfileStore};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    /// A unique value (the named field) is already taken.
-    #[error("{0} already taken")]
-    Conflict(&'static str),
-    #[error("storage: {0}")]
-    Backend(String),
-}
-
-pub type StoreResult<T> = Result<T, StoreError>;
+/// The store's errors live beside the services' own (`crate::error`), so that the feature
+/// traits this umbrella gathers never import it back.
+pub use crate::error::{StoreError, StoreResult};
 
 /// Everything the services need from storage.
 pub trait Store:

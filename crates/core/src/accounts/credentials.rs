@@ -6,8 +6,8 @@ use super::{NewSession, HOUR_MS};
 use crate::auth::{self, Viewer};
 use crate::domain::{self, Email};
 use crate::error::Code;
+use crate::error::StoreError;
 use crate::error::{CoreError, CoreResult, FieldErrors};
-use crate::store::StoreError;
 use crate::{now_ms, Guild};
 
 impl Guild {

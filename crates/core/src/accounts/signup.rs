@@ -6,10 +6,10 @@ use super::{NewSession, DAY_MS};
 use crate::auth;
 use crate::domain::{self, Email, Handle, Role};
 use crate::error::Code;
+use crate::error::StoreError;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::lengths;
 use crate::settings::RegistrationMode;
-use crate::store::StoreError;
 use crate::{now_ms, Guild};
 
 #[derive(Debug, Clone, Default)]

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use super::model::{ApiToken, EmailTokenPurpose, Member, MemberId, NewMember};
 use crate::domain::Role;
-use crate::store::StoreResult;
+use crate::error::StoreResult;
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::model::*;
 use crate::accounts::model::MemberId;
-use crate::store::StoreResult;
+use crate::error::StoreResult;
 
 #[async_trait]
 pub trait FeedStore: Send + Sync {

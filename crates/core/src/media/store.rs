@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use super::UploadKind;
 use crate::accounts::model::MemberId;
-use crate::store::StoreResult;
+use crate::error::StoreResult;
 
 /// Where uploaded files are kept. Paths are made only by the pipeline
 /// ([`UploadKind::paths`]): `photos/<key>-400.jpg`, `posts/<key>.jpg`, `files/<key>`.

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use super::model::*;
 use crate::accounts::model::MemberId;
-use crate::store::StoreResult;
+use crate::error::StoreResult;
 
 #[async_trait]
 pub trait MessageStore: Send + Sync {

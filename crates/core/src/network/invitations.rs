@@ -302,7 +302,7 @@ impl Guild {
         {
             Ok(inv) => inv,
             // Two tabs sending at once: the unique index keeps one.
-            Err(crate::store::StoreError::Conflict(_)) => {
+            Err(crate::error::StoreError::Conflict(_)) => {
                 return Err(CoreError::refused(
                     Code::InvitationPending,
                     format!("You have already invited {}.", to.name),

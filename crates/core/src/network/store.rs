@@ -6,8 +6,8 @@ use async_trait::async_trait;
 
 use super::model::*;
 use crate::accounts::model::MemberId;
+use crate::error::StoreResult;
 use crate::profiles::model::MemberCard;
-use crate::store::StoreResult;
 
 /// The network's tables: invitations, connections, follows, blocks, dismissed suggestions.
 ///

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::model::*;
 use crate::accounts::model::MemberId;
-use crate::store::StoreResult;
+use crate::error::StoreResult;
 
 /// One member's profile: the profile row, positions, education, skills, featured links and
 /// the profile events, each addressed by the member it belongs to.
