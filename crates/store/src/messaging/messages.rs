@@ -156,15 +156,10 @@ pub(super) async fn messages(
 }
 
 pub(super) async fn message(store: &SqlStore, id: MessageId) -> StoreResult<Option<Message>> {
-    let mut sql = Sql::new(format!(
-        "SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.id = "
-    ));
-    let i = sql.arg(id);
-    sql.push(&i);
-    Ok(store
-        .fetch_all::<MessageRow, _>(&sql.text, &sql.binds)
-        .await?
-        .pop())
+    let sql = format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.id = $1");
+    store
+        .fetch_optional::<MessageRow, _>(&sql, &vals![id])
+        .await
 }
 
 pub(super) async fn messages_after(
@@ -341,15 +336,12 @@ pub(super) async fn attachment_message(
     store: &SqlStore,
     attachment: i64,
 ) -> StoreResult<Option<Message>> {
-    let mut sql = Sql::new(format!(
-        "SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.attachment_id = "
-    ));
-    let a = sql.arg(attachment);
-    sql.push(&format!("{a} ORDER BY m.id LIMIT 1"));
-    Ok(store
-        .fetch_all::<MessageRow, _>(&sql.text, &sql.binds)
-        .await?
-        .pop())
+    let sql = format!(
+        "SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.attachment_id = $1 ORDER BY m.id LIMIT 1"
+    );
+    store
+        .fetch_optional::<MessageRow, _>(&sql, &vals![attachment])
+        .await
 }
 
 pub(super) async fn unread_for_email(

@@ -65,16 +65,22 @@ tokio::task_local! {
 
 impl Layout {
     pub fn new(title: &str, me: Option<&Member>) -> Layout {
-        let counts = BADGES.try_with(|c| *c).unwrap_or_default();
+        // Outside the pages' router (the 404 of an unknown address) no counts were read:
+        // the badges stay hidden until the live stream brings them.
+        let counts = BADGES.try_with(|c| *c).ok();
+        let badge = |count: fn(&BadgeCounts) -> Option<i64>, what: &str| match &counts {
+            Some(c) => Badge::of(count(c), what),
+            None => Badge::of(Some(0), what),
+        };
         Layout {
             title: title.to_string(),
             me: me.map(|m| MeBar {
                 name: m.name.clone(),
                 handle: m.handle.to_string(),
                 is_admin: m.is_admin(),
-                pending: Badge::of(counts.invitations, "pending invitation"),
-                unread: Badge::of(counts.notifications, "unread notification"),
-                messages: Badge::of(counts.messages, "unread conversation"),
+                pending: badge(|c| c.invitations, "pending invitation"),
+                unread: badge(|c| c.notifications, "unread notification"),
+                messages: badge(|c| c.messages, "unread conversation"),
             }),
         }
     }

@@ -401,3 +401,32 @@ async fn pages_state_the_limits_that_core_checks() {
     assert!(compose.contains("(optional, up to 24 MB)"), "{compose}");
     assert!(compose.contains(&format!("maxlength=\"{}\"", lengths::MESSAGE)));
 }
+
+#[tokio::test]
+async fn the_top_bar_shows_counts_read_for_the_page_and_never_a_made_up_one() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    app.post("/api/v1/invitations")
+        .token(&bob)
+        .json(json!({"to": "ann"}))
+        .send()
+        .await
+        .assert_status(201);
+    let badge = |html: &str| {
+        let at = html.find("id=\"pending-count\"").unwrap();
+        html[at..at + html[at..].find("</span>").unwrap()].to_string()
+    };
+    let home = app.get("/").session(&ann).send().await.text();
+    let b = badge(&home);
+    assert!(
+        b.contains("aria-label=\"1 pending invitation\"") && !b.contains("hidden"),
+        "{b}"
+    );
+    // An unknown address is answered outside the pages' router: no count was read there,
+    // so none is shown (not a "?", not a stale number).
+    let lost = app.get("/no/such/page").session(&ann).send().await;
+    lost.assert_status(404);
+    let b = badge(&lost.text());
+    assert!(b.contains("hidden") && !b.contains('?'), "{b}");
+}
