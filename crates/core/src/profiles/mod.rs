@@ -138,15 +138,14 @@ impl Guild {
         let profile = self.store.profile(member.id).await?;
         let connected = self.is_connected(viewer, member.id);
         if !auth::may_see(viewer, member.id, profile.visibility, connected) {
+            // Nothing about the member (not even the name) to those who may not see them.
             return Err(match (viewer, profile.visibility) {
-                (Viewer::Anonymous, Visibility::Members) => CoreError::Unauthenticated(format!(
-                    "{} shares their profile with signed-in members. Please sign in.",
-                    member.name
-                )),
-                _ => CoreError::Forbidden(format!(
-                    "{} shares their profile with their connections only.",
-                    member.name
-                )),
+                (Viewer::Anonymous, Visibility::Members) => CoreError::Unauthenticated(
+                    "This profile is shared with signed-in members. Please sign in.".into(),
+                ),
+                _ => CoreError::Forbidden(
+                    "This profile is shared with the member's connections only.".into(),
+                ),
             });
         }
         self.assemble(viewer, member, profile).await

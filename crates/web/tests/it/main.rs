@@ -15,6 +15,7 @@ mod api_network_rules;
 mod api_notifications;
 mod api_posts;
 mod api_profile;
+mod doors;
 mod pages;
 mod pieces;
 mod seams;
