@@ -216,6 +216,12 @@ impl AccountStore for SqlStore {
         Ok(self.run(sql, &vals![now, id, member]).await? == 1)
     }
 
+    async fn revoke_member_tokens(&self, member: MemberId, now: i64) -> StoreResult<u64> {
+        let sql =
+            "UPDATE api_tokens SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL";
+        self.run(sql, &vals![now, member]).await
+    }
+
     async fn token_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>> {
         let sql = format!(
             "SELECT {MEMBER_COLS_M} FROM api_tokens t JOIN members m ON m.id = t.member_id \

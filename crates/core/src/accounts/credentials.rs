@@ -1,5 +1,7 @@
 //! Changing what proves an account: password reset by emailed link, password change, email
-//! change. Each new password ends every session of the account.
+//! change. A reset ends every session and every access token: whoever held the account
+//! keeps nothing. A change ends every session (the device that asked gets a new one) and
+//! revokes the tokens unless the member keeps them.
 
 use super::model::{EmailTokenPurpose, Member};
 use super::{NewSession, HOUR_MS};
@@ -58,7 +60,8 @@ impl Guild {
         .await
     }
 
-    /// Sets a new password from a reset link; every session of the account ends.
+    /// Sets a new password from a reset link; every session and every access token of the
+    /// account ends.
     pub async fn reset_password(&self, token: &str, new_password: &str) -> CoreResult<NewSession> {
         let password =
             domain::new_password(new_password).map_err(|m| CoreError::invalid("password", m))?;
@@ -82,16 +85,19 @@ impl Guild {
         // Opening the emailed link proves the address, so a pending account is confirmed too.
         self.store.activate_member(id).await?;
         self.store.delete_member_sessions(id).await?;
+        self.store.revoke_member_tokens(id, now_ms()).await?;
         self.start_session(id).await
     }
 
     /// Changes the password after checking the current one; ends every session (all devices)
-    /// and returns a fresh one for the device that asked.
+    /// and returns a fresh one for the device that asked. The access tokens are revoked too,
+    /// unless `keep_tokens`.
     pub async fn change_password(
         &self,
         viewer: &Viewer,
         current: &str,
         new: &str,
+        keep_tokens: bool,
     ) -> CoreResult<NewSession> {
         let me = viewer.require()?;
         let mut errs = FieldErrors::new();
@@ -105,6 +111,9 @@ impl Guild {
             .set_password_hash(me.id, &auth::hash_password(&new)?)
             .await?;
         self.store.delete_member_sessions(me.id).await?;
+        if !keep_tokens {
+            self.store.revoke_member_tokens(me.id, now_ms()).await?;
+        }
         self.start_session(me.id).await
     }
 

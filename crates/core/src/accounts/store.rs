@@ -50,6 +50,8 @@ pub trait AccountStore: Send + Sync {
     async fn list_tokens(&self, member: MemberId) -> StoreResult<Vec<ApiToken>>;
     /// Revokes one of `member`'s tokens; false when it is not theirs or already revoked.
     async fn revoke_token(&self, member: MemberId, id: i64, now: i64) -> StoreResult<bool>;
+    /// Revokes every token of the member still in use; how many.
+    async fn revoke_member_tokens(&self, member: MemberId, now: i64) -> StoreResult<u64>;
     async fn token_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>>;
 
     // password resets and sign-up invitations: single-use, hashed

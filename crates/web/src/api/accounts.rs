@@ -148,9 +148,13 @@ pub async fn revoke_token(
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+    /// Keep the account's access tokens working (default: revoke them all, this one too).
+    #[serde(default)]
+    pub keep_tokens: bool,
 }
 
-/// Change my password. Every session of the account ends; a session-cookie caller gets a new one.
+/// Change my password. Every session of the account ends (a session-cookie caller gets a new
+/// one), and every access token is revoked unless `keep_tokens` is true.
 #[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordChange, tag = "accounts",
     responses((status = 204), (status = 401), (status = 422)))]
 pub async fn change_password(
@@ -159,7 +163,7 @@ pub async fn change_password(
     ApiJson(r): ApiJson<PasswordChange>,
 ) -> ApiResult<Response> {
     let s = state
-        .change_password(&v, &r.current_password, &r.new_password)
+        .change_password(&v, &r.current_password, &r.new_password, r.keep_tokens)
         .await?;
     let cookie = session_cookie(
         &s.token,

@@ -39,6 +39,8 @@ struct PasswordForm {
     current_password: String,
     #[serde(skip_serializing)]
     new_password: String,
+    /// Ticked (the default): the account's API tokens are revoked too.
+    revoke_tokens: String,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -201,7 +203,12 @@ async fn change_password(
     PageForm(f): PageForm<PasswordForm>,
 ) -> PageResult<Response> {
     match state
-        .change_password(&v, &f.current_password, &f.new_password)
+        .change_password(
+            &v,
+            &f.current_password,
+            &f.new_password,
+            f.revoke_tokens.is_empty(),
+        )
         .await
     {
         // Every session ended, this one too: the browser gets the new one with the redirect.
@@ -217,7 +224,7 @@ async fn change_password(
             refused(
                 &state,
                 &v,
-                Form::default(),
+                Form::of(&f),
                 e,
                 &["current_password", "new_password"],
                 Failed::Password,
