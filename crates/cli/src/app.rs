@@ -86,10 +86,26 @@ pub async fn run_server(
         eprintln!("stopping now");
         std::process::exit(130);
     });
+    // The outbox: every email and the jobs of sign-ups and reset requests, run as soon as
+    // they are queued and every half minute (for retries, and for jobs queued elsewhere).
+    let jobs = guild.clone();
+    let outbox_task = tokio::spawn(async move {
+        loop {
+            match jobs.run_outbox(guild_core::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!("ran {n} outbox jobs"),
+                Err(e) => tracing::warn!("running the outbox: {e}"),
+            }
+            tokio::select! {
+                () = jobs.outbox_waiting() => {}
+                () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+            }
+        }
+    });
     // Email digests, emails about unread messages and "while you were away" summaries: every
-    // few minutes, whoever is due gets theirs (a failure is logged and tried again next
-    // round; nothing is marked sent unless it went out). Uploads nothing used within a day
-    // are deleted in the same round.
+    // few minutes, whoever is due gets theirs, queued in the outbox (a failure is logged and
+    // tried again next round). Uploads nothing used within a day, done jobs after a week and
+    // sign-ups never confirmed are deleted in the same round.
     let digests = guild.clone();
     let digest_task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -113,6 +129,9 @@ pub async fn run_server(
             if let Err(e) = digests.sweep_unused_uploads(guild_core::now_ms()).await {
                 tracing::warn!("deleting unused uploads: {e}");
             }
+            if let Err(e) = digests.purge_outbox(guild_core::now_ms()).await {
+                tracing::warn!("purging the outbox: {e}");
+            }
         }
     });
     let server = tokio::spawn(guild_web::serve(listener, guild, async move {
@@ -122,6 +141,7 @@ pub async fn run_server(
     after_listening(addr);
     let served = server.await.context("the server task failed")?;
     digest_task.abort();
+    outbox_task.abort();
     store.close().await;
     served.context("serving")?;
     tracing::info!("stopped");

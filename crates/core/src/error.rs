@@ -67,6 +67,9 @@ pub enum Code {
     SignupRateLimited,
     SignInRateLimited,
     ResetRateLimited,
+    /// The password was right, but the account is being guessed: sign in with the code
+    /// emailed to its owner.
+    SignInCodeRequired,
     InvitationQuotaExceeded,
     InvitationCooldown,
     // Clashes with how things stand.
@@ -86,7 +89,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::InvalidInput,
         Code::Unauthenticated,
         Code::Forbidden,
@@ -96,6 +99,7 @@ impl Code {
         Code::SignupRateLimited,
         Code::SignInRateLimited,
         Code::ResetRateLimited,
+        Code::SignInCodeRequired,
         Code::InvitationQuotaExceeded,
         Code::InvitationCooldown,
         Code::AlreadyConnected,
@@ -124,6 +128,7 @@ impl Code {
             Code::SignupRateLimited => "signup_rate_limited",
             Code::SignInRateLimited => "sign_in_rate_limited",
             Code::ResetRateLimited => "reset_rate_limited",
+            Code::SignInCodeRequired => "sign_in_code_required",
             Code::InvitationQuotaExceeded => "invitation_quota_exceeded",
             Code::InvitationCooldown => "invitation_cooldown",
             Code::AlreadyConnected => "already_connected",

@@ -24,6 +24,8 @@ pub struct Guild {
     pub(crate) network: NetworkState,
     /// The post index that ranks feeds, and the live-push hub (see [`crate::feed::state`]).
     pub(crate) feed: FeedState,
+    /// Woken when a job is queued (see [`crate::outbox`]).
+    pub(crate) outbox_wake: tokio::sync::Notify,
 }
 
 impl Guild {
@@ -41,6 +43,7 @@ impl Guild {
             limiter: RateLimiter::new(),
             network: NetworkState::default(),
             feed: FeedState::default(),
+            outbox_wake: tokio::sync::Notify::new(),
         }
     }
 

@@ -65,6 +65,31 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Records an event for `key` without a limit; how many happened in the window, this one
+    /// included (each caller sees a different number, so "the 11th" happens once).
+    pub fn note(&self, key: &str, window_ms: i64, now_ms: i64) -> usize {
+        let mut map = match self.windows.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let q = map.entry(key.to_string()).or_default();
+        while q.front().is_some_and(|&t| t <= now_ms - window_ms) {
+            q.pop_front();
+        }
+        q.push_back(now_ms);
+        q.len()
+    }
+
+    /// How many events `key` had in the window.
+    pub fn count(&self, key: &str, window_ms: i64, now_ms: i64) -> usize {
+        let map = match self.windows.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.get(key)
+            .map_or(0, |q| q.iter().filter(|&&t| t > now_ms - window_ms).count())
+    }
+
     /// Forgets a key (after a successful sign-in, the account's failures no longer count).
     pub fn clear(&self, key: &str) {
         if let Ok(mut map) = self.windows.lock() {
@@ -92,5 +117,21 @@ mod tests {
         );
         rl.clear("ip:1");
         assert!(rl.hit("ip:1", 1, hour, 2).is_ok());
+    }
+
+    #[test]
+    fn notes_count_within_the_window() {
+        let rl = RateLimiter::new();
+        let hour = 3_600_000;
+        assert_eq!(rl.count("acct", hour, 0), 0);
+        assert_eq!(rl.note("acct", hour, 10), 1);
+        assert_eq!(rl.note("acct", hour, 20), 2);
+        assert_eq!(rl.count("acct", hour, 30), 2);
+        assert_eq!(
+            rl.count("acct", hour, 15 + hour),
+            1,
+            "the first has left the window"
+        );
+        assert_eq!(rl.note("acct", hour, 25 + hour), 1);
     }
 }

@@ -1,14 +1,16 @@
 //! What the services need from storage, as one trait: [`Store`] is every feature's store
 //! trait together (each defined beside its feature: `accounts::store`, `profiles::store`,
-//! `network::store`, `feed::store`, `messaging::store`, `media::store`), so the services hold one
+//! `network::store`, `feed::store`, `messaging::store`, `media::store`,
+//! `outbox::store`), so the services hold one
 //! `Arc<dyn Store>`. `guild-store` implements it for SQLite and PostgreSQL; the contract suite
 //! in that crate runs the same tests against both.
 
-use crate::accounts::store::AccountStore;
+use crate::accounts::store::{AccountStore, SignupStore};
 use crate::feed::store::{FeedStore, NotificationStore};
 use crate::media::store::MediaStore;
 use crate::messaging::store::MessageStore;
 use crate::network::store::{InvitationStore, NetworkStore};
+use crate::outbox::store::OutboxStore;
 use crate::profiles::store::{DirectoryStore, ProfileStore};
 
 /// The store's errors live beside the services' own (`crate::error`), so that the feature
@@ -18,6 +20,7 @@ pub use crate::error::{StoreError, StoreResult};
 /// Everything the services need from storage.
 pub trait Store:
     AccountStore
+    + SignupStore
     + ProfileStore
     + DirectoryStore
     + NetworkStore
@@ -26,6 +29,7 @@ pub trait Store:
     + NotificationStore
     + MessageStore
     + MediaStore
+    + OutboxStore
     + Send
     + Sync
     + 'static
@@ -34,6 +38,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: AccountStore
+        + SignupStore
         + ProfileStore
         + DirectoryStore
         + NetworkStore
@@ -42,6 +47,7 @@ impl<T> Store for T where
         + NotificationStore
         + MessageStore
         + MediaStore
+        + OutboxStore
         + Send
         + Sync
         + 'static

@@ -141,6 +141,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     ),
     // 0005_media
     key("media_pkey", "media.key", "media"),
+    // 0006_outbox_signups
+    key("signups_token_hash_key", "signups.token_hash", "token"),
 ];
 
 /// The key a unique violation is about, if the table knows it.

@@ -2,7 +2,7 @@
 //!
 //! One [`SqlStore`] implements [`guild_core::store::Store`] for both backends, one module per
 //! feature as in core (`accounts`, `profiles`, `directory`, `network`, `invitations`, `posts`,
-//! `comments`, `reactions`, `notifications`, `messaging`, `media`), each with the row types it
+//! `comments`, `reactions`, `notifications`, `messaging`, `media`, `signups`, `outbox`), each with the row types it
 //! reads; [`DiskMedia`] keeps uploaded files under the data directory.
 //! Queries are written once in portable SQL with `$n` placeholders (numbered in order of first
 //! use, which SQLite also accepts) and run through the helpers of `sql.rs`; [`with_pool!`]
@@ -31,9 +31,11 @@ mod media;
 mod messaging;
 mod network;
 mod notifications;
+mod outbox;
 mod posts;
 mod profiles;
 mod reactions;
+mod signups;
 mod sql;
 
 pub(crate) use errors::{backend, db_err};

@@ -64,6 +64,16 @@ impl TestApp {
 
     /// A TestApp whose settings the test adjusts (registration mode, limits…).
     pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::build(adjust, false).await
+    }
+
+    /// A TestApp whose mail goes to an SMTP server that refuses connections (a port on this
+    /// machine nothing listens on): every attempt to send fails as a real one would.
+    pub async fn with_mail_down() -> TestApp {
+        Self::build(|_| {}, true).await
+    }
+
+    async fn build(adjust: impl FnOnce(&mut Settings), mail_down: bool) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let database_url = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if !admin.is_empty() => databases::fresh_postgres(&admin).await,
@@ -79,8 +89,22 @@ impl TestApp {
         settings.limits.sign_ins_per_ip_per_hour = 10_000;
         settings.limits.signups_per_ip_per_hour = 10_000;
         adjust(&mut settings);
-        let mailer = LettreMailer::outbox(dir.path().join("outbox"), "Guild <guild@guild.test>")
-            .expect("outbox");
+        let from = "Guild <guild@guild.test>";
+        let mailer = if mail_down {
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            let port = closed.local_addr().expect("its address").port();
+            drop(closed);
+            let smtp = guild_web::mail::SmtpSettings {
+                host: "127.0.0.1".into(),
+                port,
+                username: None,
+                password: None,
+                security: "none".into(),
+            };
+            LettreMailer::smtp(&smtp, from).expect("smtp mailer")
+        } else {
+            LettreMailer::outbox(dir.path().join("outbox"), from).expect("outbox")
+        };
         let guild = Arc::new(
             Guild::open(
                 Arc::new(store.clone()),
@@ -227,12 +251,18 @@ impl TestApp {
         addr
     }
 
+    /// Where the file mailer writes the emails it sends, as `.eml` files.
     pub fn outbox_dir(&self) -> PathBuf {
         self.dir.path().join("outbox")
     }
 
-    /// Every email written to the outbox, decoded, oldest first.
-    pub fn emails(&self) -> Vec<Email> {
+    /// Every email sent so far, decoded, oldest first: the outbox's due jobs are run first,
+    /// as the server's worker would run them.
+    pub async fn emails(&self) -> Vec<Email> {
+        self.guild
+            .run_outbox(guild_core::now_ms())
+            .await
+            .expect("run the outbox");
         let mut files: Vec<_> = std::fs::read_dir(self.outbox_dir())
             .map(|d| {
                 d.filter_map(Result::ok)
@@ -250,8 +280,9 @@ impl TestApp {
     }
 
     /// The first link in the newest email to `to` whose path starts with `prefix`.
-    pub fn link_in_email(&self, to: &str, prefix: &str) -> Option<String> {
+    pub async fn link_in_email(&self, to: &str, prefix: &str) -> Option<String> {
         self.emails()
+            .await
             .into_iter()
             .rev()
             .filter(|e| e.to.contains(to))

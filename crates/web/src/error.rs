@@ -29,7 +29,7 @@ use crate::incident::log_internal;
 pub fn status(code: Code) -> StatusCode {
     match code {
         Code::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
-        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::Unauthenticated | Code::SignInCodeRequired => StatusCode::UNAUTHORIZED,
         Code::Forbidden
         | Code::InvitationNotAllowed
         | Code::NotRepostable

@@ -10,10 +10,14 @@ use crate::domain::{self, Email};
 use crate::error::Code;
 use crate::error::StoreError;
 use crate::error::{CoreError, CoreResult, FieldErrors};
+use crate::mail::OutgoingEmail;
+use crate::outbox::Job;
 use crate::{now_ms, Guild};
 
 impl Guild {
-    /// Always succeeds from the caller's point of view; mails a link only to a real account.
+    /// Always succeeds from the caller's point of view: the request is only queued, so it
+    /// answers in the same time for every address and never fails on mail. The job mails a
+    /// link only to a real account.
     pub async fn request_password_reset(&self, email: &str, ip: &str) -> CoreResult<()> {
         let email = Email::parse(email).map_err(|m| CoreError::invalid("email", m))?;
         self.limit(
@@ -22,7 +26,16 @@ impl Guild {
             self.settings.limits.signups_per_ip_per_hour,
             "reset requests from your network",
         )?;
-        let Some(m) = self.store.member_by_email(email.as_str()).await? else {
+        self.enqueue(&Job::PasswordReset {
+            email: email.to_string(),
+        })
+        .await
+    }
+
+    /// The job a reset request queued: a link for the account with this address, if there
+    /// is one and it has not had too many links this hour.
+    pub(crate) async fn deliver_password_reset(&self, email: &str) -> CoreResult<()> {
+        let Some(m) = self.store.member_by_email(email).await? else {
             return Ok(());
         };
         let per_account = format!("reset-acct:{}", m.id);
@@ -36,7 +49,7 @@ impl Guild {
             )
             .is_err()
         {
-            return Ok(()); // silently: saying so would reveal the account
+            return Ok(());
         }
         let token = auth::new_secret("");
         self.store
@@ -47,16 +60,16 @@ impl Guild {
                 now_ms() + HOUR_MS,
             )
             .await?;
-        self.send_mail(
-            &m.email,
-            "Reset your Guild password",
-            format!(
+        self.send_now(OutgoingEmail {
+            to: m.email.to_string(),
+            subject: "Reset your Guild password".into(),
+            body: format!(
                 "Hello {},\n\nSomeone asked to reset the password of your Guild account. To choose a new one, open:\n\n\
                  {}/password/reset/{}\n\nThe link works once, for one hour. If you did not ask, ignore this email: \
                  your password stays as it is.\n",
                 m.name, self.settings.public_url, token
             ),
-        )
+        })
         .await
     }
 
@@ -140,7 +153,7 @@ impl Guild {
                 }
                 e => e.into(),
             })?;
-        self.send_mail(
+        self.queue_mail(
             &me.email,
             "Your Guild email address was changed",
             format!("Hello {},\n\nThe email address of your Guild account was changed to {}. If this was not you, reset your password at {}/password/forgot and contact an administrator.\n", me.name, email.as_str(), self.settings.public_url),

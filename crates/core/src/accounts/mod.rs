@@ -1,17 +1,18 @@
 //! Accounts: sign-up, confirmation, sign-in and sessions, password reset and change, email
 //! change, personal access tokens, sign-up invitations and roles. This file holds what the
-//! topics share (the rate-limit refusal and sending mail); each topic has its own file.
+//! topics share (the rate-limit refusal); each topic has its own file. Every email goes
+//! through the outbox ([`crate::outbox`]).
 //!
 //! Sign-up and reset never reveal whether an email is registered: both always answer "we have
 //! sent you an email", and the email says what applies (a confirmation link, or "you already
 //! have an account").
 
-use crate::error::{Code, CoreError, CoreResult};
-use crate::mail::OutgoingEmail;
+use crate::error::{Code, CoreResult};
 use crate::Guild;
 
 mod admin;
 mod credentials;
+mod guard;
 pub mod model;
 mod sessions;
 mod signup;
@@ -35,16 +36,5 @@ impl Guild {
                 lift.at
             )
         })
-    }
-
-    pub(super) async fn send_mail(&self, to: &str, subject: &str, body: String) -> CoreResult<()> {
-        self.mailer
-            .send(OutgoingEmail {
-                to: to.into(),
-                subject: subject.into(),
-                body,
-            })
-            .await
-            .map_err(|e| CoreError::Internal(format!("mail: {e}")))
     }
 }

@@ -63,6 +63,8 @@ pub enum EmailTokenPurpose {
     Confirm,
     /// "Reset your password".
     Reset,
+    /// The one-time code a guarded account signs in with (see `accounts::guard`).
+    SignInCode,
 }
 
 impl EmailTokenPurpose {
@@ -70,6 +72,28 @@ impl EmailTokenPurpose {
         match self {
             EmailTokenPurpose::Confirm => "confirm",
             EmailTokenPurpose::Reset => "reset",
+            EmailTokenPurpose::SignInCode => "signin_code",
         }
     }
+}
+
+/// A sign-up as it is written: who asked, with what, until when it may be confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSignup {
+    pub email: Email,
+    pub name: String,
+    /// The handle asked for, or the free one suggested from the name when asked.
+    pub handle: Handle,
+    pub password_hash: String,
+    /// The sign-up invitation used, in invite-only mode; used up when the link is opened.
+    pub invite_hash: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A sign-up waiting for its email to be confirmed. No member exists until then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signup {
+    pub id: i64,
+    pub new: NewSignup,
 }

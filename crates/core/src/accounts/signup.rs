@@ -1,7 +1,11 @@
 //! Sign-up (open, by email domain, or by invitation), the confirmation email and link, and
 //! finding a free handle.
+//!
+//! A sign-up is only written down and its email queued ([`crate::outbox`]): the member is
+//! created when the link is opened. So the answer (status, shape, errors, time) is the same
+//! whether or not the address is registered, and nothing anyone can see changes until then.
 
-use super::model::{EmailTokenPurpose, Member, NewMember};
+use super::model::{EmailTokenPurpose, Member, NewMember, NewSignup, Signup};
 use super::{NewSession, DAY_MS};
 use crate::auth;
 use crate::domain::{self, Email, Handle, Role};
@@ -9,8 +13,14 @@ use crate::error::Code;
 use crate::error::StoreError;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::lengths;
+use crate::mail::OutgoingEmail;
+use crate::outbox::Job;
 use crate::settings::RegistrationMode;
 use crate::{now_ms, Guild};
+
+/// How long a sign-up's confirmation link works.
+const SIGNUP_DAYS: i64 = 7;
+const HANDLE_TAKEN: &str = "This handle is taken; please choose another.";
 
 #[derive(Debug, Clone, Default)]
 pub struct SignupInput {
@@ -22,10 +32,10 @@ pub struct SignupInput {
     pub invite: Option<String>,
 }
 
-/// What sign-up answers, the same whether or not the email was already registered.
+/// What sign-up answers, the same whether or not the email was already registered: the
+/// handle and name the member will have (no id: there is no member until the link is opened).
 #[derive(Debug, Clone)]
 pub struct SignupOutcome {
-    pub id: i64,
     pub handle: Handle,
     pub name: String,
     pub email: Email,
@@ -93,50 +103,86 @@ impl Guild {
             limits.signups_per_ip_per_hour,
             "sign-ups from your network",
         )?;
+        // Whether a handle is taken is public (profiles are found by it), and the same for
+        // every address; whether the address is registered is looked up only by the job.
+        let handle = match handle {
+            Some(h) if self.store.member_by_handle(&h).await?.is_some() => {
+                return Err(CoreError::invalid("handle", HANDLE_TAKEN));
+            }
+            Some(h) => h,
+            None => self.free_handle(Handle::suggest_from_name(&name)).await?,
+        };
+        let now = now_ms();
+        let signup = NewSignup {
+            email,
+            name,
+            handle,
+            password_hash: auth::hash_password(&password)?,
+            invite_hash,
+            created_at: now,
+            expires_at: now + SIGNUP_DAYS * DAY_MS,
+        };
+        let id = self.store.create_signup(&signup).await?;
+        self.enqueue(&Job::Signup { signup: id }).await?;
+        Ok(SignupOutcome {
+            handle: signup.handle,
+            name: signup.name,
+            email: signup.email,
+        })
+    }
 
-        let password_hash = auth::hash_password(&password)?;
-        if let Some(existing) = self.store.member_by_email(email.as_str()).await? {
-            // Do not reveal the account: answer as for a new one, and tell its owner.
-            self.send_mail(
-                email.as_str(),
-                "Someone tried to sign up with your address",
-                format!(
+    /// The job a sign-up queued: the confirmation link for a new address; for one that has
+    /// an account, an email telling its owner (and no link: that sign-up can never become a
+    /// member). A sign-up confirmed or expired meanwhile needs nothing.
+    pub(crate) async fn deliver_signup(&self, id: i64) -> CoreResult<()> {
+        let Some(Signup { id, new: s }) = self.store.signup_by_id(id).await? else {
+            return Ok(());
+        };
+        if let Some(existing) = self.store.member_by_email(s.email.as_str()).await? {
+            return self.send_now(OutgoingEmail {
+                to: existing.email.to_string(),
+                subject: "Someone tried to sign up with your address".into(),
+                body: format!(
                     "Hello {},\n\nSomeone (perhaps you) tried to create a Guild account with this email address, \
                      which already has one.\n\nSign in: {}/signin\nForgot your password? {}/password/forgot\n\n\
                      If it was not you, you can ignore this email.\n",
                     existing.name, self.settings.public_url, self.settings.public_url
                 ),
-            )
-            .await?;
-            let handle = handle.unwrap_or_else(|| Handle::suggest_from_name(&name));
-            return Ok(SignupOutcome {
-                id: existing.id.wrapping_add(1_000_000_007),
-                handle,
-                name,
-                email,
-            });
+            })
+            .await;
         }
-        let explicit = handle.is_some();
-        let base = handle.unwrap_or_else(|| Handle::suggest_from_name(&name));
-        let new = NewMember {
-            handle: base,
-            name: name.clone(),
-            email,
-            password_hash,
-            role: Role::Member,
-            active: false,
-            created_at: now_ms(),
-        };
-        let member = self
-            .insert_with_free_handle(new, explicit, invite_hash.as_deref())
+        let token = auth::new_secret("");
+        self.store
+            .set_signup_token(id, &auth::secret_hash(&token))
             .await?;
-        self.send_confirmation(&member).await?;
-        Ok(SignupOutcome {
-            id: member.id,
-            handle: member.handle,
-            name: member.name,
-            email: member.email,
+        self.send_now(OutgoingEmail {
+            to: s.email.to_string(),
+            subject: "Confirm your email for Guild".into(),
+            body: format!(
+                "Hello {},\n\nWelcome to Guild. Open this link to confirm your email and sign in:\n\n{}/confirm/{}\n\n\
+                 The link works for {SIGNUP_DAYS} days.\n",
+                s.name, self.settings.public_url, token
+            ),
         })
+        .await
+    }
+
+    /// `base` if no member has it, else `base-2`, `base-3`…: a handle to suggest.
+    async fn free_handle(&self, base: Handle) -> CoreResult<Handle> {
+        for n in 1..10 {
+            let candidate = if n == 1 {
+                Some(base.clone())
+            } else {
+                suffixed(&base, n)
+            };
+            if let Some(h) = candidate {
+                if self.store.member_by_handle(&h).await?.is_none() {
+                    return Ok(h);
+                }
+            }
+        }
+        // Crowded names: a random suffix; confirming picks another if it is taken by then.
+        Ok(suffixed(&base, rand::random::<u32>()).unwrap_or(base))
     }
 
     /// Inserts, trying `handle`, then `handle-2`, `handle-3`… when the handle was proposed by
@@ -150,25 +196,16 @@ impl Guild {
         let base = new.handle.clone();
         for n in 1..50 {
             if n > 1 {
-                let suffix = if n < 10 {
-                    n.to_string()
-                } else {
-                    rand::random::<u32>().to_string()
-                };
-                let stem = base[..base.len().min(lengths::HANDLE - suffix.len() - 1)]
-                    .trim_end_matches('-');
-                match Handle::parse(&format!("{stem}-{suffix}")) {
-                    Ok(h) => new.handle = h,
-                    Err(_) => continue,
+                let suffix = if n < 10 { n } else { rand::random::<u32>() };
+                match suffixed(&base, suffix) {
+                    Some(h) => new.handle = h,
+                    None => continue,
                 }
             }
             match self.store.create_member(&new, invite).await {
                 Err(StoreError::Conflict("handle")) if !explicit => continue,
                 Err(StoreError::Conflict("handle")) => {
-                    return Err(CoreError::invalid(
-                        "handle",
-                        "This handle is taken; please choose another.",
-                    ))
+                    return Err(CoreError::invalid("handle", HANDLE_TAKEN))
                 }
                 Err(StoreError::Conflict("invite")) => {
                     return Err(CoreError::invalid(
@@ -192,7 +229,7 @@ impl Guild {
                 now_ms() + 7 * DAY_MS,
             )
             .await?;
-        self.send_mail(
+        self.queue_mail(
             &member.email,
             "Confirm your email for Guild",
             format!(
@@ -204,15 +241,37 @@ impl Guild {
         .await
     }
 
-    /// Opens a confirmation link: activates the account and starts a session.
+    /// Opens a confirmation link: creates the member (with the handle asked for, or a free
+    /// one like it if it was taken meanwhile) and starts a session. Links mailed before
+    /// sign-ups waited in their own table still activate their pending account.
     pub async fn confirm_email(&self, token: &str) -> CoreResult<NewSession> {
+        let hash = auth::secret_hash(token);
+        let now = now_ms();
+        if let Some(Signup { new: s, .. }) = self.store.take_signup(&hash, now).await? {
+            let new = NewMember {
+                handle: s.handle,
+                name: s.name,
+                email: s.email,
+                password_hash: s.password_hash,
+                role: Role::Member,
+                active: true,
+                created_at: now,
+            };
+            let member = self
+                .insert_with_free_handle(new, false, s.invite_hash.as_deref())
+                .await
+                .map_err(|e| match e {
+                    CoreError::Invalid(f) if f.get("email").is_some() => CoreError::invalid(
+                        "token",
+                        "This address already has an account: sign in, or reset your password.",
+                    ),
+                    e => e,
+                })?;
+            return self.start_session(member.id).await;
+        }
         let id = self
             .store
-            .take_email_token(
-                &auth::secret_hash(token),
-                EmailTokenPurpose::Confirm,
-                now_ms(),
-            )
+            .take_email_token(&hash, EmailTokenPurpose::Confirm, now)
             .await?
             .ok_or_else(|| {
                 CoreError::invalid(
@@ -223,4 +282,11 @@ impl Guild {
         self.store.activate_member(id).await?;
         self.start_session(id).await
     }
+}
+
+/// `base-n`, shortened to fit; `None` if that is not a valid handle.
+fn suffixed(base: &Handle, n: u32) -> Option<Handle> {
+    let suffix = n.to_string();
+    let stem = base[..base.len().min(lengths::HANDLE - suffix.len() - 1)].trim_end_matches('-');
+    Handle::parse(&format!("{stem}-{suffix}")).ok()
 }

@@ -1,12 +1,13 @@
 //! What accounts need from storage (implemented by `guild-store`, checked by its contract
 //! suite on SQLite and PostgreSQL): members, sessions, personal access tokens, single-use
-//! emailed links and sign-up invitations.
+//! emailed links and sign-up invitations; and ([`SignupStore`]) sign-ups waiting for their
+//! email to be confirmed.
 //!
 //! Secrets are never stored: every `hash` here is the SHA-256 of the secret the member holds.
 
 use async_trait::async_trait;
 
-use super::model::{ApiToken, EmailTokenPurpose, Member, MemberId, NewMember};
+use super::model::{ApiToken, EmailTokenPurpose, Member, MemberId, NewMember, NewSignup, Signup};
 use crate::domain::Role;
 use crate::error::StoreResult;
 
@@ -78,4 +79,19 @@ pub trait AccountStore: Send + Sync {
         expires: i64,
     ) -> StoreResult<()>;
     async fn signup_invite_valid(&self, hash: &str, now: i64) -> StoreResult<bool>;
+}
+
+/// Sign-ups waiting for their email to be confirmed (see [`super::model::Signup`]).
+#[async_trait]
+pub trait SignupStore: Send + Sync {
+    async fn create_signup(&self, s: &NewSignup) -> StoreResult<i64>;
+    async fn signup_by_id(&self, id: i64) -> StoreResult<Option<Signup>>;
+    /// Sets the hash of the sign-up's confirmation link (a new email replaces the old link).
+    async fn set_signup_token(&self, id: i64, hash: &str) -> StoreResult<()>;
+    /// Removes and returns the unexpired sign-up whose link has this hash: a link opens once.
+    async fn take_signup(&self, hash: &str, now: i64) -> StoreResult<Option<Signup>>;
+    /// The newest unexpired sign-up for this (folded) address.
+    async fn newest_signup_for(&self, email: &str, now: i64) -> StoreResult<Option<Signup>>;
+    /// Deletes sign-ups expired before `now`; how many.
+    async fn delete_expired_signups(&self, now: i64) -> StoreResult<u64>;
 }

@@ -466,10 +466,9 @@ impl Guild {
                 1 => "1 new notification on Guild".to_string(),
                 n => format!("{n} new notifications on Guild"),
             };
-            // Marked sent only once it went out; one address failing does not hold up the rest.
+            // Marked sent once it is in the outbox; one failing does not hold up the rest.
             match self
-                .mailer
-                .send(OutgoingEmail {
+                .queue_email(OutgoingEmail {
                     to: m.email.to_string(),
                     subject,
                     body,

@@ -350,7 +350,7 @@ impl Guild {
                     member.name, self.settings.public_url, self.settings.public_url
                 ),
             };
-            if let Err(e) = self.mailer.send(email).await {
+            if let Err(e) = self.queue_email(email).await {
                 tracing::warn!(member = member.id, "away summary email: {e}");
                 continue;
             }

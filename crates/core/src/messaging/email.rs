@@ -87,7 +87,7 @@ impl Guild {
                     self.settings.public_url
                 ),
             };
-            if let Err(e) = self.mailer.send(email).await {
+            if let Err(e) = self.queue_email(email).await {
                 tracing::warn!(member = member.id, "message email: {e}");
                 continue;
             }

@@ -20,6 +20,7 @@ mod media;
 mod messaging;
 mod network;
 mod notifications;
+mod outbox;
 mod unique_keys;
 
 fn new_member(handle: &str) -> NewMember {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::json::{rfc3339, MemberJson};
+use super::json::rfc3339;
 use crate::error::ApiResult;
 use crate::extract::{session_cookie, ApiJson, ClientIp, CurrentViewer, Id};
 use crate::AppState;
@@ -24,9 +24,17 @@ pub struct SignupRequest {
     pub invite: Option<String>,
 }
 
+/// The member a sign-up will make once its link is opened: no id yet, for there is no member
+/// until then.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingMemberJson {
+    pub handle: String,
+    pub name: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignupResponse {
-    pub member: MemberJson,
+    pub member: PendingMemberJson,
     /// Always `confirmation_sent`: the account works once the emailed link is opened. The
     /// answer is the same for an address that is already registered (its owner is emailed).
     pub status: String,
@@ -48,12 +56,9 @@ pub async fn signup(
         invite: r.invite,
     };
     let out = state.signup(input, &ip).await?;
-    let member = MemberJson {
-        id: out.id.to_string(),
+    let member = PendingMemberJson {
         handle: out.handle.to_string(),
         name: out.name,
-        headline: None,
-        photo_url: None,
     };
     Ok((
         StatusCode::CREATED,
@@ -69,8 +74,13 @@ pub async fn signup(
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     pub email: String,
+    /// Not needed with `code`.
+    #[serde(default)]
     pub password: String,
     pub label: Option<String>,
+    /// The sign-in code emailed when the password was right but the account is being
+    /// guessed (`sign_in_code_required`); given instead of the password.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,7 +90,9 @@ pub struct NewTokenResponse {
     pub id: String,
 }
 
-/// Create a personal access token with email and password.
+/// Create a personal access token with email and password. When the account is being
+/// guessed, the right password answers 401 `sign_in_code_required` and a code is emailed:
+/// ask again with `email` and `code`.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", request_body = TokenRequest, tag = "accounts",
     responses((status = 201, body = NewTokenResponse), (status = 401, description = "wrong email or password"), (status = 429, description = "too many attempts")))]
 pub async fn create_token(
@@ -88,7 +100,10 @@ pub async fn create_token(
     ClientIp(ip): ClientIp,
     ApiJson(r): ApiJson<TokenRequest>,
 ) -> ApiResult<Response> {
-    let member = state.check_credentials(&r.email, &r.password, &ip).await?;
+    let member = match &r.code {
+        Some(code) => state.check_sign_in_code(&r.email, code, &ip).await?,
+        None => state.check_credentials(&r.email, &r.password, &ip).await?,
+    };
     let viewer = guild_core::auth::Viewer::Member(member);
     let (id, token) = state
         .create_token(&viewer, r.label.as_deref().unwrap_or(""))

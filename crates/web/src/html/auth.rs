@@ -11,7 +11,7 @@ use axum::Router;
 use guild_core::accounts::SignupInput;
 use guild_core::auth::Viewer;
 use guild_core::settings::RegistrationMode;
-use guild_core::CoreError;
+use guild_core::{Code, CoreError};
 use serde::{Deserialize, Serialize};
 
 use super::form::{refuse, safe_next, Form, PageForm};
@@ -156,12 +156,16 @@ async fn confirm_email(
             let cookie = session_cookie(&s.token, state.settings.secure_cookies(), state.settings.limits.session_days);
             Ok(see_other("/me/edit", Some(cookie)))
         }
-        Err(CoreError::Invalid(_)) => Ok(render(
+        Err(CoreError::Invalid(f)) => Ok(render(
             StatusCode::BAD_REQUEST,
             &NoticePage {
                 layout: Layout::new("Link expired", v.member()),
                 heading: "This link has expired",
-                message: "This confirmation link has expired or was already used.".into(),
+                message: f
+                    .0
+                    .into_values()
+                    .next()
+                    .unwrap_or_else(|| "This confirmation link has expired or was already used.".into()),
                 detail: "To get a new one, sign in with your email and password: we will send you a fresh link.",
                 action_href: "/signin",
                 action_label: "Sign in to get a new link",
@@ -179,6 +183,10 @@ struct SigninForm {
     email: String,
     #[serde(skip_serializing)]
     password: String,
+    /// The emailed sign-in code of a guarded account (the second step), instead of the
+    /// password.
+    #[serde(skip_serializing)]
+    code: String,
     next: String,
 }
 
@@ -187,12 +195,15 @@ struct SigninForm {
 struct SigninPage {
     layout: Layout,
     form: Form,
+    /// Asking for the emailed code rather than the password.
+    code_step: bool,
 }
 
 fn signin_page(v: &Viewer, form: Form) -> SigninPage {
     SigninPage {
         layout: Layout::new("Sign in", v.member()),
         form,
+        code_step: false,
     }
 }
 
@@ -222,10 +233,16 @@ async fn sign_in(
 ) -> PageResult<Response> {
     let form = Form::of(&SigninForm {
         email: f.email.clone(),
-        password: String::new(),
         next: safe_next(Some(&f.next)),
+        ..SigninForm::default()
     });
-    match state.sign_in(&f.email, &f.password, &ip).await {
+    let with_code = !f.code.trim().is_empty();
+    let signed_in = if with_code {
+        state.sign_in_with_code(&f.email, &f.code, &ip).await
+    } else {
+        state.sign_in(&f.email, &f.password, &ip).await
+    };
+    match signed_in {
         Ok(s) => {
             // Rotation: the session the browser had before signing in ends here, so a cookie
             // planted before sign-in is worth nothing after it.
@@ -243,10 +260,24 @@ async fn sign_in(
             StatusCode::UNAUTHORIZED,
             &signin_page(&v, form.with_alert(m)),
         )),
+        // The password was right, the account is being guessed: ask for the emailed code.
+        Err(CoreError::Refused {
+            code: Code::SignInCodeRequired,
+            message,
+        }) => Ok(render(
+            StatusCode::UNAUTHORIZED,
+            &SigninPage {
+                code_step: true,
+                ..signin_page(&v, form.with_alert(message))
+            },
+        )),
         Err(e) => {
-            let (r, form) =
-                refuse(form, e, &["email", "password"]).map_err(|e| fail(e, &v, "/signin"))?;
-            Ok(r.render(&signin_page(&v, form)))
+            let (r, form) = refuse(form, e, &["email", "password", "code"])
+                .map_err(|e| fail(e, &v, "/signin"))?;
+            Ok(r.render(&SigninPage {
+                code_step: with_code,
+                ..signin_page(&v, form)
+            }))
         }
     }
 }

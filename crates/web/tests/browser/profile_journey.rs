@@ -71,12 +71,12 @@ async fn sign_up_fill_the_profile_and_view_it_anonymously() {
         ))
         .await;
     }
-    let link = app.link_in_email(EMAIL, "/confirm/").unwrap_or_else(|| {
+    let Some(link) = app.link_in_email(EMAIL, "/confirm/").await else {
         panic!(
             "no /confirm/ link emailed to {EMAIL}; outbox: {:#?}",
-            app.emails()
+            app.emails().await
         )
-    });
+    };
     b.goto(&link).await;
     b.wait_path("/me/edit").await;
     expect_signed_in(&b, NAME).await;

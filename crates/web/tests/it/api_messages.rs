@@ -710,6 +710,7 @@ async fn away_input_is_checked_and_the_period_ends_with_a_summary() {
     assert_eq!(app.guild.send_away_summaries().await.unwrap(), 0);
     let mail = app
         .emails()
+        .await
         .into_iter()
         .find(|e| e.subject == "While you were away")
         .expect("a summary email");
@@ -922,6 +923,7 @@ async fn archive_mute_and_delete_for_me_touch_only_my_side() {
     assert_eq!(sent, 1);
     let mails: Vec<_> = app
         .emails()
+        .await
         .into_iter()
         .filter(|e| e.subject.contains("unread message"))
         .collect();

@@ -245,6 +245,7 @@ async fn a_kind_switched_off_is_not_listed_and_the_digest_mails_what_is_unread()
     assert_eq!(sent, 1);
     let mail = app
         .emails()
+        .await
         .into_iter()
         .find(|e| e.to.contains("ann@example.com") && e.subject.contains("notification"))
         .expect("a digest for Ann");

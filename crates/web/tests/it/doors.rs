@@ -3,6 +3,7 @@
 //! no account locked out by strangers, sign-up and reset answers that say nothing about who
 //! is registered, nothing said of a member to those who may not see them, HSTS.
 
+use guild_core::accounts::store::AccountStore;
 use guild_testkit::TestApp;
 use serde_json::json;
 
@@ -64,6 +65,7 @@ async fn a_password_reset_ends_every_session_and_every_token() {
         .assert_status(200);
     let link = app
         .link_in_email(&ann.email, "/password/reset/")
+        .await
         .expect("a reset email");
     let path = link.trim_start_matches("http://guild.test");
     let r = app
@@ -160,4 +162,262 @@ async fn a_password_change_revokes_the_tokens_unless_the_member_keeps_them() {
         .await;
     r.assert_status(422);
     assert!(r.text().contains(r#"name="revoke_tokens" value="on">"#));
+}
+
+/// The path of an emailed link.
+fn path_of(link: &str) -> &str {
+    link.trim_start_matches("http://guild.test")
+}
+
+#[tokio::test]
+async fn a_sign_up_answers_the_same_whether_or_not_the_address_is_registered() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let members = app.store.count_members().await.unwrap();
+    let ask = |email: &str, handle: Option<&str>| {
+        let mut body =
+            json!({"name": "Sam Doe", "email": email, "password": "a long enough password"});
+        if let Some(h) = handle {
+            body["handle"] = json!(h);
+        }
+        app.post("/api/v1/auth/signup").json(body).send()
+    };
+    for handle in [None, Some("sam-works"), Some("ann")] {
+        let registered = ask(&ann.email, handle).await;
+        let new = ask("sam@example.com", handle).await;
+        assert_eq!(
+            (registered.status, registered.json()),
+            (new.status, new.json()),
+            "handle {handle:?}: the answers differ"
+        );
+        let expected = if handle == Some("ann") { 422 } else { 201 };
+        registered.assert_status(expected);
+        assert!(
+            registered.json()["member"].get("id").is_none(),
+            "no id before confirmation"
+        );
+    }
+    // nothing anyone can see changed: no member, no handle taken
+    assert_eq!(app.store.count_members().await.unwrap(), members);
+    ask("other@example.com", Some("sam-works"))
+        .await
+        .assert_status(201);
+    // signing in with the sign-up's password answers alike too
+    let tries: Vec<_> = [ann.email.as_str(), "sam@example.com"]
+        .into_iter()
+        .map(|email| {
+            app.post("/api/v1/auth/tokens")
+                .json(json!({"email": email, "password": "a long enough password"}))
+                .send()
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tries {
+        let r = t.await;
+        answers.push((r.status, r.json()));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].0, 401);
+    // the mail says what applies: a link for the new address, a notice for the owner
+    let sam = app.link_in_email("sam@example.com", "/confirm/").await;
+    assert!(sam.is_some());
+    let emails = app.emails().await;
+    let to_ann: Vec<_> = emails
+        .iter()
+        .filter(|e| e.to.contains(&ann.email))
+        .collect();
+    assert!(!to_ann.is_empty());
+    assert!(to_ann
+        .iter()
+        .all(|e| e.subject.contains("tried to sign up")));
+    assert!(to_ann.iter().all(|e| e.link("/confirm/").is_none()));
+    // the link makes the member, with the handle asked for last
+    let r = app.get(path_of(&sam.unwrap())).send().await;
+    r.assert_status(303);
+    let me = app
+        .get("/api/v1/me")
+        .cookie(&r.session_cookie().unwrap())
+        .send()
+        .await;
+    assert_eq!(me.json()["member"]["handle"], "sam-works");
+    assert_eq!(app.store.count_members().await.unwrap(), members + 1);
+}
+
+#[tokio::test]
+async fn reset_and_sign_up_queue_their_mail_and_never_fail_on_it() {
+    let app = TestApp::with_mail_down().await;
+    let ann = app.member("ann").await;
+    let mut queued = app.guild.pending_jobs().await.unwrap();
+    // the same work and the same answer for a registered address and an unknown one
+    for email in [ann.email.as_str(), "nobody@example.com"] {
+        let page = app
+            .post("/password/forgot")
+            .form(&[("email", email)])
+            .send()
+            .await;
+        page.assert_status(200);
+        assert!(page.text().contains("Check your email"));
+        queued += 1;
+        assert_eq!(app.guild.pending_jobs().await.unwrap(), queued, "{email}");
+        let r = app
+            .post("/api/v1/auth/signup")
+            .json(json!({"name": "Sam Doe", "email": email, "password": "a long enough password"}))
+            .send()
+            .await;
+        r.assert_status(201);
+        queued += 1;
+        assert_eq!(app.guild.pending_jobs().await.unwrap(), queued, "{email}");
+    }
+    // the mail server is down: the jobs that mail fail, are kept, and are tried again
+    let now = guild_core::now_ms();
+    let done = app.guild.run_outbox(now).await.unwrap();
+    assert_eq!(
+        done, 1,
+        "only the reset for the unknown address needed no mail"
+    );
+    assert_eq!(app.guild.pending_jobs().await.unwrap(), queued - 1);
+    assert_eq!(
+        app.guild.run_outbox(now).await.unwrap(),
+        0,
+        "not again before the back-off"
+    );
+    assert_eq!(
+        app.guild
+            .run_outbox(now + guild_core::outbox::backoff_ms(1))
+            .await
+            .unwrap(),
+        0,
+        "still failing"
+    );
+    assert_eq!(app.guild.pending_jobs().await.unwrap(), queued - 1);
+}
+
+#[tokio::test]
+async fn strangers_cannot_lock_the_owner_out() {
+    let app = TestApp::with_settings(|s| {
+        s.behind_proxy = true;
+        s.limits.sign_ins_per_ip_per_hour = 1_000;
+    })
+    .await;
+    let ann = app.member("ann").await;
+    let limit = app.guild.settings.limits.sign_ins_per_account_per_hour;
+    let token = |ip: String, body: serde_json::Value| {
+        app.post("/api/v1/auth/tokens")
+            .header("x-forwarded-for", &ip)
+            .json(body)
+            .send()
+    };
+    // a guesser spreads wrong passwords over many addresses
+    for i in 0..=limit {
+        let r = token(
+            format!("198.51.100.{i}"),
+            json!({"email": ann.email, "password": format!("guess number {i}")}),
+        )
+        .await;
+        r.assert_status(401);
+        assert_eq!(r.error_code(), "unauthenticated");
+    }
+    let warned: Vec<_> = app
+        .emails()
+        .await
+        .into_iter()
+        .filter(|e| e.to.contains(&ann.email) && e.subject.contains("guess"))
+        .collect();
+    assert_eq!(warned.len(), 1, "the owner is told once");
+
+    // the owner, with the right password from their own address: a code, not a refusal
+    let r = token(
+        "203.0.113.7".into(),
+        json!({"email": ann.email, "password": ann.password}),
+    )
+    .await;
+    r.assert_status(401);
+    assert_eq!(r.error_code(), "sign_in_code_required");
+    let mail = app
+        .emails()
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e.to.contains(&ann.email) && e.subject.contains("sign-in code"))
+        .expect("a code by email");
+    let code: String = mail.subject.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(code.len(), 6, "{}", mail.subject);
+    // a wrong code, then the right one
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = token(
+        "203.0.113.7".into(),
+        json!({"email": ann.email, "code": wrong}),
+    )
+    .await;
+    r.assert_status(422);
+    assert!(r.json()["error"]["fields"]["code"].is_string());
+    token(
+        "203.0.113.7".into(),
+        json!({"email": ann.email, "code": code}),
+    )
+    .await
+    .assert_status(201);
+    // used once
+    token(
+        "203.0.113.7".into(),
+        json!({"email": ann.email, "code": code}),
+    )
+    .await
+    .assert_status(422);
+}
+
+#[tokio::test]
+async fn a_guarded_account_signs_in_with_its_code_on_the_page() {
+    let app = TestApp::with_settings(|s| {
+        s.behind_proxy = true;
+        s.limits.sign_ins_per_account_per_hour = 2;
+    })
+    .await;
+    let ann = app.member("ann").await;
+    for i in 0..3 {
+        app.post("/signin")
+            .header("x-forwarded-for", &format!("198.51.100.{i}"))
+            .form(&[("email", &ann.email), ("password", "not the one at all")])
+            .send()
+            .await
+            .assert_status(401);
+    }
+    let page = app
+        .post("/signin")
+        .header("x-forwarded-for", "203.0.113.7")
+        .form(&[("email", &ann.email), ("password", &ann.password)])
+        .send()
+        .await;
+    page.assert_status(401);
+    let text = page.text();
+    assert!(text.contains("emailed you a sign-in code"), "{text}");
+    assert!(text.contains(r#"name="code""#), "{text}");
+    assert!(
+        !text.contains(r#"name="password""#),
+        "the code step does not ask again"
+    );
+    let mail = app
+        .emails()
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e.subject.contains("sign-in code"))
+        .unwrap();
+    let code: String = mail.subject.chars().filter(char::is_ascii_digit).collect();
+    let r = app
+        .post("/signin")
+        .header("x-forwarded-for", "203.0.113.7")
+        .form(&[
+            ("email", &ann.email),
+            ("code", &format!("{} {}", &code[..3], &code[3..])),
+            ("next", "/"),
+        ])
+        .send()
+        .await;
+    r.assert_status(303);
+    app.get("/api/v1/me")
+        .cookie(&r.session_cookie().unwrap())
+        .send()
+        .await
+        .assert_status(200);
 }

@@ -76,6 +76,7 @@ async fn sign_up_then_the_emailed_link_signs_in_once() {
 
     let link = app
         .link_in_email("cleo@example.com", "/confirm/")
+        .await
         .expect("a confirmation link");
     let r = app.get(&link).send().await;
     assert_redirect(&r, "/me/edit");
@@ -127,7 +128,7 @@ async fn sign_up_with_bad_input_keeps_what_was_typed_and_creates_nothing() {
         !html.contains("short"),
         "a password is never written back into the page"
     );
-    assert!(app.emails().is_empty(), "nothing was sent");
+    assert!(app.emails().await.is_empty(), "nothing was sent");
     assert!(app
         .store
         .member_by_email("not-an-email")
@@ -195,7 +196,10 @@ async fn sign_up_by_invitation_only() {
         .send()
         .await;
     r.assert_status(200);
-    assert!(app.link_in_email("eve@example.com", "/confirm/").is_some());
+    assert!(app
+        .link_in_email("eve@example.com", "/confirm/")
+        .await
+        .is_some());
 }
 
 #[tokio::test]
@@ -356,6 +360,7 @@ async fn password_reset_by_email() {
 
     let link = app
         .link_in_email(&ann.email, "/password/reset/")
+        .await
         .expect("a reset link");
     app.get(&link).send().await.assert_status(200);
     let r = app.post(&link).form(&[("password", "short")]).send().await;
