@@ -13,7 +13,13 @@ pub struct Settings {
     pub limits: Limits,
     /// Trust the first `X-Forwarded-For` address as the client's (only behind a proxy you run).
     pub behind_proxy: bool,
+    /// How long (seconds) browsers are told to reach Guild only over https
+    /// (`Strict-Transport-Security`), when `public_url` is https; 0 tells them nothing.
+    pub hsts_max_age: u64,
 }
+
+/// A year: what browsers' preload lists ask for.
+pub const DEFAULT_HSTS_MAX_AGE: u64 = 31_536_000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -22,6 +28,7 @@ impl Default for Settings {
             registration: Registration::default(),
             limits: Limits::default(),
             behind_proxy: false,
+            hsts_max_age: DEFAULT_HSTS_MAX_AGE,
         }
     }
 }
@@ -29,6 +36,14 @@ impl Default for Settings {
 impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The `Strict-Transport-Security` value to send, if any: only when Guild is reached
+    /// over https (over http a browser ignores it, and a mistaken one would lock a plain
+    /// http install out).
+    pub fn hsts(&self) -> Option<String> {
+        (self.secure_cookies() && self.hsts_max_age > 0)
+            .then(|| format!("max-age={}", self.hsts_max_age))
     }
 }
 

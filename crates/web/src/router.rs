@@ -15,6 +15,10 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let limits = &state.settings.limits;
+    let hsts = state
+        .settings
+        .hsts()
+        .and_then(|v| header::HeaderValue::from_str(&v).ok());
     Router::new()
         .merge(
             html::router(limits).layer(axum::middleware::from_fn_with_state(
@@ -28,7 +32,10 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*path}", get(media_file))
         .fallback(fallback)
         .layer(from_fn(security::csrf))
-        .layer(from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            hsts,
+            security::headers,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -1,6 +1,6 @@
 //! Response headers that make pages safe by default, and the cross-site form-post guard.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -13,10 +13,19 @@ const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 
                         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
                         frame-ancestors 'none'";
 
-pub async fn headers(req: Request, next: Next) -> Response {
+/// The safe-by-default headers on every response; `hsts` is the `Strict-Transport-Security`
+/// value when Guild is served over https ([`guild_core::settings::Settings::hsts`]).
+pub async fn headers(
+    State(hsts): State<Option<HeaderValue>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let docs = req.uri().path().starts_with("/api/docs");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if let Some(v) = hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, v);
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }),

@@ -37,6 +37,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Trust the first `X-Forwarded-For` address (only behind a proxy you run).
     pub behind_proxy: bool,
+    /// Seconds browsers keep to https only, when `public_url` is https; 0 sends no header.
+    pub hsts_max_age: u64,
     /// The sender of Guild's email.
     pub mail_from: String,
     pub registration: Registration,
@@ -54,6 +56,7 @@ impl Default for Config {
             database_url: None,
             public_url: None,
             behind_proxy: false,
+            hsts_max_age: guild_core::settings::DEFAULT_HSTS_MAX_AGE,
             mail_from: "Guild <guild@localhost>".into(),
             registration: Registration::default(),
             limits: Limits::default(),
@@ -89,6 +92,7 @@ impl Config {
             registration: self.registration.clone(),
             limits: self.limits.clone(),
             behind_proxy: self.behind_proxy,
+            hsts_max_age: self.hsts_max_age,
         }
     }
 }
@@ -385,6 +389,7 @@ pub fn top_comment(key: &str) -> &'static str {
         "database_url" => "sqlite://FILE (the default is <data_dir>/guild.db) or postgres://user:pass@host/db.",
         "public_url" => "The address members reach Guild at; links in emails start with it, and https://\nmarks session cookies Secure. Default: http://<bind>, with the real port.",
         "behind_proxy" => "Trust the first X-Forwarded-For address as the client's (only behind a proxy you run).",
+        "hsts_max_age" => "When public_url is https://, browsers are told to use only https for this many\nseconds (Strict-Transport-Security). 0 sends no such header.",
         "mail_from" => "The sender of Guild's email.",
         _ => "",
     }

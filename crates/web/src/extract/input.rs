@@ -3,8 +3,10 @@
 //! shape), a numeric path id for both ([`Id`]: anything else names nothing, so 404), and one
 //! uploaded file of a multipart form ([`read_upload`], with the limits from the settings).
 
+use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use guild_core::media::UploadKind;
 use guild_core::settings::Limits;
@@ -118,21 +120,31 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// Reads the file field of `kind` from a multipart body. A body that breaks off (it went over
-/// the route's body limit, which the settings decide) says how large a file may be; a form
-/// without the field says what to choose.
+/// Reads the file field of `kind` from a multipart body. A body over the route's limit (which
+/// the settings decide) says how large a file may be; one that breaks off or is malformed
+/// says so; a form without the field says what to choose.
+/// What a multipart body that is not whole gets: not "too large", which it is not.
+pub const BROKEN_UPLOAD: &str =
+    "The upload did not arrive whole (the connection broke off, or the form was malformed). Please try again.";
+
 pub async fn read_upload(
     mut mp: Multipart,
     kind: UploadKind,
     limits: &Limits,
 ) -> Result<Upload, CoreError> {
     let field = kind.field();
-    let too_large = || CoreError::invalid(field, kind.too_large(limits));
+    let cause = |e: MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            CoreError::invalid(field, kind.too_large(limits))
+        } else {
+            CoreError::invalid(field, BROKEN_UPLOAD)
+        }
+    };
     loop {
         match mp.next_field().await {
             Ok(Some(f)) if f.name() == Some(field) => {
                 let name = f.file_name().unwrap_or_default().to_string();
-                let bytes = f.bytes().await.map_err(|_| too_large())?;
+                let bytes = f.bytes().await.map_err(cause)?;
                 return Ok(Upload {
                     name,
                     bytes: bytes.to_vec(),
@@ -140,7 +152,7 @@ pub async fn read_upload(
             }
             Ok(Some(_)) => continue,
             Ok(None) => return Err(CoreError::invalid(field, kind.missing())),
-            Err(_) => return Err(too_large()),
+            Err(e) => return Err(cause(e)),
         }
     }
 }

@@ -421,3 +421,71 @@ async fn a_guarded_account_signs_in_with_its_code_on_the_page() {
         .await
         .assert_status(200);
 }
+
+#[tokio::test]
+async fn https_installs_tell_browsers_to_keep_to_https() {
+    use guild_core::settings::DEFAULT_HSTS_MAX_AGE;
+    for (url, max_age, expected) in [
+        (
+            "https://guild.example",
+            DEFAULT_HSTS_MAX_AGE,
+            Some("max-age=31536000"),
+        ),
+        ("https://guild.example", 600, Some("max-age=600")),
+        ("https://guild.example", 0, None),
+        ("http://guild.test", DEFAULT_HSTS_MAX_AGE, None),
+    ] {
+        let app = TestApp::with_settings(|s| {
+            s.public_url = url.into();
+            s.hsts_max_age = max_age;
+        })
+        .await;
+        for path in ["/signin", "/api/v1/feed", "/no-such-page"] {
+            let r = app.get(path).send().await;
+            assert_eq!(
+                r.header("strict-transport-security").as_deref(),
+                expected,
+                "{url} with max-age {max_age}: {path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_upload_that_breaks_off_is_not_called_too_large() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let boundary = "----brokenoff";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&[b'x'; 2_000]); // and then nothing: no closing boundary
+    let r = app
+        .post("/api/v1/attachments")
+        .token(&ann)
+        .raw_body(&format!("multipart/form-data; boundary={boundary}"), body)
+        .send()
+        .await;
+    r.assert_status(422);
+    let message = r.json()["error"]["fields"]["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("did not arrive whole"), "{message}");
+    assert!(!message.contains("10 MB"), "{message}");
+    // a file over the limit is told so, whether just over it or far over the body limit
+    for size in [10 << 20, 12 << 20] {
+        let big = vec![b'x'; size + 1];
+        let r = app
+            .post("/api/v1/attachments")
+            .token(&ann)
+            .multipart_file("file", "big.txt", "text/plain", &big)
+            .send()
+            .await;
+        r.assert_status(422);
+        let message = r.json()["error"]["fields"]["file"].as_str().unwrap().to_string();
+        assert!(message.contains("10 MB"), "{size}: {message}");
+    }
+}
