@@ -26,6 +26,8 @@ pub struct Guild {
     pub(crate) feed: FeedState,
     /// Woken when a job is queued (see [`crate::outbox`]).
     pub(crate) outbox_wake: tokio::sync::Notify,
+    /// Permits to decode an image (`image_decodes_at_once`): the memory budget of uploads.
+    pub(crate) decodes: Arc<tokio::sync::Semaphore>,
 }
 
 impl Guild {
@@ -35,6 +37,9 @@ impl Guild {
         media: Arc<dyn MediaStorage>,
         settings: Settings,
     ) -> Self {
+        let decodes = Arc::new(tokio::sync::Semaphore::new(
+            settings.limits.image_decodes_at_once.max(1) as usize,
+        ));
         Guild {
             store,
             mailer,
@@ -44,6 +49,7 @@ impl Guild {
             network: NetworkState::default(),
             feed: FeedState::default(),
             outbox_wake: tokio::sync::Notify::new(),
+            decodes,
         }
     }
 

@@ -1,5 +1,7 @@
-//! Profile photos: checked (type, bytes, pixels) before decoding, then re-encoded, so nothing
-//! a member uploads is ever served as they sent it.
+//! Uploaded images: checked (type, bytes, pixels) before decoding, decoded under the image
+//! crate's limits, then shrunk and re-encoded, so nothing a member uploads is ever served as
+//! they sent it. Shrinking averages the decoded pixels straight into the size served, so an
+//! upload costs its decoded pixels and little more.
 
 use std::io::Cursor;
 
@@ -60,7 +62,8 @@ fn decode(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<DynamicImag
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(w);
     limits.max_image_height = Some(h);
-    limits.max_alloc = Some(max_pixels.saturating_mul(8));
+    // Enough for this image at 16 bits a channel with alpha, and no more.
+    limits.max_alloc = Some(pixels.saturating_mul(8).max(1 << 20));
     reader.limits(limits);
     reader.decode().map_err(|_| corrupt())
 }
@@ -68,9 +71,11 @@ fn decode(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<DynamicImag
 /// Checks and re-encodes an upload. Errors are sentences for the member.
 pub fn process(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<PhotoSet, String> {
     let img = decode(bytes, max_bytes, max_pixels)?;
+    let large = square(&img, LARGE);
+    drop(img);
     Ok(PhotoSet {
-        large: square_jpeg(&img, LARGE)?,
-        small: square_jpeg(&img, SMALL)?,
+        small: jpeg(&large.thumbnail_exact(SMALL, SMALL))?,
+        large: jpeg(&large)?,
     })
 }
 
@@ -83,30 +88,60 @@ pub fn fit_jpeg(
     max_side: u32,
 ) -> Result<Vec<u8>, String> {
     let img = decode(bytes, max_bytes, max_pixels)?;
-    let img = if img.width() > max_side || img.height() > max_side {
-        img.resize(max_side, max_side, FilterType::Lanczos3)
-    } else {
-        img
-    };
-    jpeg(&img)
+    let (w, h) = (img.width(), img.height());
+    if w <= max_side && h <= max_side {
+        return jpeg(&img);
+    }
+    // The longer side becomes `max_side`; the other keeps the proportions.
+    let (w, h) = scaled(w, h, f64::from(max_side) / f64::from(w.max(h)));
+    jpeg(&img.thumbnail_exact(w, h))
 }
 
-fn square_jpeg(img: &DynamicImage, size: u32) -> Result<Vec<u8>, String> {
-    jpeg(&img.resize_to_fill(size, size, FilterType::Lanczos3))
+/// `w` × `h` times `scale`, at least a pixel each way.
+fn scaled(w: u32, h: u32, scale: f64) -> (u32, u32) {
+    let side = |n: u32| ((f64::from(n) * scale).round() as u32).max(1);
+    (side(w), side(h))
+}
+
+/// The centred square of `img`, `size` pixels a side. Shrinking averages the source pixels
+/// straight into the target (`thumbnail_exact`: no full-size intermediate buffers, which a
+/// filtered resize of a 16-megapixel image would make at 16 bytes a pixel), then crops the
+/// small result; the rare enlargement of a small photo is filtered.
+fn square(img: &DynamicImage, size: u32) -> DynamicImage {
+    let (w, h) = (img.width(), img.height());
+    let (sw, sh) = scaled(w, h, f64::from(size) / f64::from(w.min(h)));
+    let (sw, sh) = (sw.max(size), sh.max(size));
+    let scaled = if sw < w {
+        img.thumbnail_exact(sw, sh)
+    } else {
+        img.resize_exact(sw, sh, FilterType::Lanczos3)
+    };
+    scaled.crop_imm((sw - size) / 2, (sh - size) / 2, size, size)
 }
 
 fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
-    // JPEG has no alpha: flatten onto white.
-    let rgba = img.to_rgba8();
-    let mut rgb = image::RgbImage::new(img.width(), img.height());
-    for (x, y, p) in rgba.enumerate_pixels() {
-        let a = u32::from(p[3]);
-        let blend = |c: u8| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8;
-        rgb.put_pixel(x, y, image::Rgb([blend(p[0]), blend(p[1]), blend(p[2])]));
-    }
+    let (w, h) = (img.width(), img.height());
+    let opaque = || match img {
+        DynamicImage::ImageRgba8(buf) => buf.as_raw().chunks_exact(4).all(|p| p[3] == u8::MAX),
+        _ => false,
+    };
+    let rgb = if img.color().has_alpha() && !opaque() {
+        // JPEG has no alpha: flatten onto white.
+        let rgba = img.to_rgba8().into_raw();
+        let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
+        for p in rgba.chunks_exact(4) {
+            let a = u32::from(p[3]);
+            for &c in &p[..3] {
+                rgb.push(((u32::from(c) * a + 255 * (255 - a)) / 255) as u8);
+            }
+        }
+        rgb
+    } else {
+        img.to_rgb8().into_raw()
+    };
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&rgb)
+        .encode(&rgb, w, h, image::ExtendedColorType::Rgb8)
         .map_err(|e| format!("The photo could not be saved: {e}"))?;
     Ok(out)
 }
@@ -132,6 +167,26 @@ mod tests {
         assert_eq!((large.width(), large.height()), (400, 400));
         assert_eq!((small.width(), small.height()), (100, 100));
         assert_eq!(image::guess_format(&set.large).unwrap(), ImageFormat::Jpeg);
+    }
+
+    #[test]
+    fn fits_the_longer_side_and_keeps_the_proportions() {
+        let out = fit_jpeg(&png(3_000, 1_200), 5 << 20, 40_000_000, 1_600).unwrap();
+        let img = image::load_from_memory(&out).unwrap();
+        assert_eq!((img.width(), img.height()), (1_600, 640));
+        let small = fit_jpeg(&png(300, 200), 5 << 20, 40_000_000, 1_600).unwrap();
+        let img = image::load_from_memory(&small).unwrap();
+        assert_eq!((img.width(), img.height()), (300, 200), "never enlarged");
+        // the colour survives shrinking (red, flattened onto white where transparent)
+        let p = img.to_rgb8().get_pixel(150, 100).0;
+        assert!(p[0] > 180 && p[1] < 60 && p[2] < 60, "{p:?}");
+    }
+
+    #[test]
+    fn a_small_photo_is_enlarged_to_the_sizes_served() {
+        let set = process(&png(120, 90), 5 << 20, 40_000_000).unwrap();
+        let large = image::load_from_memory(&set.large).unwrap();
+        assert_eq!((large.width(), large.height()), (400, 400));
     }
 
     #[test]

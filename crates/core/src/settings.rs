@@ -93,6 +93,11 @@ pub struct Limits {
     pub attachment_max_bytes: usize,
     pub photo_max_bytes: usize,
     pub photo_max_pixels: u64,
+    /// Images decoded at once across the server: each can take up to
+    /// `photo_max_pixels` × 8 bytes while it is read, so this bounds the memory uploads use.
+    pub image_decodes_at_once: u32,
+    /// Files (photos, post images, attachments) one member may upload in an hour.
+    pub uploads_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -119,7 +124,11 @@ impl Default for Limits {
             message_email_after_minutes: 60,
             attachment_max_bytes: 10 * 1024 * 1024,
             photo_max_bytes: 5 * 1024 * 1024,
-            photo_max_pixels: 40_000_000,
+            // Guild shows images at most 2,048 px wide; 16 megapixels takes a 12-megapixel
+            // phone photo and keeps one decode under 130 MB.
+            photo_max_pixels: 16_000_000,
+            image_decodes_at_once: 2,
+            uploads_per_hour: 120,
         }
     }
 }

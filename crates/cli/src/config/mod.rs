@@ -447,7 +447,13 @@ pub fn table_comment(table: &str, key: &str) -> &'static str {
         }
         ("limits", "attachment_max_bytes") => "Largest message attachment, in bytes.",
         ("limits", "photo_max_bytes") => "Largest profile photo upload, in bytes.",
-        ("limits", "photo_max_pixels") => "Largest profile photo, in pixels (width × height).",
+        ("limits", "photo_max_pixels") => {
+            "Largest image accepted (photos, post images, image attachments), in pixels (width × height)."
+        }
+        ("limits", "image_decodes_at_once") => {
+            "Images decoded at once across the server; each may take photo_max_pixels × 8 bytes of memory."
+        }
+        ("limits", "uploads_per_hour") => "Files one member may upload in an hour.",
         ("smtp", "host") => "The SMTP server.",
         ("smtp", "port") => "Default 587.",
         ("smtp", "username") => "Optional credentials.",

@@ -8,7 +8,7 @@
 use super::store::StoredUpload;
 use super::UploadKind;
 use crate::accounts::model::MemberId;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{Code, CoreError, CoreResult};
 use crate::{auth, feed, now_ms, photo, Guild, DAY_MS};
 
 /// The longer side of an image attachment, in pixels, after re-encoding.
@@ -116,10 +116,36 @@ impl Guild {
     ) -> CoreResult<Kept> {
         let key = new_key();
         let limits = &self.settings.limits;
+        self.per_hour(
+            Code::RateLimited,
+            &format!("uploads:{owner}"),
+            limits.uploads_per_hour,
+            |lift| {
+                format!(
+                    "You have uploaded {} files in the last hour. Please try again in {} minute{} (at {}).",
+                    limits.uploads_per_hour,
+                    lift.minutes,
+                    if lift.minutes == 1 { "" } else { "s" },
+                    lift.at
+                )
+            },
+        )?;
         let (max_bytes, max_pixels) = (kind.max_bytes(limits), limits.photo_max_pixels);
         let task_key = key.clone();
+        // One decode per permit: uploads beyond `image_decodes_at_once` wait their turn
+        // rather than each taking an image's worth of memory at the same time. The permit
+        // goes with the work, so a request given up meanwhile still holds it until the
+        // decode ends.
+        let permit = self
+            .decodes
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| CoreError::Internal(format!("decode permits: {e}")))?;
         let (files, image) = tokio::task::spawn_blocking(move || {
-            process(kind, &task_key, bytes, max_bytes, max_pixels)
+            let done = process(kind, &task_key, bytes, max_bytes, max_pixels);
+            drop(permit);
+            done
         })
         .await
         .map_err(|e| CoreError::Internal(format!("upload task: {e}")))?

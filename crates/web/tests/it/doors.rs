@@ -485,7 +485,57 @@ async fn an_upload_that_breaks_off_is_not_called_too_large() {
             .send()
             .await;
         r.assert_status(422);
-        let message = r.json()["error"]["fields"]["file"].as_str().unwrap().to_string();
+        let message = r.json()["error"]["fields"]["file"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert!(message.contains("10 MB"), "{size}: {message}");
     }
+}
+
+#[tokio::test]
+async fn uploads_are_limited_per_member_like_the_other_writes() {
+    let app = TestApp::with_settings(|s| s.limits.uploads_per_hour = 3).await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let upload = |m: &guild_testkit::TestMember, name: &str| {
+        app.post("/api/v1/attachments").token(m).multipart_file(
+            "file",
+            name,
+            "text/plain",
+            b"notes",
+        )
+    };
+    for i in 0..3 {
+        upload(&ann, &format!("{i}.txt"))
+            .send()
+            .await
+            .assert_status(201);
+    }
+    let r = upload(&ann, "3.txt").send().await;
+    r.assert_status(429);
+    assert_eq!(r.error_code(), "rate_limited");
+    assert!(r.header("retry-after").is_some());
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("uploaded 3 files"));
+    // the photo form says so beside its field, and another member is not held back
+    let page = app
+        .post("/me/photo")
+        .session(&ann)
+        .multipart(
+            &[],
+            &[(
+                "photo",
+                "me.png",
+                "image/png",
+                &guild_testkit::png(500, 500),
+            )],
+        )
+        .send()
+        .await;
+    page.assert_status(429);
+    assert!(page.text().contains("uploaded 3 files"), "{}", page.text());
+    upload(&bob, "b.txt").send().await.assert_status(201);
 }
