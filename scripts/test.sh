@@ -9,6 +9,8 @@
 #   3. the whole suite on SQLite (unit, integration, browser and CLI tests)
 #   4. the database-touching suites (guild-store, guild-web, browser tests included) again on
 #      PostgreSQL
+#   5. every fuzz target (fuzz/) for a few seconds each under AFL++ (scripts/fuzz.sh, which
+#      installs Debian's afl++ when missing), from its seeds: a crash fails the run
 # Every step runs even when an earlier one failed, so one run shows every problem; the
 # script exits non-zero if any step failed. The cluster is stopped and deleted on exit.
 # Each step prints its time, and the summary lists them all.
@@ -210,10 +212,20 @@ build_and_lint() {
     }
 }
 
+# The fuzz targets, briefly: each replays its seeds (regression inputs included) and mutates
+# them for FUZZ_SECONDS, in the unoptimised `smoke` build, which compiles in a fraction of the
+# release build's time. Its own workspace, so formatted and linted here (scripts/fuzz.sh builds
+# it with clippy as the compiler). `scripts/fuzz.sh [SECONDS]` is the long run.
+fuzz_briefly() {
+    cargo fmt --manifest-path fuzz/Cargo.toml -- --check &&
+        FUZZ_PROFILE=smoke FUZZ_OUT="$ROOT/target/fuzz/out-smoke" bash scripts/fuzz.sh "${FUZZ_SECONDS:-8}"
+}
+
 step "cargo fmt --check" cargo fmt --all -- --check
 step "build every target, linted by clippy -D warnings" build_and_lint
 step "tests on SQLite (whole workspace, incl. browser tests)" sqlite_suite
 step "tests on PostgreSQL (guild-store, guild-web incl. browser tests)" postgres_suite
+step "fuzz every target briefly (scripts/fuzz.sh, AFL++)" fuzz_briefly
 
 # ---------------------------------------------------------------------------------------
 section "Summary"

@@ -23,11 +23,13 @@
 mod corpus;
 mod links;
 mod render;
+mod safety;
 mod scan;
 #[cfg(test)]
 mod tests;
 
 pub use corpus::XSS_CORPUS;
+pub use safety::render_checked;
 
 /// The most characters a hashtag may have.
 const MAX_TAG_CHARS: usize = 50;
