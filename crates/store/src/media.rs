@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use guild_core::accounts::model::MemberId;
-use guild_core::media::store::{MediaStore, StoredUpload};
+use guild_core::media::store::{MediaStore, StoredUpload, UploadUse};
 use guild_core::media::UploadKind;
 use guild_core::store::StoreResult;
 
@@ -31,6 +31,23 @@ impl From<UploadRow> for StoredUpload {
             bytes: r.bytes,
             created_at: r.created_at,
             used_at: r.used_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UseRow {
+    owner_id: i64,
+    purpose: String,
+    post_id: Option<i64>,
+}
+
+impl From<UseRow> for UploadUse {
+    fn from(r: UseRow) -> Self {
+        UploadUse {
+            owner_id: r.owner_id,
+            kind: UploadKind::parse(&r.purpose).unwrap_or(UploadKind::Attachment),
+            post_id: r.post_id,
         }
     }
 }
@@ -77,6 +94,30 @@ impl MediaStore for SqlStore {
              WHERE owner_id = $1 AND purpose = $2 AND key IN ({list}) RETURNING key"
         );
         self.scalars(&sql, &all).await
+    }
+
+    async fn show_in_post(
+        &self,
+        owner: MemberId,
+        post_id: i64,
+        keys: &[String],
+    ) -> StoreResult<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let (list, mut binds) = key_list(4, keys);
+        let mut all = vals![owner, post_id, UploadKind::PostImage.as_str()].to_vec();
+        all.append(&mut binds);
+        let sql = format!(
+            "UPDATE media SET post_id = $2 \
+             WHERE owner_id = $1 AND purpose = $3 AND key IN ({list})"
+        );
+        self.run_referencing(&sql, &all).await.map(|_| ())
+    }
+
+    async fn upload_use(&self, key: &str) -> StoreResult<Option<UploadUse>> {
+        let sql = "SELECT owner_id, purpose, post_id FROM media WHERE key = $1";
+        self.fetch_optional::<UseRow, _>(sql, &vals![key]).await
     }
 
     async fn unused_uploads(&self, before: i64, limit: u32) -> StoreResult<Vec<StoredUpload>> {

@@ -7,6 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
+use guild_core::auth::Viewer;
+use guild_core::media::pipeline::MediaCache;
+
 use crate::extract::CurrentViewer;
 use crate::{api, html, security, AppState};
 
@@ -60,15 +63,21 @@ async fn static_file(Path(file): Path<String>) -> Response {
         .into_response()
 }
 
-/// A public file: a profile photo (cached for good: its key changes with the photo) or a
-/// post image. What it is and whether it is public is core's to say.
-async fn media_file(State(state): State<AppState>, Path(path): Path<String>) -> Response {
-    match state.public_media(&path).await {
+/// A profile photo or a post image, if this viewer may see it (core decides, as for the
+/// profile or the post); anything else is "not found". Attachments have their own route.
+async fn media_file(
+    State(state): State<AppState>,
+    viewer: Result<CurrentViewer, crate::extract::ViewerRejection>,
+    Path(path): Path<String>,
+) -> Response {
+    // A stale session cookie sees what anybody sees.
+    let viewer = viewer.map_or(Viewer::Anonymous, |CurrentViewer(v)| v);
+    match state.media_file(&viewer, &path).await {
         Ok(file) => {
-            let cache = if file.immutable {
-                "public, max-age=31536000, immutable"
-            } else {
-                "private, max-age=3600"
+            let cache = match file.cache {
+                MediaCache::Forever => "public, max-age=31536000, immutable",
+                MediaCache::Public => "public, max-age=3600",
+                MediaCache::Private => "private, max-age=300",
             };
             (
                 [

@@ -241,9 +241,25 @@ impl Guild {
                 created_at: now_ms(),
             })
             .await?;
+        self.show_images(&post).await?;
         self.feed.insert(&IndexedPost::from(&post))?;
         self.notify_mentions(&me, &post, None, &mentioned).await?;
         self.post_view(viewer, post).await
+    }
+
+    /// Records that the post shows its images, whose files are then served to those who may
+    /// read it (until then only to their uploader).
+    async fn show_images(&self, post: &Post) -> CoreResult<()> {
+        let keys: Vec<String> = post
+            .images
+            .iter()
+            .chain(post.cover.iter())
+            .cloned()
+            .collect();
+        self.store
+            .show_in_post(post.author_id, post.id, &keys)
+            .await?;
+        Ok(())
     }
 
     /// Writes a post from the composer: its images are checked (how many, how large) before
@@ -407,6 +423,7 @@ impl Guild {
             )
             .await?
             .ok_or(CoreError::NotFound)?;
+        self.show_images(&post).await?;
         // Re-inserting replaces the item in place: new audience and hashtags, same counts.
         self.feed.insert(&IndexedPost::from(&post))?;
         // Only members newly mentioned hear of it (the key dedupes the rest).

@@ -8,6 +8,8 @@
 use super::store::StoredUpload;
 use super::UploadKind;
 use crate::accounts::model::MemberId;
+use crate::auth::Viewer;
+use crate::domain::Visibility;
 use crate::error::{Code, CoreError, CoreResult};
 use crate::{auth, feed, now_ms, photo, Guild, DAY_MS};
 
@@ -25,13 +27,24 @@ pub struct Kept {
     pub image: bool,
 }
 
-/// A public file as `/media/` serves it.
+/// A file as `/media/` serves it to one viewer.
 #[derive(Debug, Clone)]
 pub struct MediaFile {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
-    /// A photo's key changes with the photo, so it may be cached for good.
-    pub immutable: bool,
+    pub cache: MediaCache,
+}
+
+/// Who may keep a copy of a served file, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaCache {
+    /// Anyone may see it and it never changes (a public profile's photo: its key changes
+    /// with the photo): any cache, for good.
+    Forever,
+    /// Anyone may see it today (an image of a post anyone reads): any cache, for a while.
+    Public,
+    /// Only some viewers may see it: this viewer's browser only, briefly.
+    Private,
 }
 
 /// A new upload key: 24 letters and digits.
@@ -229,22 +242,39 @@ impl Guild {
         ok
     }
 
-    /// A file served publicly at `/media/<path>`: profile photos and post images. Anything
-    /// else (an attachment, a made-up path) is not found.
-    pub async fn public_media(&self, path: &str) -> CoreResult<MediaFile> {
+    /// A file at `/media/<path>` if this viewer may see it: a profile photo to those who may
+    /// see the profile, a post image to those who may read its post (and, before a post shows
+    /// it, to its uploader only). Anything else (an attachment, a made-up path, a file the
+    /// viewer may not see) is not found, whichever it is.
+    pub async fn media_file(&self, viewer: &Viewer, path: &str) -> CoreResult<MediaFile> {
         let (dir, name) = path.split_once('/').ok_or(CoreError::NotFound)?;
         let stem = name.strip_suffix(".jpg").ok_or(CoreError::NotFound)?;
-        let immutable = match dir {
+        let (key, kind) = match dir {
             "photos" => {
                 let (key, size) = stem.rsplit_once('-').ok_or(CoreError::NotFound)?;
                 let sizes = [photo::LARGE.to_string(), photo::SMALL.to_string()];
-                if !is_key(key) || !sizes.iter().any(|s| s == size) {
+                if !sizes.iter().any(|s| s == size) {
                     return Err(CoreError::NotFound);
                 }
-                true
+                (key, UploadKind::Photo)
             }
-            "posts" if is_key(stem) => false,
+            "posts" => (stem, UploadKind::PostImage),
             _ => return Err(CoreError::NotFound),
+        };
+        if !is_key(key) {
+            return Err(CoreError::NotFound);
+        }
+        let upload = self
+            .store
+            .upload_use(key)
+            .await?
+            .filter(|u| u.kind == kind)
+            .ok_or(CoreError::NotFound)?;
+        let cache = match upload.post_id {
+            _ if kind == UploadKind::Photo => self.photo_cache(viewer, upload.owner_id).await?,
+            Some(post) => self.post_image_cache(viewer, post).await?,
+            None if viewer.is(upload.owner_id) => MediaCache::Private,
+            None => return Err(CoreError::NotFound),
         };
         let bytes = self
             .media
@@ -255,8 +285,36 @@ impl Guild {
         Ok(MediaFile {
             bytes,
             content_type: "image/jpeg",
-            immutable,
+            cache,
         })
+    }
+
+    /// How a member's photo may be cached for this viewer, who must be allowed to see their
+    /// profile (a blocked member sees neither).
+    async fn photo_cache(&self, viewer: &Viewer, owner: MemberId) -> CoreResult<MediaCache> {
+        let vis = self.store.profile(owner).await?.visibility;
+        if self.is_hidden(viewer, owner)
+            || !auth::may_see(viewer, owner, vis, self.is_connected(viewer, owner))
+        {
+            return Err(CoreError::NotFound);
+        }
+        Ok(match vis {
+            Visibility::Public => MediaCache::Forever,
+            _ => MediaCache::Private,
+        })
+    }
+
+    /// How an image of this post may be cached for this viewer, who must be allowed to read
+    /// the post.
+    async fn post_image_cache(&self, viewer: &Viewer, post: i64) -> CoreResult<MediaCache> {
+        let (post, author) = self.readable_post(viewer, post).await?;
+        Ok(
+            if self.can_read(&Viewer::Anonymous, &post, author.card.visibility) {
+                MediaCache::Public
+            } else {
+                MediaCache::Private
+            },
+        )
     }
 
     /// The bytes of an attachment's file (the caller has checked who may read it).

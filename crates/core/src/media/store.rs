@@ -34,6 +34,15 @@ pub struct StoredUpload {
     pub used_at: Option<i64>,
 }
 
+/// What serving an upload's file needs to know: whose it is, what for, and (a post image)
+/// which post shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadUse {
+    pub owner_id: MemberId,
+    pub kind: UploadKind,
+    pub post_id: Option<i64>,
+}
+
 #[async_trait]
 pub trait MediaStore: Send + Sync {
     async fn record_upload(&self, upload: &StoredUpload) -> StoreResult<()>;
@@ -46,6 +55,12 @@ pub trait MediaStore: Send + Sync {
         keys: &[String],
         now: i64,
     ) -> StoreResult<Vec<String>>;
+    /// Records that `owner`'s post `post_id` shows these post images (their readers are the
+    /// post's); keys that are not the owner's post images are left alone.
+    async fn show_in_post(&self, owner: MemberId, post_id: i64, keys: &[String])
+        -> StoreResult<()>;
+    /// The upload with this key, as serving its file needs it.
+    async fn upload_use(&self, key: &str) -> StoreResult<Option<UploadUse>>;
     /// Uploads never used, made before `before`, oldest first; an attachment that a message
     /// carries is never among them.
     async fn unused_uploads(&self, before: i64, limit: u32) -> StoreResult<Vec<StoredUpload>>;

@@ -125,7 +125,10 @@ impl Guild {
             .cards(&ids)
             .await?
             .into_iter()
-            .map(|c| (c.id, c))
+            .map(|c| {
+                let connected = self.is_connected(viewer, c.id);
+                (c.id, crate::network::redact(viewer, c, connected))
+            })
             .collect();
         let items = ms
             .into_iter()

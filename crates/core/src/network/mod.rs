@@ -214,9 +214,11 @@ impl Guild {
     }
 }
 
-/// Hides a card's headline, place and company from a viewer who may not see the profile.
-fn redact(viewer: &Viewer, mut c: MemberCard, connected: bool) -> MemberCard {
+/// Hides a card's photo, headline, place and company from a viewer who may not see the
+/// profile (the photo's file is not served to them either).
+pub(crate) fn redact(viewer: &Viewer, mut c: MemberCard, connected: bool) -> MemberCard {
     if !auth::may_see(viewer, c.id, c.visibility, connected) {
+        c.photo_key = None;
         c.headline = None;
         c.location = None;
         c.current_company = None;

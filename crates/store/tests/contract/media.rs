@@ -118,3 +118,49 @@ async fn uploads_are_claimed_by_their_owner_and_unused_ones_found_and_forgotten(
     assert_eq!(s.attachment(a.id).await.unwrap(), Some(a));
     s.forget_uploads(&[]).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_post_image_knows_its_post_and_only_the_owners_images_are_linked() {
+    use guild_core::feed::store::FeedStore;
+    use guild_core::media::store::UploadUse;
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let ids = members(s, &["ann", "bob"]).await;
+    let (ann, bob) = (ids[0], ids[1]);
+    for (key, owner, kind) in [
+        ("img1", ann, UploadKind::PostImage),
+        ("img2", bob, UploadKind::PostImage),
+        ("pic", ann, UploadKind::Photo),
+    ] {
+        s.record_upload(&upload(key, owner, kind, T0))
+            .await
+            .unwrap();
+    }
+    let post = s
+        .create_post(&super::feed::new_post(ann, T0))
+        .await
+        .unwrap();
+    let keys = ["img1", "img2", "pic", "none"].map(String::from);
+    s.show_in_post(ann, post.id, &keys).await.unwrap();
+    let used = |owner, kind, post_id| {
+        Some(UploadUse {
+            owner_id: owner,
+            kind,
+            post_id,
+        })
+    };
+    assert_eq!(
+        s.upload_use("img1").await.unwrap(),
+        used(ann, UploadKind::PostImage, Some(post.id))
+    );
+    // Bob's image and ann's photo are not her post's.
+    assert_eq!(
+        s.upload_use("img2").await.unwrap(),
+        used(bob, UploadKind::PostImage, None)
+    );
+    assert_eq!(
+        s.upload_use("pic").await.unwrap(),
+        used(ann, UploadKind::Photo, None)
+    );
+    assert_eq!(s.upload_use("none").await.unwrap(), None);
+}

@@ -539,3 +539,135 @@ async fn uploads_are_limited_per_member_like_the_other_writes() {
     assert!(page.text().contains("uploaded 3 files"), "{}", page.text());
     upload(&bob, "b.txt").send().await.assert_status(201);
 }
+
+/// The status `/media/<path>` answers to `asker` (`None`: nobody signed in).
+async fn media_status(
+    app: &TestApp,
+    path: &str,
+    asker: Option<&guild_testkit::TestMember>,
+) -> (u16, Option<String>) {
+    let r = match asker {
+        Some(m) => app.get(path).session(m).send().await,
+        None => app.get(path).send().await,
+    };
+    (r.status.as_u16(), r.header("cache-control"))
+}
+
+#[tokio::test]
+async fn post_images_and_photos_are_served_only_to_who_may_see_the_post_or_profile() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let con = app.member("con").await;
+    let stranger = app.member("stranger").await;
+    app.connect(&ann, &con).await;
+    let upload = || async {
+        let r = app
+            .post("/api/v1/media")
+            .token(&ann)
+            .multipart_file("image", "p.png", "image/png", &guild_testkit::png(40, 30))
+            .send()
+            .await;
+        r.assert_status(201);
+        r.json()["key"].as_str().unwrap().to_string()
+    };
+    let (private, open, unposted) = (upload().await, upload().await, upload().await);
+    let image = |k: &str| format!("/media/posts/{k}.jpg");
+    let mut ids = Vec::new();
+    for (key, visibility) in [(&private, "connections"), (&open, "anyone")] {
+        let r = app
+            .post("/api/v1/posts")
+            .token(&ann)
+            .json(json!({"body": "A picture", "images": [key], "visibility": visibility}))
+            .send()
+            .await;
+        r.assert_status(201);
+        ids.push(r.json()["post"]["id"].as_str().unwrap().to_string());
+    }
+    // A connections-only post's image: its author and their connection, nobody else.
+    let private_image = image(&private);
+    for (asker, status) in [
+        (None, 404),
+        (Some(&stranger), 404),
+        (Some(&con), 200),
+        (Some(&ann), 200),
+    ] {
+        let (got, cache) = media_status(&app, &private_image, asker).await;
+        assert_eq!(got, status, "{:?}", asker.map(|m| &m.handle));
+        if got == 200 {
+            assert_eq!(cache.as_deref(), Some("private, max-age=300"));
+        }
+    }
+    // A post anyone reads: its image too, and shared caches may keep it.
+    assert_eq!(
+        media_status(&app, &image(&open), None).await,
+        (200, Some("public, max-age=3600".into()))
+    );
+    // An image no post shows yet: its uploader only (the composer's preview).
+    assert_eq!(media_status(&app, &image(&unposted), None).await.0, 404);
+    assert_eq!(
+        media_status(&app, &image(&unposted), Some(&con)).await.0,
+        404
+    );
+    assert_eq!(
+        media_status(&app, &image(&unposted), Some(&ann)).await.0,
+        200
+    );
+    // Once the post is made connections-only, its image is no longer public.
+    app.patch(&format!("/api/v1/posts/{}", ids[1]))
+        .token(&ann)
+        .json(json!({"body": "A picture", "images": [open], "visibility": "connections"}))
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(media_status(&app, &image(&open), None).await.0, 404);
+    assert_eq!(media_status(&app, &image(&open), Some(&con)).await.0, 200);
+
+    // A photo follows its profile's visibility.
+    let r = app
+        .post("/api/v1/me/photo")
+        .token(&ann)
+        .multipart_file(
+            "photo",
+            "me.png",
+            "image/png",
+            &guild_testkit::png(300, 300),
+        )
+        .send()
+        .await;
+    r.assert_status(200);
+    let photo = r.json()["photo_small_url"].as_str().unwrap().to_string();
+    let forever = Some("public, max-age=31536000, immutable".to_string());
+    assert_eq!(media_status(&app, &photo, None).await, (200, forever));
+    for (visibility, cases) in [
+        (
+            "members",
+            [(None, 404), (Some(&stranger), 200), (Some(&con), 200)],
+        ),
+        (
+            "connections",
+            [(None, 404), (Some(&stranger), 404), (Some(&con), 200)],
+        ),
+    ] {
+        app.patch("/api/v1/me/profile")
+            .token(&ann)
+            .json(json!({ "visibility": visibility }))
+            .send()
+            .await
+            .assert_status(200);
+        for (asker, status) in cases {
+            let (got, cache) = media_status(&app, &photo, asker).await;
+            assert_eq!(got, status, "{visibility}: {:?}", asker.map(|m| &m.handle));
+            if got == 200 {
+                assert_eq!(cache.as_deref(), Some("private, max-age=300"));
+            }
+        }
+        // Pages never point at a photo the viewer would be refused: the directory shows
+        // the stranger ann's initials instead.
+        let directory = app.get("/members").session(&stranger).send().await.text();
+        assert_eq!(
+            directory.contains(&photo),
+            visibility == "members",
+            "{visibility}"
+        );
+    }
+}

@@ -327,7 +327,13 @@ async fn uploads_nothing_used_are_deleted_after_a_day_and_private_files_are_neve
     let now = guild_core::now_ms();
     assert_eq!(app.guild.sweep_unused_uploads(now).await.unwrap(), 0);
     let image = |k: &str| format!("/media/posts/{k}.jpg");
-    app.get(&image(&unused_key)).send().await.assert_status(200);
+    // Before a post shows it, only its uploader sees it.
+    app.get(&image(&unused_key))
+        .session(&ann)
+        .send()
+        .await
+        .assert_status(200);
+    app.get(&image(&unused_key)).send().await.assert_status(404);
     // Attachments are not served as public media, whatever the path.
     let stored = app.dir.path().join("media/files");
     let names: Vec<String> = std::fs::read_dir(&stored)
