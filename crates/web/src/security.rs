@@ -26,10 +26,13 @@ pub async fn headers(
     if let Some(v) = hsts {
         h.insert(header::STRICT_TRANSPORT_SECURITY, v);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }),
-    );
+    // A response with a policy of its own keeps it: a member's file is served sandboxed.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

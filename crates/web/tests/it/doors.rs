@@ -671,3 +671,62 @@ async fn post_images_and_photos_are_served_only_to_who_may_see_the_post_or_profi
         );
     }
 }
+
+#[tokio::test]
+async fn attachments_are_sandboxed_and_served_only_to_the_conversation() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let eve = app.member("eve").await;
+    app.connect(&ann, &bob).await;
+    let html = b"<html><script>alert(document.cookie)</script></html>";
+    let up = app
+        .post("/api/v1/attachments")
+        .token(&ann)
+        .multipart_file("file", "page.html", "text/html", html)
+        .send()
+        .await;
+    up.assert_status(201);
+    let att = up.json()["id"].as_str().unwrap().to_string();
+    app.post("/api/v1/conversations")
+        .token(&ann)
+        .json(json!({"to": ["bob"], "body": "A page", "attachment": att}))
+        .send()
+        .await
+        .assert_status(201);
+    let path = format!("/api/v1/attachments/{att}");
+    let got = app.get(&path).session(&bob).send().await;
+    got.assert_status(200);
+    assert_eq!(got.body, html.to_vec());
+    // Opened, it runs nothing and is not shown inline.
+    let csp = got.header("content-security-policy").unwrap_or_default();
+    assert!(
+        csp.contains("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert!(got
+        .header("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment")));
+    assert_eq!(
+        got.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    // Nobody else, and no other route, hands it out.
+    app.get(&path).session(&eve).send().await.assert_status(404);
+    assert_eq!(app.get(&path).send().await.status.as_u16(), 401);
+    let stored: Vec<_> = std::fs::read_dir(app.dir.path().join("media/files"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(stored.len(), 1);
+    for path in [
+        format!("/media/files/{}", stored[0]),
+        format!("/media/posts/{}.jpg", stored[0]),
+        format!("/media/../files/{}", stored[0]),
+        format!("/static/../media/files/{}", stored[0]),
+    ] {
+        let r = app.get(&path).session(&ann).send().await;
+        assert_eq!(r.status.as_u16(), 404, "{path}");
+        assert_ne!(r.body, html.to_vec(), "{path}");
+    }
+}
