@@ -18,4 +18,5 @@ mod messages_journey;
 mod network_journey;
 mod phone;
 mod profile_journey;
+mod sign_in_guard;
 mod xss;

@@ -48,7 +48,7 @@ async fn profile_and_editor_fit_a_phone_screen() {
 }
 
 /// Fails, naming the widest offenders, if the page is wider than the screen.
-async fn expect_no_sideways_scroll(b: &Browser, page: &str) {
+pub(crate) async fn expect_no_sideways_scroll(b: &Browser, page: &str) {
     let fits = b
         .js(
             "return document.documentElement.scrollWidth <= window.innerWidth",
