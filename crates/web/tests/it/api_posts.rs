@@ -483,7 +483,12 @@ async fn images_are_re_encoded_and_attached() {
         .await;
     r.assert_status(201);
     let key = r.json()["key"].as_str().unwrap().to_string();
-    let served = app.get(r.json()["url"].as_str().unwrap()).send().await;
+    // Before a post shows it, the image is its uploader's (an API client asks with its token).
+    let served = app
+        .get(r.json()["url"].as_str().unwrap())
+        .token(&ann)
+        .send()
+        .await;
     served.assert_status(200);
     let img = image::load_from_memory(&served.body).unwrap();
     assert_eq!(
