@@ -11,6 +11,9 @@
 #      PostgreSQL
 #   5. every fuzz target (fuzz/) for a few seconds each under AFL++ (scripts/fuzz.sh, which
 #      installs Debian's afl++ when missing), from its seeds: a crash fails the run
+#   6. Schemathesis against a demo server, every API operation fuzzed against the OpenAPI
+#      document with every check on (scripts/schemathesis.sh; it installs Schemathesis from
+#      PyPI into target/schemathesis-venv)
 # Every step runs even when an earlier one failed, so one run shows every problem; the
 # script exits non-zero if any step failed. The cluster is stopped and deleted on exit.
 # Each step prints its time, and the summary lists them all.
@@ -226,6 +229,9 @@ step "build every target, linted by clippy -D warnings" build_and_lint
 step "tests on SQLite (whole workspace, incl. browser tests)" sqlite_suite
 step "tests on PostgreSQL (guild-store, guild-web incl. browser tests)" postgres_suite
 step "fuzz every target briefly (scripts/fuzz.sh, AFL++)" fuzz_briefly
+# The binary the test build above made (the CLI tests need it), so Schemathesis compiles
+# nothing.
+step "Schemathesis: the API against its OpenAPI document" bash scripts/schemathesis.sh target/debug/guild
 
 # ---------------------------------------------------------------------------------------
 section "Summary"

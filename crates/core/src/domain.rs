@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Words that would collide with our own routes or mislead other members.
-const RESERVED_HANDLES: &[&str] = &[
+pub const RESERVED_HANDLES: &[&str] = &[
     "admin",
     "administrator",
     "api",
@@ -287,6 +287,9 @@ pub fn display_name(raw: &str) -> Result<String, String> {
     line(raw, "Name", 1, lengths::NAME)
 }
 
+/// The years a position's months and a school's years may name.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
 /// A calendar month, as positions use: `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
@@ -306,7 +309,7 @@ impl YearMonth {
         if !(1..=12).contains(&month) {
             return Err("The month is between 01 and 12.".into());
         }
-        if !(1900..=2100).contains(&year) {
+        if !YEARS.contains(&year) {
             return Err("The year is between 1900 and 2100.".into());
         }
         Ok(YearMonth { year, month })
@@ -362,6 +365,11 @@ pub enum Visibility {
 }
 
 impl Visibility {
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Public,
+        Visibility::Members,
+        Visibility::Connections,
+    ];
     pub fn parse(raw: &str) -> Result<Visibility, String> {
         match raw.trim() {
             "public" => Ok(Visibility::Public),

@@ -195,6 +195,26 @@ impl CoreError {
         CoreError::Invalid(FieldErrors::single(field, message))
     }
 
+    /// The same error with its fields named as a form names them (`(service's, form's)`):
+    /// the services name fields as their inputs do, which is also what the JSON API reads.
+    pub fn with_field_names(self, names: &[(&str, &str)]) -> Self {
+        match self {
+            CoreError::Invalid(FieldErrors(fields)) => CoreError::Invalid(FieldErrors(
+                fields
+                    .into_iter()
+                    .map(|(f, m)| {
+                        let f = names
+                            .iter()
+                            .find(|(from, _)| *from == f)
+                            .map_or(f, |(_, to)| (*to).to_string());
+                        (f, m)
+                    })
+                    .collect(),
+            )),
+            other => other,
+        }
+    }
+
     pub fn refused(code: Code, message: impl Into<String>) -> Self {
         CoreError::Refused {
             code,
@@ -258,3 +278,26 @@ impl From<StoreError> for CoreError {
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_renamed_for_a_form_and_others_kept() {
+        let mut f = FieldErrors::new();
+        f.add("url", "bad");
+        f.add("other", "also");
+        let e = CoreError::Invalid(f).with_field_names(&[("url", "link_url")]);
+        let CoreError::Invalid(f) = e else {
+            panic!("still invalid")
+        };
+        assert_eq!(f.get("link_url"), Some("bad"));
+        assert_eq!(f.get("other"), Some("also"));
+        assert_eq!(f.get("url"), None);
+        assert!(matches!(
+            CoreError::NotFound.with_field_names(&[("url", "x")]),
+            CoreError::NotFound
+        ));
+    }
+}

@@ -26,7 +26,7 @@ pub mod store;
 mod views;
 
 pub use comments::{CommentInput, CommentView};
-pub use home::{FeedItem, FeedView, HashtagView, Why};
+pub use home::{FeedItem, FeedView, HashtagView, Why, FEED_PAGE, FEED_PAGE_MAX};
 pub use notify::{NotificationView, Push};
 pub use posts::{ComposedPost, PostInput, PostStats};
 pub use reactions::Reactor;

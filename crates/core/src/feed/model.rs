@@ -46,6 +46,7 @@ pub enum PostVisibility {
 }
 
 impl PostVisibility {
+    pub const ALL: [PostVisibility; 2] = [PostVisibility::Anyone, PostVisibility::Connections];
     pub fn parse(raw: &str) -> Result<PostVisibility, String> {
         match raw.trim() {
             "anyone" => Ok(PostVisibility::Anyone),
@@ -355,6 +356,7 @@ pub enum Digest {
 }
 
 impl Digest {
+    pub const ALL: [Digest; 3] = [Digest::Daily, Digest::Weekly, Digest::Off];
     pub fn parse(raw: &str) -> Result<Digest, String> {
         match raw.trim() {
             "daily" => Ok(Digest::Daily),
@@ -393,6 +395,7 @@ pub enum FeedSort {
 }
 
 impl FeedSort {
+    pub const ALL: [FeedSort; 2] = [FeedSort::Relevant, FeedSort::Recent];
     pub fn parse(raw: &str) -> Result<FeedSort, String> {
         match raw.trim() {
             "relevant" => Ok(FeedSort::Relevant),

@@ -32,7 +32,7 @@ pub use corpus::XSS_CORPUS;
 pub use safety::render_checked;
 
 /// The most characters a hashtag may have.
-const MAX_TAG_CHARS: usize = 50;
+pub const MAX_TAG_CHARS: usize = 50;
 
 /// What the text refers to, found before rendering so core can resolve it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

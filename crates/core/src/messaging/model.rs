@@ -55,6 +55,11 @@ pub enum MessageBox {
 }
 
 impl MessageBox {
+    pub const ALL: [MessageBox; 3] = [
+        MessageBox::Inbox,
+        MessageBox::Requests,
+        MessageBox::Archived,
+    ];
     pub fn parse(raw: &str) -> Option<MessageBox> {
         match raw.trim() {
             "" | "inbox" => Some(MessageBox::Inbox),
@@ -84,6 +89,11 @@ pub enum WhoCanMessage {
 }
 
 impl WhoCanMessage {
+    pub const ALL: [WhoCanMessage; 3] = [
+        WhoCanMessage::Everyone,
+        WhoCanMessage::SecondDegree,
+        WhoCanMessage::Connections,
+    ];
     pub fn parse(raw: &str) -> Option<WhoCanMessage> {
         match raw.trim() {
             "everyone" => Some(WhoCanMessage::Everyone),

@@ -75,6 +75,7 @@ pub enum InvitePolicy {
 }
 
 impl InvitePolicy {
+    pub const ALL: [InvitePolicy; 2] = [InvitePolicy::Everyone, InvitePolicy::EmailRequired];
     pub fn as_str(self) -> &'static str {
         match self {
             InvitePolicy::Everyone => "everyone",
@@ -96,6 +97,19 @@ pub enum InvitationBox {
     Sent,
 }
 
+impl InvitationBox {
+    pub const ALL: [InvitationBox; 2] = [InvitationBox::Received, InvitationBox::Sent];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationBox::Received => "received",
+            InvitationBox::Sent => "sent",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<InvitationBox> {
+        Self::ALL.into_iter().find(|b| b.as_str() == raw)
+    }
+}
+
 /// A page of a member's open invitations, newest first.
 #[derive(Debug, Clone)]
 pub struct InvitationQuery {
@@ -113,6 +127,19 @@ pub enum ConnectionSort {
     #[default]
     Recent,
     Name,
+}
+
+impl ConnectionSort {
+    pub const ALL: [ConnectionSort; 2] = [ConnectionSort::Recent, ConnectionSort::Name];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionSort::Recent => "recent",
+            ConnectionSort::Name => "name",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<ConnectionSort> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
 }
 
 /// Cursor of a connections or follows page: the position of its last row.

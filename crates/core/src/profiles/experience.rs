@@ -38,7 +38,7 @@ fn year(raw: &str, label: &str) -> Result<Option<i32>, String> {
         return Ok(None);
     }
     match t.parse::<i32>() {
-        Ok(y) if (1900..=2100).contains(&y) => Ok(Some(y)),
+        Ok(y) if domain::YEARS.contains(&y) => Ok(Some(y)),
         _ => Err(format!("{label} is a year like 2019.")),
     }
 }

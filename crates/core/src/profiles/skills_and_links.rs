@@ -59,12 +59,12 @@ impl Guild {
         let me = viewer.require()?;
         let mut e = FieldErrors::new();
         let title = e.take(
-            "link_title",
+            "title",
             domain::line(title, "Title", 1, lengths::LINK_TITLE),
         );
-        let url = e.take("link_url", domain::web_url(url, "Address"));
+        let url = e.take("url", domain::web_url(url, "Address"));
         if self.store.links(me.id).await?.len() >= MAX_LINKS {
-            e.add("link_url", format!("Feature at most {MAX_LINKS} links."));
+            e.add("url", format!("Feature at most {MAX_LINKS} links."));
         }
         e.into_result()?;
         let (Some(title), Some(url)) = (title, url) else {

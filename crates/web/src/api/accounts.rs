@@ -5,10 +5,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use guild_core::accounts::SignupInput;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
-use super::json::rfc3339;
+use super::json::{rfc3339, ListJson};
 use crate::error::ApiResult;
 use crate::extract::{session_cookie, ApiJson, ClientIp, CurrentViewer, Id};
 use crate::AppState;
@@ -16,9 +15,13 @@ use crate::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    #[schema(schema_with = super::schema::line::<{ guild_core::lengths::NAME }>)]
     pub name: String,
+    #[schema(schema_with = super::schema::email)]
     pub email: String,
+    #[schema(schema_with = super::schema::new_password)]
     pub password: String,
+    #[schema(schema_with = super::schema::optional_handle)]
     pub handle: Option<String>,
     /// The invitation token, where sign-up is by invitation only.
     pub invite: Option<String>,
@@ -73,13 +76,17 @@ pub async fn signup(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    #[schema(schema_with = super::schema::password)]
     pub email: String,
     /// Not needed with `code`.
     #[serde(default)]
+    #[schema(schema_with = super::schema::password)]
     pub password: String,
+    #[schema(schema_with = super::schema::optional_line::<{ guild_core::lengths::TOKEN_LABEL }>)]
     pub label: Option<String>,
     /// The sign-in code emailed when the password was right but the account is being
     /// guessed (`sign_in_code_required`); given instead of the password.
+    #[schema(schema_with = super::schema::sign_in_code)]
     pub code: Option<String>,
 }
 
@@ -94,7 +101,7 @@ pub struct NewTokenResponse {
 /// guessed, the right password answers 401 `sign_in_code_required` and a code is emailed:
 /// ask again with `email` and `code`.
 #[utoipa::path(post, path = "/api/v1/auth/tokens", request_body = TokenRequest, tag = "accounts",
-    responses((status = 201, body = NewTokenResponse), (status = 401, description = "wrong email or password"), (status = 429, description = "too many attempts")))]
+    responses((status = 201, body = NewTokenResponse), (status = 401, description = "wrong email or password (`unauthenticated`); or the right password for an account being guessed, whose owner is emailed a code (`sign_in_code_required`)"), (status = 422, description = "a `code` that is not right or has expired"), (status = 429, description = "too many attempts")))]
 pub async fn create_token(
     state: axum::extract::State<AppState>,
     ClientIp(ip): ClientIp,
@@ -127,11 +134,11 @@ pub struct TokenJson {
 }
 
 /// My active access tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenJson>), (status = 401)))]
+#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "accounts", responses((status = 200, body = ListJson<TokenJson>)))]
 pub async fn list_tokens(
     state: axum::extract::State<AppState>,
     CurrentViewer(v): CurrentViewer,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<ListJson<TokenJson>>> {
     let items: Vec<TokenJson> = state
         .list_tokens(&v)
         .await?
@@ -143,7 +150,7 @@ pub async fn list_tokens(
             last_used_at: t.last_used_at.map(rfc3339),
         })
         .collect();
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(Json(ListJson::all(items)))
 }
 
 /// Revoke one of my tokens. Another member's token id is 404.
@@ -161,7 +168,9 @@ pub async fn revoke_token(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    #[schema(schema_with = super::schema::password)]
     pub current_password: String,
+    #[schema(schema_with = super::schema::new_password)]
     pub new_password: String,
     /// Keep the account's access tokens working (default: revoke them all, this one too).
     #[serde(default)]
@@ -191,7 +200,9 @@ pub async fn change_password(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailChange {
+    #[schema(schema_with = super::schema::password)]
     pub password: String,
+    #[schema(schema_with = super::schema::email)]
     pub email: String,
 }
 

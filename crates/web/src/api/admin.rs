@@ -7,7 +7,7 @@ use guild_core::messaging::MessageView;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::json::{ListJson, MemberJson, PageParams};
+use super::json::{ListJson, MemberJson, OkJson, PageParams};
 use super::messages::MessageJson;
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, CurrentViewer, Id};
@@ -45,14 +45,14 @@ pub async fn held(
 
 /// Deliver a held message after review (administrators only).
 #[utoipa::path(post, path = "/api/v1/admin/held-messages/{id}/release", tag = "messaging", params(("id" = String, Path)),
-    responses((status = 200), (status = 403), (status = 404)))]
+    responses((status = 200, body = OkJson), (status = 403, description = "not an administrator")))]
 pub async fn release_held(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     Id(id): Id,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<OkJson>> {
     state.review_held(&v, id, true).await?;
-    Ok(Json(serde_json::json!({ "ok": true })))
+    Ok(OkJson::done())
 }
 
 /// Delete a held message after review (administrators only).

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{read_upload, CurrentViewer, Id};
+use crate::extract::{read_api_upload, CurrentViewer, Id};
 use crate::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,16 +40,15 @@ impl From<&Attachment> for AttachmentJson {
 /// Upload a file for the next message (multipart field `file`, at most `attachment_max_bytes`,
 /// 10 MB by default). Images are
 /// re-encoded; other files are only ever served as downloads.
-#[utoipa::path(post, path = "/api/v1/attachments", tag = "messaging", request_body(content_type = "multipart/form-data", description = "field `file`"),
-    responses((status = 201, body = AttachmentJson), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/attachments", operation_id = "upload_attachment", tag = "messaging", request_body(content = super::schema::AttachmentForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = AttachmentJson), (status = 422), (status = 429, description = "the member's uploads per hour (`uploads_per_hour`) are used up")))]
 pub async fn upload(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<AttachmentJson>)> {
     v.require()?;
-    let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let file = read_upload(mp, UploadKind::Attachment, &state.settings.limits).await?;
+    let file = read_api_upload(mp, UploadKind::Attachment, &state.settings.limits).await?;
     let a = state.upload_attachment(&v, &file.name, file.bytes).await?;
     Ok((StatusCode::CREATED, Json((&a).into())))
 }

@@ -19,11 +19,16 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct MessageSettingsJson {
     /// `everyone`, `second_degree` or `connections`.
+    #[schema(schema_with = who_can_message)]
     pub who_can_message: String,
     /// Reciprocal: off for one means off for both.
     pub read_receipts: bool,
     /// Email about messages unread for a while.
     pub email: bool,
+}
+
+fn who_can_message() -> utoipa::openapi::schema::Object {
+    super::schema::choice(WhoCanMessage::ALL.map(WhoCanMessage::as_str), false)
 }
 
 impl From<MessageSettings> for MessageSettingsJson {
@@ -37,7 +42,7 @@ impl From<MessageSettings> for MessageSettingsJson {
 }
 
 /// The asker's messaging settings.
-#[utoipa::path(get, path = "/api/v1/me/messaging-settings", tag = "messaging",
+#[utoipa::path(get, path = "/api/v1/me/messaging-settings", operation_id = "messaging_settings", tag = "messaging",
     responses((status = 200, body = MessageSettingsJson)))]
 pub async fn settings(
     state: State<AppState>,
@@ -47,7 +52,7 @@ pub async fn settings(
 }
 
 /// Change the asker's messaging settings.
-#[utoipa::path(put, path = "/api/v1/me/messaging-settings", tag = "messaging", request_body = MessageSettingsJson,
+#[utoipa::path(put, path = "/api/v1/me/messaging-settings", operation_id = "set_messaging_settings", tag = "messaging", request_body = MessageSettingsJson,
     responses((status = 200, body = MessageSettingsJson), (status = 422)))]
 pub async fn set_settings(
     state: State<AppState>,
@@ -73,11 +78,16 @@ pub async fn set_settings(
 #[serde(deny_unknown_fields)]
 pub struct AwayRequest {
     /// A date (`2026-06-03`) or an RFC 3339 time.
+    #[schema(schema_with = super::schema::date_or_time)]
     pub start: String,
     /// The last day away (`2026-06-14`, through its end) or an RFC 3339 time.
+    #[schema(schema_with = super::schema::date_or_time)]
     pub end: String,
+    #[schema(schema_with = super::schema::text::<{ guild_core::lengths::AWAY_MESSAGE }>)]
     pub message: String,
+    #[schema(schema_with = super::schema::optional_any_upto::<{ guild_core::lengths::AWAY_MESSAGE }>)]
     pub message_for_others: Option<String>,
+    #[schema(schema_with = super::schema::optional_any)]
     pub contact_handle: Option<String>,
 }
 

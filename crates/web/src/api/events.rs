@@ -20,16 +20,16 @@ use crate::AppState;
 
 /// The `counts` event: unread and waiting counts; null where a count could not be read.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CountsJson {
+pub struct BadgeCountsJson {
     pub notifications: Option<i64>,
     pub invitations: Option<i64>,
     pub messages: Option<i64>,
     pub message_requests: Option<i64>,
 }
 
-impl From<BadgeCounts> for CountsJson {
+impl From<BadgeCounts> for BadgeCountsJson {
     fn from(c: BadgeCounts) -> Self {
-        CountsJson {
+        BadgeCountsJson {
             notifications: c.notifications,
             invitations: c.invitations,
             messages: c.messages,
@@ -53,7 +53,7 @@ fn sse(e: &LiveEvent) -> Event {
             .json_data(serde_json::json!({ "conversation_id": conversation.to_string() })),
         LiveEvent::Counts(c) => Event::default()
             .event("counts")
-            .json_data(CountsJson::from(*c)),
+            .json_data(BadgeCountsJson::from(*c)),
     };
     event.unwrap_or_default()
 }

@@ -4,8 +4,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use guild_core::feed::model::{Digest, FeedSort, NotificationKind};
 use guild_core::feed::{FeedItem, NotificationView, Why};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::{rfc3339, PageParams, PersonJson};
@@ -15,13 +17,23 @@ use crate::extract::{ApiJson, ApiQuery, CurrentViewer, OptionalJson};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedParams {
-    /// `relevant` or `recent`; remembered as the asker's choice. Default: the last choice.
+    /// `relevant` or `recent`; remembered as the asker's choice. Default (or empty): the last
+    /// choice.
+    #[param(schema_with = feed_sort)]
     pub sort: Option<String>,
+    #[param(schema_with = super::schema::cursor)]
     pub cursor: Option<String>,
-    /// 1–50, default 10.
+    /// Default 10.
+    #[param(schema_with = super::schema::feed_limit)]
     pub limit: Option<u32>,
+}
+
+fn feed_sort() -> utoipa::openapi::schema::Object {
+    let all = FeedSort::ALL.map(FeedSort::as_str);
+    super::schema::choice(all.into_iter().chain([""]), false)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,7 +145,7 @@ pub async fn hashtag(
 
 /// Follow a hashtag: its posts come into the feed.
 #[utoipa::path(put, path = "/api/v1/hashtags/{tag}/follow", tag = "feed", params(("tag" = String, Path)),
-    responses((status = 204), (status = 422)))]
+    responses((status = 204), (status = 409, description = "`hashtag_limit_reached`: the asker follows as many hashtags as one may")))]
 pub async fn follow_hashtag(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -163,11 +175,23 @@ pub async fn my_hashtags(
     Ok(Json(state.followed_hashtags(&v).await?))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MentionParams {
-    /// The start of a connection's name.
+    /// The start of a connection's name (a leading `@` is dropped).
     pub q: String,
+}
+
+/// By hand: utoipa drops `required` from a parameter whose schema is `schema_with`.
+impl IntoParams for MentionParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![super::schema::query(
+            "q",
+            true,
+            "The start of a connection's name (a leading `@` is dropped).",
+            super::schema::search(),
+        )]
+    }
 }
 
 /// Connections matching a name, for the @mention typeahead.
@@ -247,11 +271,12 @@ pub async fn notifications(
 #[serde(deny_unknown_fields)]
 pub struct ReadRequest {
     /// These notifications; none = all.
+    #[schema(schema_with = super::schema::optional_ids)]
     pub ids: Option<Vec<String>>,
 }
 
 /// Mark notifications read (all of the asker's when no ids are given).
-#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", request_body = ReadRequest,
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", request_body(content = Option<ReadRequest>, description = "Optional: no body marks all read."),
     responses((status = 204), (status = 422)))]
 pub async fn read(
     state: State<AppState>,
@@ -277,9 +302,18 @@ pub async fn read(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingJson {
+    #[schema(schema_with = notification_kind)]
     pub kind: String,
     pub in_app: bool,
     pub email: bool,
+}
+
+fn notification_kind() -> utoipa::openapi::schema::Object {
+    super::schema::choice(NotificationKind::ALL.map(NotificationKind::as_str), false)
+}
+
+fn digest() -> utoipa::openapi::schema::Object {
+    super::schema::choice(Digest::ALL.map(Digest::as_str), true)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -290,7 +324,7 @@ pub struct SettingsJson {
 }
 
 /// Which notifications the asker gets in-app and by email, and the digest's frequency.
-#[utoipa::path(get, path = "/api/v1/me/notification-settings", tag = "notifications",
+#[utoipa::path(get, path = "/api/v1/me/notification-settings", operation_id = "notification_settings", tag = "notifications",
     responses((status = 200, body = SettingsJson)))]
 pub async fn settings(
     state: State<AppState>,
@@ -316,11 +350,12 @@ pub async fn settings(
 pub struct SettingsRequest {
     #[serde(default)]
     pub kinds: Vec<SettingJson>,
+    #[schema(schema_with = digest)]
     pub digest: Option<String>,
 }
 
 /// Change notification settings: any kinds listed, and the digest.
-#[utoipa::path(put, path = "/api/v1/me/notification-settings", tag = "notifications", request_body = SettingsRequest,
+#[utoipa::path(put, path = "/api/v1/me/notification-settings", operation_id = "set_notification_settings", tag = "notifications", request_body = SettingsRequest,
     responses((status = 200, body = SettingsJson), (status = 422)))]
 pub async fn set_settings(
     state: State<AppState>,

@@ -20,11 +20,14 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
     /// The handle of the member to invite.
+    #[schema(schema_with = super::schema::any)]
     pub to: String,
     /// At most 300 characters.
+    #[schema(schema_with = super::schema::optional_upto::<{ guild_core::lengths::INVITATION_NOTE }>)]
     pub note: Option<String>,
     /// The invitee's email address, when they accept invitations only from people who know
     /// it (or the sender must give it).
+    #[schema(schema_with = super::schema::optional_any)]
     pub email: Option<String>,
 }
 
@@ -99,13 +102,21 @@ pub async fn invite(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InvitationParams {
     /// `received` (default) or `sent`.
     #[serde(rename = "box")]
+    #[param(rename = "box", schema_with = invitation_box)]
     pub box_: Option<String>,
+    #[param(schema_with = super::schema::cursor)]
     pub cursor: Option<String>,
+    #[param(schema_with = super::schema::limit)]
     pub limit: Option<u32>,
+}
+
+fn invitation_box() -> utoipa::openapi::schema::Object {
+    super::schema::choice(InvitationBox::ALL.map(InvitationBox::as_str), false)
 }
 
 /// The asker's open invitations, newest first.
@@ -117,11 +128,9 @@ pub async fn list_invitations(
     ApiQuery(p): ApiQuery<InvitationParams>,
 ) -> ApiResult<Json<ListJson<InvitationJson>>> {
     let box_ = match p.box_.as_deref() {
-        None | Some("received") => InvitationBox::Received,
-        Some("sent") => InvitationBox::Sent,
-        Some(_) => {
-            return Err(guild_core::CoreError::invalid("box", "Use received or sent.").into())
-        }
+        None => InvitationBox::Received,
+        Some(raw) => InvitationBox::parse(raw)
+            .ok_or_else(|| guild_core::CoreError::invalid("box", "Use received or sent."))?,
     };
     let page = state
         .invitations(&v, box_, p.cursor.as_deref(), p.limit)
@@ -178,7 +187,7 @@ pub struct AnswerJson {
 }
 
 /// Accept an invitation addressed to the asker (404 for anyone else's).
-#[utoipa::path(post, path = "/api/v1/invitations/{id}/accept", tag = "network", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/accept", operation_id = "accept_invitation", tag = "network", params(("id" = String, Path)),
     responses((status = 200, body = ConnectionMade), (status = 404), (status = 409)))]
 pub async fn accept(
     state: State<AppState>,
@@ -204,7 +213,7 @@ async fn answer(
 }
 
 /// Ignore an invitation. Silent: the sender is not told.
-#[utoipa::path(post, path = "/api/v1/invitations/{id}/ignore", tag = "network", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/ignore", operation_id = "ignore_invitation", tag = "network", params(("id" = String, Path)),
     responses((status = 200, body = AnswerJson), (status = 404)))]
 pub async fn ignore(
     state: State<AppState>,

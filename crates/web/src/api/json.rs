@@ -7,7 +7,8 @@ use guild_core::network::{Person, Relation};
 use guild_core::paging::Page;
 use guild_core::profiles::model::MemberCard;
 use guild_core::profiles::photo_url;
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// A member as every list and object shows them.
@@ -54,6 +55,22 @@ impl From<&MemberCard> for MemberJson {
 pub struct ListJson<T: ToSchema> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// An optional JSON integer. JSON has one kind of number, and JSON Schema counts `2019.0` as
+/// an integer, so a whole number written with a zero fraction is read as that integer.
+pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => i32::try_from(i).ok(),
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() <= f64::from(i32::MAX) => Some(f as i32),
+        _ => None,
+    };
+    whole
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("invalid value: {n}, expected a whole number")))
 }
 
 /// A time as every JSON field writes it: RFC 3339, UTC, to the second.
@@ -105,12 +122,28 @@ impl<T: ToSchema> ListJson<T> {
     }
 }
 
+/// `{"ok":true}`: an action done, with nothing more to say.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OkJson {
+    /// Always true.
+    pub ok: bool,
+}
+
+impl OkJson {
+    pub fn done() -> axum::Json<OkJson> {
+        axum::Json(OkJson { ok: true })
+    }
+}
+
 /// `?cursor=&limit=` of a paged list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// The `next_cursor` of the previous page.
+    #[param(schema_with = super::schema::cursor)]
     pub cursor: Option<String>,
-    /// 1–100, default 20.
+    /// Default 20.
+    #[param(schema_with = super::schema::limit)]
     pub limit: Option<u32>,
 }

@@ -13,16 +13,24 @@ use crate::extract::{ApiQuery, CurrentViewer};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DirectoryParams {
     /// Name, or the start of any word of it.
+    #[param(schema_with = super::schema::search)]
     pub q: Option<String>,
+    #[param(schema_with = super::schema::search)]
     pub company: Option<String>,
+    #[param(schema_with = super::schema::search)]
     pub location: Option<String>,
+    #[param(schema_with = super::schema::search)]
     pub school: Option<String>,
+    #[param(schema_with = super::schema::search)]
     pub skill: Option<String>,
+    #[param(schema_with = super::schema::cursor)]
     pub cursor: Option<String>,
-    /// 1–100, default 20.
+    /// Default 20.
+    #[param(schema_with = super::schema::limit)]
     pub limit: Option<u32>,
 }
 

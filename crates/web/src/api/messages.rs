@@ -9,10 +9,11 @@ use axum::Json;
 use guild_core::messaging::model::MessageBox;
 use guild_core::messaging::{AwayView, ConversationView, MessageView, SendInput, Sent, ThreadView};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
 use super::attachments::AttachmentJson;
-use super::json::{rfc3339, ListJson, PageParams, PersonJson};
+use super::json::{rfc3339, ListJson, OkJson, PageParams, PersonJson};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, CurrentViewer, Id};
 use crate::AppState;
@@ -135,8 +136,10 @@ pub struct StartRequest {
     /// Handles: one for a 1:1 conversation, several (your connections) for a group.
     pub to: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = super::schema::any_upto::<{ guild_core::lengths::MESSAGE }>)]
     pub body: String,
     /// An attachment id from `POST /api/v1/attachments`.
+    #[schema(schema_with = super::schema::optional_id)]
     pub attachment: Option<String>,
 }
 
@@ -144,7 +147,9 @@ pub struct StartRequest {
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
     #[serde(default)]
+    #[schema(schema_with = super::schema::any_upto::<{ guild_core::lengths::MESSAGE }>)]
     pub body: String,
+    #[schema(schema_with = super::schema::optional_id)]
     pub attachment: Option<String>,
 }
 
@@ -200,7 +205,7 @@ fn attachment_id(raw: &Option<String>) -> ApiResult<Option<i64>> {
 /// Write to members: a new conversation, or the existing 1:1 one. Non-connections get a
 /// message request; likely spam is held. 429 past `conversations_per_hour`.
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "messaging", request_body = StartRequest,
-    responses((status = 201, body = SentJson), (status = 422), (status = 429), (status = 403, description = "the recipient does not accept messages from the asker")))]
+    responses((status = 201, body = SentJson), (status = 429, description = "`rate_limited`: past `conversations_per_hour` or the hourly message limit"), (status = 403, description = "`not_accepting`: the recipient does not accept messages from the asker; `blocked`, `left`, `request_pending`")))]
 pub async fn start(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -216,13 +221,22 @@ pub async fn start(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
-    /// `inbox` (default), `requests` or `archived`.
+    /// `inbox` (default, or empty), `requests` or `archived`.
     #[serde(rename = "box")]
+    #[param(rename = "box", schema_with = message_box)]
     pub in_box: Option<String>,
+    #[param(schema_with = super::schema::cursor)]
     pub cursor: Option<String>,
+    #[param(schema_with = super::schema::limit)]
     pub limit: Option<u32>,
+}
+
+fn message_box() -> utoipa::openapi::schema::Object {
+    let all = MessageBox::ALL.map(MessageBox::as_str);
+    super::schema::choice(all.into_iter().chain([""]), false)
 }
 
 /// The asker's conversations, most recent first.
@@ -273,7 +287,7 @@ pub async fn messages(
 
 /// Write in a conversation. In one's own unanswered request: 403 `request_pending`.
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "messaging", params(("id" = String, Path)), request_body = MessageRequest,
-    responses((status = 201, body = SentJson), (status = 404), (status = 403), (status = 422)))]
+    responses((status = 201, body = SentJson), (status = 403, description = "`request_pending`, `left` or `blocked`: the asker cannot write here now"), (status = 429, description = "`rate_limited`: too many messages this hour")))]
 pub async fn send(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -290,18 +304,19 @@ pub async fn send(
 }
 
 macro_rules! action {
-    ($name:ident, $path:literal, $doc:literal, |$s:ident, $v:ident, $id:ident| $body:expr) => {
+    ($name:ident, $path:literal, $doc:literal, |$s:ident, $v:ident, $id:ident| $body:expr
+        $(, $extra:tt)*) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "messaging", params(("id" = String, Path)),
-            responses((status = 200), (status = 404)))]
+            responses((status = 200, body = OkJson) $(, $extra)*))]
         pub async fn $name(
             $s: State<AppState>,
             CurrentViewer($v): CurrentViewer,
             Id(id): Id,
-        ) -> ApiResult<Json<serde_json::Value>> {
+        ) -> ApiResult<Json<OkJson>> {
             let $id = id;
             $body.await?;
-            Ok(Json(serde_json::json!({ "ok": true })))
+            Ok(OkJson::done())
         }
     };
 }
@@ -310,13 +325,21 @@ action!(
     accept,
     "/api/v1/conversations/{id}/accept",
     "Accept a message request.",
-    |state, v, c| state.answer_request(&v, c, true)
+    |state, v, c| state.answer_request(&v, c, true),
+    (
+        status = 409,
+        description = "`not_a_request`: not a request waiting for the asker"
+    )
 );
 action!(
     ignore,
     "/api/v1/conversations/{id}/ignore",
     "Ignore a message request (the sender is not told).",
-    |state, v, c| state.answer_request(&v, c, false)
+    |state, v, c| state.answer_request(&v, c, false),
+    (
+        status = 409,
+        description = "`not_a_request`: not a request waiting for the asker"
+    )
 );
 action!(
     report,
@@ -352,7 +375,11 @@ action!(
     leave,
     "/api/v1/conversations/{id}/leave",
     "Leave a group: nothing sent afterwards reaches the asker.",
-    |state, v, c| state.leave_group(&v, c)
+    |state, v, c| state.leave_group(&v, c),
+    (
+        status = 409,
+        description = "`not_a_group`: a 1:1 conversation cannot be left"
+    )
 );
 action!(
     clear,
@@ -375,12 +402,35 @@ pub async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
+    /// At least 2 characters besides white space around them.
     pub q: String,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+}
+
+/// By hand: utoipa drops `required` from a parameter whose schema is `schema_with`.
+impl IntoParams for SearchParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        use super::schema::{cursor, limit, message_search, query};
+        vec![
+            query(
+                "q",
+                true,
+                "At least 2 characters besides white space around them.",
+                message_search(),
+            ),
+            query(
+                "cursor",
+                false,
+                "The `next_cursor` of the previous page.",
+                cursor(),
+            ),
+            query("limit", false, "Default 20.", limit()),
+        ]
+    }
 }
 
 /// Search in the asker's own messages, newest first.

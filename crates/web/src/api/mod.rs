@@ -23,6 +23,7 @@ pub mod messages;
 pub mod network;
 pub mod posts;
 pub mod profile;
+pub mod schema;
 
 /// The routes under `/api/v1`. Upload routes take bodies as large as the settings allow
 /// (`photo_max_bytes`, `attachment_max_bytes`); every other body is small (the router's

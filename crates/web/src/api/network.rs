@@ -5,15 +5,15 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use guild_core::media::UploadKind;
-use guild_core::network::model::{ConnectionSort, FollowDirection};
+use guild_core::network::model::{ConnectionSort, FollowDirection, InvitePolicy};
 use guild_core::network::RelatedPerson;
 use guild_core::paging::Page;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::{rfc3339, ListJson, PageParams, PersonJson};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{read_upload, ApiJson, ApiQuery, CurrentViewer};
+use crate::error::ApiResult;
+use crate::extract::{read_api_upload, ApiJson, ApiQuery, CurrentViewer};
 use crate::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -24,14 +24,23 @@ pub struct RelatedJson {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionParams {
     /// The start of the name, or of any word of it.
+    #[param(schema_with = super::schema::search)]
     pub q: Option<String>,
     /// `recent` (default) or `name`.
+    #[param(schema_with = connection_sort)]
     pub sort: Option<String>,
+    #[param(schema_with = super::schema::cursor)]
     pub cursor: Option<String>,
+    #[param(schema_with = super::schema::limit)]
     pub limit: Option<u32>,
+}
+
+fn connection_sort() -> utoipa::openapi::schema::Object {
+    super::schema::choice(ConnectionSort::ALL.map(ConnectionSort::as_str), false)
 }
 
 /// The asker's connections.
@@ -43,11 +52,9 @@ pub async fn connections(
     ApiQuery(p): ApiQuery<ConnectionParams>,
 ) -> ApiResult<Json<ListJson<RelatedJson>>> {
     let sort = match p.sort.as_deref() {
-        None | Some("recent") => ConnectionSort::Recent,
-        Some("name") => ConnectionSort::Name,
-        Some(_) => {
-            return Err(guild_core::CoreError::invalid("sort", "Use recent or name.").into())
-        }
+        None => ConnectionSort::Recent,
+        Some(raw) => ConnectionSort::parse(raw)
+            .ok_or_else(|| guild_core::CoreError::invalid("sort", "Use recent or name."))?,
     };
     let page = state
         .connections(&v, p.q.as_deref(), sort, p.cursor.as_deref(), p.limit)
@@ -76,7 +83,7 @@ pub async fn remove_connection(
 
 /// Follow a member.
 #[utoipa::path(put, path = "/api/v1/follows/{handle}", tag = "network", params(("handle" = String, Path)),
-    responses((status = 204), (status = 404)))]
+    responses((status = 204), (status = 422, description = "The handle is the asker's own: one cannot follow oneself.")))]
 pub async fn follow(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -88,7 +95,7 @@ pub async fn follow(
 
 /// Unfollow a member (a connection stays).
 #[utoipa::path(delete, path = "/api/v1/follows/{handle}", tag = "network", params(("handle" = String, Path)),
-    responses((status = 204), (status = 404)))]
+    responses((status = 204), (status = 422, description = "The handle is the asker's own: one cannot follow oneself.")))]
 pub async fn unfollow(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -129,7 +136,7 @@ pub async fn following(
 /// Block a member: connection, follows and open invitations between you end; neither sees
 /// the other anywhere after.
 #[utoipa::path(put, path = "/api/v1/blocks/{handle}", tag = "network", params(("handle" = String, Path)),
-    responses((status = 204), (status = 404)))]
+    responses((status = 204), (status = 422, description = "The handle is the asker's own: one cannot block oneself.")))]
 pub async fn block(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -202,21 +209,21 @@ pub async fn path(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StatsJson {
+pub struct NetworkStatsJson {
     pub first: u64,
     pub second: u64,
     pub third: u64,
 }
 
 /// How many members are 1st, 2nd and 3rd degree to the asker.
-#[utoipa::path(get, path = "/api/v1/network/stats", tag = "network",
-    responses((status = 200, body = StatsJson)))]
+#[utoipa::path(get, path = "/api/v1/network/stats", operation_id = "network_stats", tag = "network",
+    responses((status = 200, body = NetworkStatsJson)))]
 pub async fn stats(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
-) -> ApiResult<Json<StatsJson>> {
+) -> ApiResult<Json<NetworkStatsJson>> {
     let s = state.network_stats(&v)?;
-    Ok(Json(StatsJson {
+    Ok(Json(NetworkStatsJson {
         first: s.first,
         second: s.second,
         third: s.third,
@@ -224,9 +231,11 @@ pub async fn stats(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PymkParams {
-    /// 1–100, default 20.
+    /// Default 20.
+    #[param(schema_with = super::schema::limit)]
     pub limit: Option<u32>,
 }
 
@@ -275,7 +284,12 @@ pub async fn dismiss(
 #[serde(deny_unknown_fields)]
 pub struct InvitePolicyJson {
     /// `everyone`, or `email`: only people who know the asker's email address.
+    #[schema(schema_with = invite_policy)]
     pub invite_policy: String,
+}
+
+fn invite_policy() -> utoipa::openapi::schema::Object {
+    super::schema::choice(InvitePolicy::ALL.map(InvitePolicy::as_str), false)
 }
 
 /// Who may send the asker invitations.
@@ -314,7 +328,7 @@ pub struct ContactsJson {
 /// Find contacts among the members: upload LinkedIn's Connections.csv, a CSV or a vCard file
 /// (multipart field `file`, ≤ 5 MB). Nothing of the file is kept.
 #[utoipa::path(post, path = "/api/v1/contacts/import", tag = "network",
-    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    request_body(content = super::schema::ContactsForm, content_type = "multipart/form-data"),
     responses((status = 200, body = ContactsJson), (status = 422, description = "unreadable file; the message names the line")))]
 pub async fn import_contacts(
     state: State<AppState>,
@@ -322,8 +336,7 @@ pub async fn import_contacts(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Json<ContactsJson>> {
     v.require()?;
-    let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let file = read_upload(mp, UploadKind::Contacts, &state.settings.limits).await?;
+    let file = read_api_upload(mp, UploadKind::Contacts, &state.settings.limits).await?;
     let r = state.import_contacts(&v, &file.bytes).await?;
     let hits = |list: &[guild_core::network::contacts::ContactHit]| {
         list.iter()

@@ -4,18 +4,19 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use guild_core::feed::model::{PostKind, PostVisibility, ReactionKind};
 use guild_core::feed::{CommentInput, CommentView, PostInput, PostStats, PostView};
 use guild_core::media::UploadKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::{rfc3339, ListJson, PageParams, PersonJson};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{read_upload, ApiJson, ApiQuery, CurrentViewer, Id, OptionalJson};
+use crate::error::ApiResult;
+use crate::extract::{read_api_upload, ApiJson, ApiQuery, CurrentViewer, Id, OptionalJson};
 use crate::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CountsJson {
+pub struct PostCountsJson {
     pub reactions: i64,
     pub comments: i64,
     pub reposts: i64,
@@ -42,7 +43,7 @@ pub struct PostJson {
     pub created_at: String,
     /// Set when the author edited it ("edited").
     pub edited_at: Option<String>,
-    pub counts: CountsJson,
+    pub counts: PostCountsJson,
     /// The asker's reaction, if any.
     pub my_reaction: Option<String>,
     /// The asker wrote it.
@@ -72,7 +73,7 @@ impl From<&PostView> for PostJson {
             cover_url: v.cover_url(),
             created_at: rfc3339(p.created_at),
             edited_at: p.edited_at.map(rfc3339),
-            counts: CountsJson {
+            counts: PostCountsJson {
                 reactions: p.counts.reactions,
                 comments: p.counts.comments,
                 reposts: p.counts.reposts,
@@ -98,18 +99,35 @@ pub struct PostEnvelope {
 pub struct PostRequest {
     /// At most 3,000 characters (articles 100,000): a Markdown subset; `@handle` mentions a
     /// member, `#tag` a hashtag.
+    #[schema(schema_with = super::schema::upto::<{ guild_core::lengths::ARTICLE }>)]
     pub body: String,
     /// `anyone` (default) or `connections`.
+    #[schema(schema_with = post_visibility)]
     pub visibility: Option<String>,
     /// `post` (default) or `article`.
+    #[schema(schema_with = post_kind)]
     pub kind: Option<String>,
     /// Articles only: at most 150 characters.
+    #[schema(schema_with = super::schema::optional_upto::<{ guild_core::lengths::ARTICLE_TITLE }>)]
     pub title: Option<String>,
     /// Up to 4 keys from `POST /api/v1/media`.
     #[serde(default)]
+    #[schema(schema_with = super::schema::image_keys)]
     pub images: Vec<String>,
     /// Articles only: a key from `POST /api/v1/media`.
     pub cover: Option<String>,
+}
+
+fn post_visibility() -> utoipa::openapi::schema::Object {
+    super::schema::choice(PostVisibility::ALL.map(PostVisibility::as_str), true)
+}
+
+/// What a member may write: `post` or `article` (`update` is Guild's own).
+fn post_kind() -> utoipa::openapi::schema::Object {
+    super::schema::choice(
+        [PostKind::Post, PostKind::Article].map(PostKind::as_str),
+        true,
+    )
 }
 
 impl From<PostRequest> for PostInput {
@@ -159,10 +177,14 @@ pub async fn get_post(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostEditRequest {
+    #[schema(schema_with = super::schema::upto::<{ guild_core::lengths::ARTICLE }>)]
     pub body: String,
+    #[schema(schema_with = post_visibility)]
     pub visibility: Option<String>,
+    #[schema(schema_with = super::schema::optional_upto::<{ guild_core::lengths::ARTICLE_TITLE }>)]
     pub title: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = super::schema::image_keys)]
     pub images: Vec<String>,
     pub cover: Option<String>,
 }
@@ -206,7 +228,12 @@ pub async fn delete_post(
 #[serde(deny_unknown_fields)]
 pub struct ReactionRequest {
     /// `like`, `celebrate`, `support`, `insightful` or `curious`.
+    #[schema(schema_with = reaction_kind)]
     pub kind: String,
+}
+
+fn reaction_kind() -> utoipa::openapi::schema::Object {
+    super::schema::choice(ReactionKind::ALL.map(ReactionKind::as_str), false)
 }
 
 /// Set (or change) the asker's reaction: one per member per post.
@@ -307,8 +334,10 @@ pub struct CommentEnvelope {
 #[serde(deny_unknown_fields)]
 pub struct CommentRequest {
     /// At most 1,250 characters.
+    #[schema(schema_with = super::schema::text::<{ guild_core::lengths::COMMENT }>)]
     pub body: String,
     /// Reply to this comment (one level: a reply to a reply joins its thread).
+    #[schema(schema_with = super::schema::optional_id)]
     pub parent_id: Option<String>,
 }
 
@@ -361,6 +390,7 @@ pub async fn comments(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentEditRequest {
+    #[schema(schema_with = super::schema::text::<{ guild_core::lengths::COMMENT }>)]
     pub body: String,
 }
 
@@ -419,13 +449,14 @@ pub async fn unreact_comment(
 #[serde(deny_unknown_fields)]
 pub struct RepostRequest {
     /// Optional commentary (at most 3,000 characters).
+    #[schema(schema_with = super::schema::optional_upto::<{ guild_core::lengths::POST }>)]
     pub body: Option<String>,
 }
 
 /// Repost a post for anyone, plainly or with commentary; the repost credits the original.
 /// Connections-only posts cannot be reposted (403 `not_repostable`).
 #[utoipa::path(post, path = "/api/v1/posts/{id}/reposts", tag = "posts", params(("id" = String, Path)),
-    request_body = RepostRequest, responses((status = 201, body = PostEnvelope), (status = 403), (status = 404)))]
+    request_body(content = Option<RepostRequest>, description = "Optional: no body is a plain repost."), responses((status = 201, body = PostEnvelope), (status = 403, description = "`not_repostable`: a connections-only post, or the asker's own"), (status = 429, description = "`rate_limited`: a repost is a post, and posts are limited per hour")))]
 pub async fn repost(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
@@ -443,7 +474,7 @@ pub async fn repost(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StatsJson {
+pub struct PostStatsJson {
     pub impressions: i64,
     pub unique_viewers: i64,
     /// Count per reaction kind.
@@ -454,9 +485,9 @@ pub struct StatsJson {
     pub engagement_rate: f64,
 }
 
-impl From<PostStats> for StatsJson {
+impl From<PostStats> for PostStatsJson {
     fn from(s: PostStats) -> Self {
-        StatsJson {
+        PostStatsJson {
             impressions: s.impressions,
             unique_viewers: s.unique_viewers,
             reactions: s.reactions,
@@ -468,13 +499,13 @@ impl From<PostStats> for StatsJson {
 }
 
 /// The author's figures for their post (404 for anyone else).
-#[utoipa::path(get, path = "/api/v1/posts/{id}/stats", tag = "posts", params(("id" = String, Path)),
-    responses((status = 200, body = StatsJson), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/posts/{id}/stats", operation_id = "post_stats", tag = "posts", params(("id" = String, Path)),
+    responses((status = 200, body = PostStatsJson), (status = 404)))]
 pub async fn stats(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     Id(id): Id,
-) -> ApiResult<Json<StatsJson>> {
+) -> ApiResult<Json<PostStatsJson>> {
     Ok(Json(state.post_stats(&v, id).await?.into()))
 }
 
@@ -487,16 +518,15 @@ pub struct MediaJson {
 
 /// Upload an image for a post or an article cover (multipart field `image`: JPEG, PNG or
 /// WebP, ≤ 5 MB); it is re-encoded.
-#[utoipa::path(post, path = "/api/v1/media", tag = "posts", request_body(content_type = "multipart/form-data", description = "field `image`"),
-    responses((status = 201, body = MediaJson), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/media", operation_id = "upload_image", tag = "posts", request_body(content = super::schema::ImageForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = MediaJson), (status = 422), (status = 429, description = "the member's uploads per hour (`uploads_per_hour`) are used up")))]
 pub async fn upload(
     state: State<AppState>,
     CurrentViewer(v): CurrentViewer,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<MediaJson>)> {
     v.require()?;
-    let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let file = read_upload(mp, UploadKind::PostImage, &state.settings.limits).await?;
+    let file = read_api_upload(mp, UploadKind::PostImage, &state.settings.limits).await?;
     let key = state.upload_image(&v, file.bytes).await?;
     Ok((
         StatusCode::CREATED,

@@ -3,7 +3,8 @@
 //! shape), a numeric path id for both ([`Id`]: anything else names nothing, so 404), and one
 //! uploaded file of a multipart form ([`read_upload`], with the limits from the settings).
 
-use axum::extract::multipart::MultipartError;
+use axum::body::{Body, Bytes};
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -16,38 +17,59 @@ use serde::de::DeserializeOwned;
 use super::viewer::ResolvedViewer;
 use crate::error::{ApiError, PageError};
 
-/// A JSON body; malformed JSON, a wrong type or an unknown field is a 400 in the API's error
-/// shape (request types use `#[serde(deny_unknown_fields)]`).
+/// A JSON object body; malformed JSON, a wrong type or an unknown field is a 400 in the API's
+/// error shape (request types use `#[serde(deny_unknown_fields)]`), and so is any JSON value
+/// but an object: serde would read a request type from an array of its fields in order, which
+/// no client is told it may send.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Read within the route's body limit, then parsed by axum's `Json` as before (its
+        // content-type check and its messages), and refused if it is not an object.
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let req = Request::from_parts(parts, Body::from(bytes.clone()));
         match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Ok(axum::Json(v)) if is_object(&bytes) => Ok(ApiJson(v)),
+            Ok(_) => Err(ApiError::BadRequest(NOT_AN_OBJECT.into())),
             Err(rej) => Err(ApiError::BadRequest(rej.body_text())),
         }
     }
 }
 
-/// A JSON body that may be left out entirely (an empty body is `None`); anything else must
-/// parse, or it is a 400 in the API's error shape.
+const NOT_AN_OBJECT: &str = "The JSON body must be an object.";
+
+/// Whether a JSON text that parsed is an object: its first character past white space.
+fn is_object(json: &[u8]) -> bool {
+    json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// A JSON object body that may be left out entirely (an empty body, or `null`, is `None`);
+/// anything else must be an object that parses, or it is a 400 in the API's error shape.
 pub struct OptionalJson<T>(pub Option<T>);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::Bytes::from_request(req, state)
+        let body = Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::BadRequest(e.body_text()))?;
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(None));
         }
-        serde_json::from_slice(&body)
-            .map(|v| OptionalJson(Some(v)))
-            .map_err(|e| ApiError::BadRequest(format!("The JSON body is not valid: {e}")))
+        match serde_json::from_slice::<Option<T>>(&body) {
+            Ok(Some(_)) if !is_object(&body) => Err(ApiError::BadRequest(NOT_AN_OBJECT.into())),
+            Ok(v) => Ok(OptionalJson(v)),
+            Err(e) => Err(ApiError::BadRequest(format!(
+                "The JSON body is not valid: {e}"
+            ))),
+        }
     }
 }
 
@@ -120,39 +142,83 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// Reads the file field of `kind` from a multipart body. A body over the route's limit (which
-/// the settings decide) says how large a file may be; one that breaks off or is malformed
-/// says so; a form without the field says what to choose.
 /// What a multipart body that is not whole gets: not "too large", which it is not.
 pub const BROKEN_UPLOAD: &str =
     "The upload did not arrive whole (the connection broke off, or the form was malformed). Please try again.";
 
+/// Reads the file field of `kind` from a multipart body. A body over the route's limit (which
+/// the settings decide) says how large a file may be; one that breaks off or is malformed
+/// says so; a form without the field says what to choose. Other fields are skipped (the
+/// pages' forms send their own).
 pub async fn read_upload(
-    mut mp: Multipart,
+    mp: Multipart,
     kind: UploadKind,
     limits: &Limits,
 ) -> Result<Upload, CoreError> {
+    read_form(mp, kind, limits, false)
+        .await
+        .map_err(|e| match e {
+            FormError::Refused(e) => e,
+            // not reached: only the API's forms are strict
+            FormError::OtherField(m) => CoreError::invalid(kind.field(), m),
+        })
+}
+
+/// [`read_upload`] for the API, whose forms have the one file field: another field, or a
+/// body that is not a multipart form at all, is a 400 like any malformed request; a form
+/// that breaks off is a 422 on the file field, as on the pages.
+pub async fn read_api_upload(
+    mp: Result<Multipart, MultipartRejection>,
+    kind: UploadKind,
+    limits: &Limits,
+) -> Result<Upload, ApiError> {
+    let mp = mp.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    read_form(mp, kind, limits, true)
+        .await
+        .map_err(|e| match e {
+            FormError::Refused(e) => ApiError::Core(e),
+            FormError::OtherField(m) => ApiError::BadRequest(m),
+        })
+}
+
+enum FormError {
+    /// What core says of it: too large, broken off, or no file.
+    Refused(CoreError),
+    /// A field the API's form does not have.
+    OtherField(String),
+}
+
+async fn read_form(
+    mut mp: Multipart,
+    kind: UploadKind,
+    limits: &Limits,
+    strict: bool,
+) -> Result<Upload, FormError> {
     let field = kind.field();
     let cause = |e: MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        FormError::Refused(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             CoreError::invalid(field, kind.too_large(limits))
         } else {
             CoreError::invalid(field, BROKEN_UPLOAD)
-        }
+        })
     };
-    loop {
-        match mp.next_field().await {
-            Ok(Some(f)) if f.name() == Some(field) => {
-                let name = f.file_name().unwrap_or_default().to_string();
-                let bytes = f.bytes().await.map_err(cause)?;
-                return Ok(Upload {
-                    name,
-                    bytes: bytes.to_vec(),
-                });
+    let mut upload = None;
+    while let Some(f) = mp.next_field().await.map_err(cause)? {
+        if f.name() == Some(field) && upload.is_none() {
+            let name = f.file_name().unwrap_or_default().to_string();
+            let bytes = f.bytes().await.map_err(cause)?;
+            upload = Some(Upload {
+                name,
+                bytes: bytes.to_vec(),
+            });
+            if !strict {
+                break;
             }
-            Ok(Some(_)) => continue,
-            Ok(None) => return Err(CoreError::invalid(field, kind.missing())),
-            Err(e) => return Err(cause(e)),
+        } else if strict {
+            return Err(FormError::OtherField(format!(
+                "This form has one field, `{field}`, holding the file."
+            )));
         }
     }
+    upload.ok_or_else(|| FormError::Refused(CoreError::invalid(field, kind.missing())))
 }

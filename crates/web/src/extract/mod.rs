@@ -5,7 +5,7 @@
 pub mod input;
 pub mod viewer;
 
-pub use input::{read_upload, ApiJson, ApiQuery, Id, OptionalJson, Upload};
+pub use input::{read_api_upload, read_upload, ApiJson, ApiQuery, Id, OptionalJson, Upload};
 pub use viewer::{
     clear_session_cookie, cookie, session_cookie, ClientIp, CurrentViewer, ResolvedViewer,
     SessionToken, ViewerRejection, SESSION_COOKIE,

@@ -494,7 +494,8 @@ async fn add_link(
     CurrentViewer(v): CurrentViewer,
     PageForm(f): PageForm<LinkForm>,
 ) -> PageResult<Response> {
-    match state.add_link(&v, &f.link_title, &f.link_url).await {
+    let added = state.add_link(&v, &f.link_title, &f.link_url).await;
+    match added.map_err(|e| e.with_field_names(&[("title", "link_title"), ("url", "link_url")])) {
         Ok(_) => Ok(done("edit-links")),
         Err(e) => {
             refused(

@@ -186,7 +186,7 @@ async fn positions_are_validated_and_only_their_owner_changes_them() {
         (p["start"].as_str(), p["end"].as_str()),
         (Some("2024-05"), None)
     );
-    let id = p["id"].as_i64().unwrap();
+    let id = p["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/me/positions/{id}");
     app.put(&path)
         .token(&bo)
@@ -235,7 +235,7 @@ async fn education_links_and_skills() {
     assert!(r.json()["error"]["fields"]["end_year"].is_string());
     let e = app.post("/api/v1/me/education").token(&ann).json(json!({"school": "Utrecht University", "degree": "MSc", "start_year": 2010, "end_year": 2012})).send().await;
     e.assert_status(201);
-    let eid = e.json()["education"]["id"].as_i64().unwrap();
+    let eid = e.json()["education"]["id"].as_str().unwrap().to_string();
     app.delete(&format!("/api/v1/me/education/{eid}"))
         .token(&bo)
         .send()
@@ -256,7 +256,7 @@ async fn education_links_and_skills() {
         .send()
         .await;
     l.assert_status(201);
-    let lid = l.json()["link"]["id"].as_i64().unwrap();
+    let lid = l.json()["link"]["id"].as_str().unwrap().to_string();
     app.delete(&format!("/api/v1/me/links/{lid}"))
         .token(&bo)
         .send()

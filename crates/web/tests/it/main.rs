@@ -6,6 +6,7 @@
 
 mod api_accounts;
 mod api_feed;
+mod api_fuzzed;
 mod api_members;
 mod api_messages;
 mod api_network;
@@ -16,6 +17,7 @@ mod api_notifications;
 mod api_posts;
 mod api_profile;
 mod doors;
+mod openapi;
 mod pages;
 mod pieces;
 mod seams;
