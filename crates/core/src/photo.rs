@@ -159,6 +159,26 @@ mod tests {
         out
     }
 
+    /// JPEGs the photo fuzz target found (fuzz/seeds/photo/crash-zune-upsample-*.bin): their
+    /// progressive scans make zune-jpeg's upsampler fail an assertion. A damaged image is
+    /// refused with a sentence, never a panic (a 500, and a lost upload worker).
+    #[test]
+    fn a_jpeg_that_makes_the_decoder_panic_is_refused_as_damaged() {
+        for bytes in [
+            &include_bytes!("../testdata/jpeg-upsampler-panic-1.jpg")[..],
+            &include_bytes!("../testdata/jpeg-upsampler-panic-2.jpg")[..],
+        ] {
+            let fitted = fit_jpeg(bytes, 5 << 20, 16_000_000, 1_600);
+            let photo = process(bytes, 5 << 20, 16_000_000).map(|_| ());
+            for result in [fitted.map(|_| ()), photo] {
+                // Where the decoder takes another path (no AVX2) it may read the image.
+                if let Err(m) = result {
+                    assert!(m.contains("damaged"), "{m}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn resizes_to_both_sizes() {
         let set = process(&png(640, 480), 5 << 20, 40_000_000).unwrap();
