@@ -65,7 +65,11 @@ fn decode(bytes: &[u8], max_bytes: usize, max_pixels: u64) -> Result<DynamicImag
     // Enough for this image at 16 bits a channel with alpha, and no more.
     limits.max_alloc = Some(pixels.saturating_mul(8).max(1 << 20));
     reader.limits(limits);
-    reader.decode().map_err(|_| corrupt())
+    // A codec may fail an assertion on a damaged file (the fuzz target found one in
+    // zune-jpeg's upsampler): that is a damaged image too, not a crashed upload.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
+        .map_err(|_| corrupt())?
+        .map_err(|_| corrupt())
 }
 
 /// Checks and re-encodes an upload. Errors are sentences for the member.
