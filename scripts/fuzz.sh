@@ -6,6 +6,8 @@
 #                               its seeds in fuzz/seeds/<target>/; prints executions, speed,
 #                               corpus and crashes per target; exits non-zero on any crash
 #   scripts/fuzz.sh --seeds     write fuzz/seeds/ again from the tests' inputs
+#   scripts/fuzz.sh --build     only install AFL++ and build the targets (scripts/test.sh
+#                               builds them in the background while the tests run)
 #
 # Environment:
 #   FUZZ_TARGETS="import markup"  only these targets (default: every one in fuzz/src/bin/)
@@ -66,8 +68,13 @@ if [ "${1:-}" = "--seeds" ]; then
     exit 0
 fi
 
+BUILD_ONLY=0
+if [ "${1:-}" = "--build" ]; then
+    BUILD_ONLY=1
+    shift
+fi
 SECONDS_EACH=${1:-60}
-[[ "$SECONDS_EACH" =~ ^[0-9]+$ ]] || die "usage: scripts/fuzz.sh [SECONDS] | --seeds"
+[[ "$SECONDS_EACH" =~ ^[0-9]+$ ]] || die "usage: scripts/fuzz.sh [SECONDS] | --seeds | --build"
 if [ -n "${FUZZ_TARGETS:-}" ]; then
     read -r -a TARGETS <<<"$FUZZ_TARGETS"
 else
@@ -77,6 +84,7 @@ fi
 
 echo "building ${TARGETS[*]} ($PROFILE)"
 cargo_fuzz build --bins --quiet
+[ $BUILD_ONLY -eq 0 ] || exit 0
 BIN_DIR="$TARGET_DIR/$PROFILE"
 
 OUT=${FUZZ_OUT:-$TARGET_DIR/out}

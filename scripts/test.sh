@@ -219,13 +219,32 @@ build_and_lint() {
 # them for FUZZ_SECONDS, in the unoptimised `smoke` build, which compiles in a fraction of the
 # release build's time. Its own workspace, so formatted and linted here (scripts/fuzz.sh builds
 # it with clippy as the compiler). `scripts/fuzz.sh [SECONDS]` is the long run.
+#
+# That build (its own target directory, instrumented, so it shares nothing with the tests')
+# starts in the background once the workspace is built, at the lowest priority: it takes the
+# CPU the test steps leave idle (browsers and databases waiting), and the fuzz step waits for
+# what is left of it.
+FUZZ_BUILD_LOG="$ROOT/target/fuzz-build.log"
+FUZZ_BUILD_PID=""
+start_fuzz_build() {
+    mkdir -p "$ROOT/target"
+    FUZZ_PROFILE=smoke nice -n 19 bash scripts/fuzz.sh --build >"$FUZZ_BUILD_LOG" 2>&1 &
+    FUZZ_BUILD_PID=$!
+}
 fuzz_briefly() {
-    cargo fmt --manifest-path fuzz/Cargo.toml -- --check &&
+    local built=0
+    if [ -n "$FUZZ_BUILD_PID" ]; then
+        wait "$FUZZ_BUILD_PID" || built=$?
+        cat "$FUZZ_BUILD_LOG"
+    fi
+    [ $built -eq 0 ] &&
+        cargo fmt --manifest-path fuzz/Cargo.toml -- --check &&
         FUZZ_PROFILE=smoke FUZZ_OUT="$ROOT/target/fuzz/out-smoke" bash scripts/fuzz.sh "${FUZZ_SECONDS:-8}"
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check
 step "build every target, linted by clippy -D warnings" build_and_lint
+start_fuzz_build
 step "tests on SQLite (whole workspace, incl. browser tests)" sqlite_suite
 step "tests on PostgreSQL (guild-store, guild-web incl. browser tests)" postgres_suite
 step "fuzz every target briefly (scripts/fuzz.sh, AFL++)" fuzz_briefly
