@@ -6,23 +6,9 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::Command;
 
-fn guild(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guild"));
-    cmd.current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy()
-            .to_ascii_uppercase()
-            .starts_with("GUILD_")
-        {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
-}
+mod common;
+use common::guild;
 
 /// `GET path` over plain HTTP/1.1; returns the status line.
 async fn get(addr: &str, path: &str) -> String {

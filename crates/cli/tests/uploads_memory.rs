@@ -10,28 +10,14 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::Command;
 
 /// How much the server's peak resident memory may grow while sixteen of the largest images
 /// it accepts are uploaded at once: two decodes at a time (the default) take about 50 MB
 /// each (16 megapixels at 3 bytes); all sixteen at once would take 800 MB.
 const BOUND_MB: u64 = 300;
 
-fn guild(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guild"));
-    cmd.current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy()
-            .to_ascii_uppercase()
-            .starts_with("GUILD_")
-        {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
-}
+mod common;
+use common::guild;
 
 /// One request over HTTP/1.1; the status and the body.
 async fn request(addr: &str, head: &str, body: &[u8]) -> (u16, String) {

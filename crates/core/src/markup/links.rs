@@ -191,43 +191,47 @@ pub(super) fn clean(html: &str) -> String {
 
 static POLICY: LazyLock<Builder<'static>> = LazyLock::new(policy);
 
+/// The elements member text may become; the safety check (`safety.rs`) holds our writer to
+/// the same list.
+pub(super) const ALLOWED_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+];
+
 /// The allow-list, every setting explicit rather than trusting ammonia's defaults.
 pub(super) fn policy() -> Builder<'static> {
     let mut b = Builder::empty();
-    b.tags(HashSet::from([
-        "p",
-        "br",
-        "strong",
-        "em",
-        "code",
-        "pre",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-        "a",
-    ]))
-    .clean_content_tags(HashSet::from([
-        "script", "style", "template", "noscript", "iframe", "svg", "math", "textarea", "title",
-    ]))
-    .tag_attributes(HashMap::from([
-        ("a", HashSet::from(["href", "rel", "target"])),
-        ("ol", HashSet::from(["start"])),
-    ]))
-    .tag_attribute_values(HashMap::new())
-    .set_tag_attribute_values(HashMap::new())
-    .generic_attributes(HashSet::new())
-    .generic_attribute_prefixes(HashSet::new())
-    .allowed_classes(HashMap::from([(
-        "a",
-        HashSet::from(["mention", "hashtag"]),
-    )]))
-    .url_schemes(HashSet::from(["http", "https", "mailto"]))
-    .url_relative(UrlRelative::Custom(Box::new(relative_url)))
-    .link_rel(None)
-    .strip_comments(true)
-    .id_prefix(None)
-    .attribute_filter(filter_attribute);
+    b.tags(ALLOWED_TAGS.iter().copied().collect())
+        .clean_content_tags(HashSet::from([
+            "script", "style", "template", "noscript", "iframe", "svg", "math", "textarea", "title",
+        ]))
+        .tag_attributes(HashMap::from([
+            ("a", HashSet::from(["href", "rel", "target"])),
+            ("ol", HashSet::from(["start"])),
+        ]))
+        .tag_attribute_values(HashMap::new())
+        .set_tag_attribute_values(HashMap::new())
+        .generic_attributes(HashSet::new())
+        .generic_attribute_prefixes(HashSet::new())
+        .allowed_classes(HashMap::from([(
+            "a",
+            HashSet::from(["mention", "hashtag"]),
+        )]))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(UrlRelative::Custom(Box::new(relative_url)))
+        .link_rel(None)
+        .strip_comments(true)
+        .id_prefix(None)
+        .attribute_filter(filter_attribute);
     b
 }
 

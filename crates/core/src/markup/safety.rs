@@ -3,21 +3,8 @@
 //! change. The unit tests hold every rendering to it, and so does the fuzz target
 //! (`fuzz/src/bin/markup.rs`), which is why [`render_checked`] is public.
 
-use super::{links, render};
-
-const ALLOWED_TAGS: &[&str] = &[
-    "p",
-    "br",
-    "strong",
-    "em",
-    "code",
-    "pre",
-    "ul",
-    "ol",
-    "li",
-    "blockquote",
-    "a",
-];
+use super::links::{self, ALLOWED_TAGS};
+use super::render;
 
 /// Renders `text` and checks our writer's own HTML: ammonia must have nothing to catch, so
 /// what [`render`](super::render) returns is that same HTML, which this returns; or what is
