@@ -279,6 +279,16 @@ impl TestApp {
             .collect()
     }
 
+    /// The sign-in code in the newest sign-in-code email to `to`.
+    pub async fn sign_in_code(&self, to: &str) -> Option<String> {
+        self.emails()
+            .await
+            .into_iter()
+            .rev()
+            .find(|e| e.to.contains(to) && e.subject.contains("sign-in code"))
+            .map(|e| e.subject.chars().filter(char::is_ascii_digit).collect())
+    }
+
     /// The first link in the newest email to `to` whose path starts with `prefix`.
     pub async fn link_in_email(&self, to: &str, prefix: &str) -> Option<String> {
         self.emails()
