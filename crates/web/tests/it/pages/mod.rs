@@ -123,6 +123,7 @@ mod auth;
 mod edit;
 mod feed;
 mod messages;
+mod messaging_pages;
 mod network;
 mod profile;
 mod site;
