@@ -15,6 +15,7 @@ mod feed_phone;
 mod feed_xss;
 mod keyboard;
 mod messages_journey;
+mod msg;
 mod network_journey;
 mod phone;
 mod profile_journey;
