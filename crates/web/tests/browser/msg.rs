@@ -66,7 +66,7 @@ async fn messaging_shows_two_panes_on_a_wide_screen_and_one_at_a_time_on_a_phone
     say(&app, &ann, "bob", "Sure, call me after lunch.").await;
     say(&app, &bob, "ann", "Great, talk at 14:00.").await;
     let zed = app.member("zed").await;
-    say(
+    let req = say(
         &app,
         &zed,
         "ann",
@@ -127,6 +127,17 @@ async fn messaging_shows_two_panes_on_a_wide_screen_and_one_at_a_time_on_a_phone
             .await;
     }
     b.screenshot("messaging-thread-1280").await;
+    // A request opens beside the list of requests, its choices explained.
+    b.click_and_wait("#tab-requests").await;
+    b.click_and_wait(&format!("#conversation-{req} a")).await;
+    b.find("#request-answer").await;
+    for pane in [".messaging-list", "#request-answer", "#reply-form"] {
+        if !shown(&b, pane).await {
+            b.fail(&format!("the request page does not show {pane}"))
+                .await;
+        }
+    }
+    b.screenshot("messaging-request-1280").await;
     drop(b);
 
     // A phone: one pane at a time.

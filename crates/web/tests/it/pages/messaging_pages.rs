@@ -53,14 +53,17 @@ async fn a_request_says_what_each_answer_does_and_a_reply_makes_it_ordinary_for_
     for says in [
         "Message request from Zed",
         "Zed does not know whether you have read it.",
-        "Your answer accepts the request: the conversation moves to your inbox and Zed can keep writing.",
-        "Moves it to your inbox without answering yet; Zed can keep writing.",
-        "Removes it from your requests. Zed is not told, and cannot write to you again here.",
-        "Sends it to Guild's moderators for review, and ignores it.",
-        "Neither of you sees the other anywhere on Guild; Zed is not told.",
+        "Your answer accepts the request: it moves to your inbox and Zed can keep writing.",
+        "Moves it to your inbox without an answer; Zed can keep writing.",
+        "Removes it from your requests; Zed is not told and cannot write again here.",
+        "Sends it to the moderators for review and ignores it.",
+        "Neither of you sees the other on Guild; Zed is not told.",
         "Reply to accept the request",
     ] {
-        assert!(req.contains(says), "the request page does not say {says:?}:\n{req}");
+        assert!(
+            req.contains(says),
+            "the request page does not say {says:?}:\n{req}"
+        );
     }
 
     // Ann replies: she is told it accepted the request, never that her reply is a request.
