@@ -156,6 +156,9 @@ pub struct InboxPane {
     pub requests: i64,
     /// The open conversation, marked in the list (0: none).
     pub current: i64,
+    /// A conversation or the composer is open beside the list (the list's title is then not
+    /// the page's `h1`).
+    pub open: bool,
 }
 
 /// One page of `in_box` for the list pane: one query for the page, one for its rows'
@@ -180,6 +183,7 @@ pub(super) async fn inbox_pane(
         next: page.next_cursor,
         requests,
         current,
+        open: current != 0,
     })
 }
 
@@ -251,6 +255,7 @@ async fn inbox_page(
 #[template(path = "message_new.html")]
 struct NewPage {
     layout: Layout,
+    list: InboxPane,
     /// "up to 10 MB": the attachment limit in effect.
     file_hint: String,
     form: Form,
@@ -287,10 +292,15 @@ async fn compose(
             away.push(a.notice);
         }
     }
+    let mut list = inbox_pane(state, v, MessageBox::Inbox, None, 0)
+        .await
+        .map_err(|e| fail(e, v, "/messages/new"))?;
+    list.open = true;
     Ok(render(
         status,
         &NewPage {
             layout: Layout::new("New message", v.member()),
+            list,
             file_hint: UploadKind::Attachment.hint(&state.settings.limits),
             form,
             away,

@@ -138,6 +138,13 @@ async fn messaging_shows_two_panes_on_a_wide_screen_and_one_at_a_time_on_a_phone
         }
     }
     b.screenshot("messaging-request-1280").await;
+    // A new message opens beside the list too.
+    b.click_and_wait("#new-message").await;
+    b.find("#new-message-form").await;
+    if !shown(&b, ".messaging-list").await {
+        b.fail("the new message page shows no list beside it").await;
+    }
+    b.screenshot("messaging-new-1280").await;
     drop(b);
 
     // A phone: one pane at a time.
@@ -166,4 +173,12 @@ async fn messaging_shows_two_panes_on_a_wide_screen_and_one_at_a_time_on_a_phone
     p.click_and_wait("#back-to-messages").await;
     p.wait_path("/messages").await;
     p.find("#conversations").await;
+    p.click_and_wait("#new-message").await;
+    p.find("#new-message-form").await;
+    if shown(&p, ".messaging-list").await {
+        p.fail("at 375 px the list shows above the new message")
+            .await;
+    }
+    expect_no_sideways_scroll(&p, "a new message at 375 px").await;
+    p.screenshot("messaging-new-375").await;
 }
