@@ -173,6 +173,11 @@ async fn messaging_shows_two_panes_on_a_wide_screen_and_one_at_a_time_on_a_phone
     p.click_and_wait("#back-to-messages").await;
     p.wait_path("/messages").await;
     p.find("#conversations").await;
+    p.goto(&format!("/messages/{req}")).await;
+    p.find("#request-answer").await;
+    expect_no_sideways_scroll(&p, "a message request at 375 px").await;
+    p.screenshot("messaging-request-375").await;
+    p.goto("/messages").await;
     p.click_and_wait("#new-message").await;
     p.find("#new-message-form").await;
     if shown(&p, ".messaging-list").await {

@@ -52,7 +52,7 @@ async fn a_request_says_what_each_answer_does_and_a_reply_makes_it_ordinary_for_
     assert!(!req.contains("Accept it to reply"), "{req}");
     for says in [
         "Message request from Zed",
-        "Zed does not know whether you have read it.",
+        "Zed is not a connection of yours, and does not know whether you have read this.",
         "Your answer accepts the request: it moves to your inbox and Zed can keep writing.",
         "Moves it to your inbox without an answer; Zed can keep writing.",
         "Removes it from your requests; Zed is not told and cannot write again here.",
