@@ -127,6 +127,26 @@ async fn messaging_shows_two_panes_on_a_wide_screen_and_one_at_a_time_on_a_phone
             .await;
     }
     b.screenshot("messaging-thread-1280").await;
+    // The conversation's options open over the thread, every one of them reachable.
+    b.find(".conversation-actions summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let reachable = b
+        .js(
+            "return [...document.querySelectorAll('.conversation-actions button')].every(e => {
+               const r = e.getBoundingClientRect();
+               const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+               return r.height > 0 && (at === e || e.contains(at));
+             });",
+            vec![],
+        )
+        .await;
+    if reachable != Value::Bool(true) {
+        b.fail("an option of the conversation is hidden or covered")
+            .await;
+    }
     // A request opens beside the list of requests, its choices explained.
     b.click_and_wait("#tab-requests").await;
     b.click_and_wait(&format!("#conversation-{req} a")).await;
