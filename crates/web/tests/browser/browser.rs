@@ -39,21 +39,26 @@ impl Drop for Browser {
 impl Browser {
     /// A desktop browser (1280×900).
     pub async fn desktop(base: &str) -> Browser {
-        Browser::open(base, None).await
+        Browser::open(base, None, &[]).await
+    }
+
+    /// A desktop browser whose system asks for dark colours (`prefers-color-scheme: dark`).
+    pub async fn desktop_in_dark_mode(base: &str) -> Browser {
+        Browser::open(base, None, &["--blink-settings=preferredColorScheme=0"]).await
     }
 
     /// A phone: Chrome's device emulation at `width`×`height` CSS pixels.
     pub async fn phone(base: &str, width: u32, height: u32) -> Browser {
-        Browser::open(base, Some((width, height))).await
+        Browser::open(base, Some((width, height)), &[]).await
     }
 
-    async fn open(base: &str, phone: Option<(u32, u32)>) -> Browser {
+    async fn open(base: &str, phone: Option<(u32, u32)>, extra_args: &[&str]) -> Browser {
         let driver = Driver::shared();
         let profile = tempfile::Builder::new()
             .prefix("guild-chromium-")
             .tempdir()
             .expect("profile dir");
-        let caps = Driver::capabilities(profile.path(), phone);
+        let caps = Driver::capabilities(profile.path(), phone, extra_args);
         // chromedriver speaks plain HTTP on loopback: no TLS, so no crypto provider to pick.
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
