@@ -142,7 +142,9 @@ impl Browser {
         self.wait_js(&format!("the page {path}"), &expr).await;
     }
 
-    /// The first element matching `css`, waiting for it to appear.
+    /// The first element matching `css`, waiting for it to appear, scrolled to the middle of
+    /// the screen: as a member would before tapping it, and clear of the sticky top bar and
+    /// the phone's tab bar (WebDriver's own scrolling puts it under one of them).
     pub async fn find(&self, css: &str) -> Element {
         match self
             .client
@@ -151,7 +153,18 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await
         {
-            Ok(e) => e,
+            Ok(e) => {
+                if let Ok(arg) = serde_json::to_value(&e) {
+                    let _ = self
+                        .client
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                            vec![arg],
+                        )
+                        .await;
+                }
+                e
+            }
             Err(e) => {
                 self.fail(&format!("no element `{css}` after {WAIT:?}: {e}"))
                     .await
