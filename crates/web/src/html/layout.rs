@@ -93,6 +93,9 @@ pub struct MeBar {
     pub unread: Badge,
     /// Conversations with unread messages (the badge on "Messages"; kept live too).
     pub messages: Badge,
+    /// Message requests waiting for an answer (a second badge on "Messages", apart from the
+    /// unread count; the `message_requests` of the live `counts` event).
+    pub requests: Badge,
 }
 
 /// One count of the top bar as it is shown: hidden at 0, "?" when it could not be read.
@@ -206,6 +209,7 @@ impl Layout {
                 pending: badge(|c| c.invitations, "pending invitation"),
                 unread: badge(|c| c.notifications, "unread notification"),
                 messages: badge(|c| c.messages, "unread conversation"),
+                requests: badge(|c| c.message_requests, "message request"),
             }),
         }
     }

@@ -16,6 +16,7 @@ mod feed_xss;
 mod keyboard;
 mod look;
 mod messages_journey;
+mod msg;
 mod network_journey;
 mod phone;
 mod profile_journey;

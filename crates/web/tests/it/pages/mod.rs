@@ -124,6 +124,7 @@ mod edit;
 mod feed;
 mod frame;
 mod messages;
+mod messaging_pages;
 mod network;
 mod profile;
 mod site;
