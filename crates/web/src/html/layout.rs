@@ -160,7 +160,8 @@ impl Tab {
         }
     }
 
-    /// ` aria-current="page"` on the current tab's link, nothing on the others.
+    /// The `aria-current` of a tab's link: "true" on the section the page belongs to (the page
+    /// itself may mark its own link with "page", as the inbox marks the open conversation).
     pub fn current(&self, tab: &str) -> &'static str {
         let this = match tab {
             "home" => Tab::Home,
@@ -171,7 +172,7 @@ impl Tab {
             _ => return "",
         };
         if *self == this {
-            "page"
+            "true"
         } else {
             "false"
         }

@@ -381,6 +381,6 @@ async fn the_theme_follows_the_device_until_a_member_chooses() {
             .attr("nav.primary a[href='/messages']", "aria-current")
             .await
             .as_deref(),
-        Some("page")
+        Some("true")
     );
 }

@@ -103,14 +103,14 @@ async fn the_main_navigation_marks_the_current_tab() {
         rest[..rest.find('"').unwrap()].to_string()
     };
     let network = app.get("/network").session(&ann).send().await.text();
-    assert_eq!(tab(&network, "/network"), "page");
+    assert_eq!(tab(&network, "/network"), "true");
     assert_eq!(tab(&network, "/"), "false");
     assert_eq!(tab(&network, "/messages"), "false");
     let home = app.get("/").session(&ann).send().await.text();
-    assert_eq!(tab(&home, "/"), "page");
+    assert_eq!(tab(&home, "/"), "true");
     assert_eq!(tab(&home, "/network"), "false");
     let thread_list = app.get("/messages").session(&ann).send().await.text();
-    assert_eq!(tab(&thread_list, "/messages"), "page");
+    assert_eq!(tab(&thread_list, "/messages"), "true");
     // The phone's tab bar has the composer; the menu keeps the directory within reach.
     assert!(home.contains("<a class=\"tab tab-phone\" href=\"/#composer\">"));
     assert!(home.contains("<li><a href=\"/members\">Members</a></li>"));
