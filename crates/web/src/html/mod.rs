@@ -35,6 +35,7 @@ mod posts;
 mod profile;
 mod settings;
 mod strength;
+mod theme;
 pub mod topbar;
 
 /// Every page route. Upload forms take bodies as large as the settings allow.
@@ -46,6 +47,7 @@ pub fn router(limits: &Limits) -> Router<AppState> {
         .merge(edit::router(limits))
         .merge(directory::router())
         .merge(settings::router())
+        .merge(theme::router())
         .merge(admin::router())
         .merge(network::router())
         .merge(network_actions::router())

@@ -75,6 +75,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "email" => Some("Email address changed. We told your previous address about it."),
         "handle" => Some("Profile address changed."),
         "revoked" => Some("Token revoked: it no longer works."),
+        "theme" => Some("Theme saved for this browser."),
         _ => None,
     }
 }

@@ -14,6 +14,7 @@ mod feed_journey;
 mod feed_phone;
 mod feed_xss;
 mod keyboard;
+mod look;
 mod messages_journey;
 mod msg;
 mod network_journey;

@@ -122,6 +122,7 @@ fn profile_fields<'a>(headline: &'a str, website: &'a str) -> Vec<(&'static str,
 mod auth;
 mod edit;
 mod feed;
+mod frame;
 mod messages;
 mod messaging_pages;
 mod network;
