@@ -52,7 +52,7 @@ async fn a_member_writes_from_a_profile_and_the_other_reads_and_replies() {
     // Bob's top bar counts it; his inbox lists it, bold and counted.
     let inbox = app.get("/messages").session(&bob).send().await.text();
     assert!(
-        inbox.contains("id=\"messages-count\" aria-label=\"1 unread conversation\""),
+        inbox.contains("id=\"messages-count\" role=\"img\" aria-label=\"1 unread conversation\""),
         "{inbox}"
     );
     assert!(

@@ -122,17 +122,23 @@ async fn the_messages_badge_counts_requests_apart_from_unread_messages() {
 
     let html = page(&app, &ann, "/").await;
     assert!(
-        html.contains("id=\"messages-count\" aria-label=\"1 unread conversation\">1</span>"),
+        html.contains(
+            "id=\"messages-count\" role=\"img\" aria-label=\"1 unread conversation\">1</span>"
+        ),
         "{html}"
     );
     assert!(
-        html.contains("id=\"requests-count\" aria-label=\"2 message requests\">2</span>"),
+        html.contains(
+            "id=\"requests-count\" role=\"img\" aria-label=\"2 message requests\">2</span>"
+        ),
         "{html}"
     );
     // Bob has no request waiting: his second badge is hidden.
     let his = page(&app, &bob, "/").await;
     assert!(
-        his.contains("id=\"requests-count\" aria-label=\"0 message requests\" hidden>"),
+        his.contains(
+            "id=\"requests-count\" role=\"img\" aria-label=\"0 message requests\" hidden>"
+        ),
         "{his}"
     );
 

@@ -47,7 +47,7 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
         .send()
         .await
         .text()
-        .contains("id=\"pending-count\" aria-label=\"0 pending invitations\" hidden"));
+        .contains("id=\"pending-count\" role=\"img\" aria-label=\"0 pending invitations\" hidden"));
 
     let r = app
         .post("/in/bob/invite")
@@ -67,7 +67,7 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
     // Bob sees the count in the top bar and the invitation with its note.
     let home = app.get("/network").session(&bob).send().await.text();
     assert!(
-        home.contains("id=\"pending-count\" aria-label=\"1 pending invitation\">1<"),
+        home.contains("id=\"pending-count\" role=\"img\" aria-label=\"1 pending invitation\">1<"),
         "{home}"
     );
     assert!(home.contains("Met at RustConf"), "{home}");
@@ -103,7 +103,8 @@ async fn inviting_from_a_profile_and_accepting_from_my_network() {
         page.contains("you are now connected") && page.contains("id=\"stat-first\">1<"),
         "{page}"
     );
-    assert!(page.contains("id=\"pending-count\" aria-label=\"0 pending invitations\" hidden"));
+    assert!(page
+        .contains("id=\"pending-count\" role=\"img\" aria-label=\"0 pending invitations\" hidden"));
 
     let profile = app.get("/in/ann").session(&bob).send().await.text();
     assert!(profile.contains("<span class=\"degree\""), "{profile}");
