@@ -61,10 +61,16 @@ pub struct SuggestionItem {
 
 impl From<&SuggestionView> for SuggestionItem {
     fn from(s: &SuggestionView) -> Self {
-        SuggestionItem {
-            card: Card::from(&s.person),
-            reasons: s.reasons.clone(),
-        }
+        let card = Card::from(&s.person);
+        // The card's own line links "3 mutual connections"; the reasons say the rest, so the
+        // number is said once.
+        let reasons = s
+            .reasons
+            .iter()
+            .filter(|r| **r != card.mutuals)
+            .cloned()
+            .collect();
+        SuggestionItem { card, reasons }
     }
 }
 

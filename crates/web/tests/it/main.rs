@@ -22,3 +22,4 @@ mod pages;
 mod pieces;
 mod seams;
 mod security;
+mod suggestions;
