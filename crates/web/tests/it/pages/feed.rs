@@ -180,7 +180,11 @@ async fn reactions_comments_and_the_authors_figures_on_the_post_page() {
     assert!(page.contains("id=\"stat-impressions\">1<"), "{page}");
     assert!(page.contains("id=\"stat-viewers\">1<"), "{page}");
     assert!(page.contains("insightful 1"), "{page}");
-    assert!(page.contains("1 reaction · 1 comment"), "{page}");
+    assert!(
+        page.contains("<span class=\"sr-only\">1 reaction: 1 insightful</span>"),
+        "{page}"
+    );
+    assert!(page.contains("1 comment"), "{page}");
     assert!(page.contains("Good one"), "{page}");
     // Bob's page shows his reaction as chosen, and no figures.
     let bobs = app
