@@ -185,6 +185,12 @@ async fn home_and_article_hold_their_shape_and_reactions_work_from_the_keyboard(
         ))
         .await;
     }
+    b.js(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); document.querySelector(arguments[1]).open = true; return null;",
+        vec![json!(format!("#post-{shown}")), json!(format!("#post-{shown} .reaction-picker"))],
+    )
+    .await;
+    b.screenshot("home-1280-reactions").await;
     if summary != "2 reactions: 1 celebrate, 1 support" {
         b.fail(&format!("the reaction summary says {summary:?}"))
             .await;
@@ -198,6 +204,12 @@ async fn home_and_article_hold_their_shape_and_reactions_work_from_the_keyboard(
             .await;
     }
     b.screenshot("article-1280").await;
+    b.js(
+        "window.scrollTo(0, document.body.scrollHeight); return null;",
+        vec![],
+    )
+    .await;
+    b.screenshot("article-1280-end").await;
 
     // A phone: one column, the feed first, nothing sticking out sideways.
     let p = Browser::phone(&base, 375, 812).await;
@@ -216,6 +228,18 @@ async fn home_and_article_hold_their_shape_and_reactions_work_from_the_keyboard(
         p.fail("the home page scrolls sideways at 375 px").await;
     }
     p.screenshot("home-375").await;
+    // The first post's actions, and the rails folded below the feed.
+    for (css, name) in [
+        (".post .post-actions", "home-375-post"),
+        ("#pymk", "home-375-rails"),
+    ] {
+        p.js(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return null;",
+            vec![json!(css)],
+        )
+        .await;
+        p.screenshot(name).await;
+    }
     p.goto(&format!("/posts/{article}")).await;
     if !fits(&p, 375).await {
         p.fail("the article scrolls sideways at 375 px").await;
