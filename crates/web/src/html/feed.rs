@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
+use guild_core::feed::model::PostKind;
 use guild_core::feed::PostView;
 use guild_core::CoreError;
 use serde::Deserialize;
@@ -66,7 +67,9 @@ pub struct NewsItem {
     pub author: Card,
     /// "started a new position at Acme", an article's title, or the start of a post.
     pub text: String,
-    pub is_update: bool,
+    /// Before the text: "" for an update (it reads on from the name), else "posted:" or
+    /// "published an article:".
+    pub verb: &'static str,
     pub url: String,
     pub age: String,
 }
@@ -81,7 +84,11 @@ impl From<&PostView> for NewsItem {
         NewsItem {
             author: Card::from(&v.author),
             text,
-            is_update: p.kind == guild_core::feed::model::PostKind::Update,
+            verb: match p.kind {
+                PostKind::Update => "",
+                PostKind::Article => "published an article:",
+                _ => "posted:",
+            },
             url: v.url(),
             age: age(p.created_at),
         }
