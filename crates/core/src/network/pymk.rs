@@ -197,14 +197,25 @@ impl Guild {
         let ids: Vec<MemberId> = ranked.iter().map(|r| r.0).collect();
         let barred = self.barred_by_history(me, &ids, now).await?;
         ranked.retain(|r| !barred.contains(&r.0));
-        // Cards for every ranked candidate in one query: a suggestion the viewer may not open
-        // (a connections-only profile; candidates are never connections) leads nowhere.
+        // A suggestion the viewer may not open (a connections-only profile; candidates are
+        // never connections) leads nowhere: the cards of every ranked candidate, in one query,
+        // say whose profile this viewer may see.
+        let ids: Vec<MemberId> = ranked.iter().map(|r| r.0).collect();
+        let visible: HashSet<MemberId> = self
+            .store
+            .cards(&ids)
+            .await?
+            .into_iter()
+            .filter(|c| crate::auth::may_see(viewer, c.id, c.visibility, false))
+            .map(|c| c.id)
+            .collect();
+        ranked.retain(|r| visible.contains(&r.0));
+        ranked.truncate(limit);
         let ids: Vec<MemberId> = ranked.iter().map(|r| r.0).collect();
         let mut people: HashMap<MemberId, Person> = self
             .people_by_ids(viewer, &ids)
             .await?
             .into_iter()
-            .filter(|p| crate::auth::may_see(viewer, p.card.id, p.card.visibility, false))
             .map(|p| (p.card.id, p))
             .collect();
         Ok(ranked
@@ -217,7 +228,6 @@ impl Guild {
                     reasons,
                 })
             })
-            .take(limit)
             .collect())
     }
 
