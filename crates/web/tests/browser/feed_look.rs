@@ -128,6 +128,12 @@ async fn home_and_article_hold_their_shape_and_reactions_work_from_the_keyboard(
         .await
         .assert_status(200);
 
+    let own = post(
+        &app,
+        &ann,
+        json!({"body": "What would make you open Guild first thing in the morning?"}),
+    )
+    .await;
     let b = Browser::desktop(&base).await;
     sign_in(&b, &ann).await;
     b.goto("/").await;
@@ -210,6 +216,19 @@ async fn home_and_article_hold_their_shape_and_reactions_work_from_the_keyboard(
     )
     .await;
     b.screenshot("article-1280-end").await;
+
+    // Her own post's figures: no rate before 20 impressions, and what the rate means.
+    b.goto(&format!("/posts/{own}")).await;
+    let rate = b.text("#stat-rate").await;
+    if rate != "Not yet: shown from 20 impressions" {
+        b.fail(&format!("the engagement rate reads {rate:?}")).await;
+    }
+    b.js(
+        "document.querySelector('#stats').scrollIntoView({block: 'center'}); return null;",
+        vec![],
+    )
+    .await;
+    b.screenshot("post-stats-1280").await;
 
     // A phone: one column, the feed first, nothing sticking out sideways.
     let p = Browser::phone(&base, 375, 812).await;
