@@ -313,3 +313,15 @@ async fn follow_hashtag(
         .map_err(|e| fail(e, &v, &here))?;
     Ok(see_other(&format!("/hashtags/{}", url_encode(&tag)), None))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn news_excerpts_cut_at_a_word_on_one_line() {
+        assert_eq!(excerpt("Short\n\ntext", 90), "Short text");
+        assert_eq!(excerpt("one two three four", 12), "one two…");
+        assert_eq!(excerpt("ünïcödé wörds here", 9), "ünïcödé…");
+    }
+}

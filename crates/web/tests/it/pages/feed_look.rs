@@ -192,6 +192,13 @@ async fn reactions_are_one_like_button_and_a_popover_of_named_icons() {
     for action in ["Comment", "Repost", "Send"] {
         assert!(html.contains(&format!("<span>{action}</span>")), "{action}");
     }
+    // Send opens a message with a link to the post.
+    assert!(
+        html.contains(&format!(
+            "href=\"/messages/new?body=Have%20a%20look%20at%20this%20post%3A%20/posts/{p}\""
+        )),
+        "{html}"
+    );
 
     // Bob celebrates, Cyd likes: the summary is their icons and a count, said in words.
     for (who, kind) in [(&bob, "celebrate"), (&cyd, "like")] {
