@@ -106,6 +106,21 @@ impl InvitationStore for SqlStore {
             .await
     }
 
+    async fn invitation_histories(
+        &self,
+        from: MemberId,
+        to: &[MemberId],
+    ) -> StoreResult<Vec<Invitation>> {
+        if to.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {INVITATION_COLS} FROM invitations WHERE from_id = $1 AND to_id IN ({}) ORDER BY id",
+            crate::sql::id_list(to)
+        );
+        self.fetch_all::<InvitationRow, _>(&sql, &vals![from]).await
+    }
+
     async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64> {
         let sql = "SELECT COUNT(*) FROM invitations WHERE from_id = $1 AND created_at >= $2";
         self.scalar(sql, &vals![from, since]).await

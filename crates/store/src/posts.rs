@@ -422,6 +422,26 @@ impl FeedStore for SqlStore {
             .collect())
     }
 
+    async fn reaction_counts_for(
+        &self,
+        posts: &[PostId],
+    ) -> StoreResult<Vec<(PostId, ReactionKind, i64)>> {
+        if posts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT post_id, kind, COUNT(*) FROM reactions WHERE post_id IN ({}) \
+             GROUP BY post_id, kind",
+            id_list(posts)
+        );
+        let rows: Vec<(i64, String, i64)> =
+            self.fetch_all::<(i64, String, i64), _>(&sql, &[]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, k, n)| (p, ReactionKind::from_db(&k), n))
+            .collect())
+    }
+
     async fn my_reactions(
         &self,
         member: MemberId,
@@ -516,6 +536,15 @@ impl FeedStore for SqlStore {
     async fn unique_viewers(&self, post: PostId) -> StoreResult<i64> {
         let sql = "SELECT COUNT(DISTINCT viewer_id) FROM post_impressions WHERE post_id = $1";
         self.scalar(sql, &vals![post]).await
+    }
+
+    async fn engaged_members(&self, post: PostId, author: MemberId) -> StoreResult<i64> {
+        let sql = "SELECT COUNT(*) FROM (\
+               SELECT member_id AS who FROM reactions WHERE post_id = $1 \
+               UNION SELECT author_id FROM comments WHERE post_id = $1 \
+               UNION SELECT author_id FROM posts WHERE repost_of = $1\
+             ) engaged WHERE who <> $2";
+        self.scalar(sql, &vals![post, author]).await
     }
 
     async fn follow_hashtag(

@@ -55,8 +55,10 @@ pub struct FeedView {
     pub sort: FeedSort,
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.1} %", x * 100.0)
+/// A ranking factor in words: responses (reactions, comments, reposts) per view, which can
+/// pass 1 when one viewer responds several times, so it is never written as a percentage.
+fn per_view(x: f64) -> String {
+    format!("{x:.2}")
 }
 
 impl Guild {
@@ -171,26 +173,34 @@ impl Guild {
             };
             let f = r.factors;
             let mut lines = vec![reason.clone()];
+            if post.mine {
+                lines.push(
+                    "This is your own post: it is in your feed so you can see how it is doing."
+                        .into(),
+                );
+            }
             if sort == FeedSort::Relevant {
                 lines.push(format!(
-                    "Engagement: {} of the people who saw it responded; {author}'s posts usually get {}; across Guild {}.",
-                    pct(f.engagement_rate),
-                    pct(f.author_baseline),
-                    pct(f.network_rate)
+                    "Engagement, as the ranking weighs it: {} responses per view for this post, {} usual for {}, {} across Guild.",
+                    per_view(f.engagement_rate),
+                    per_view(f.author_baseline),
+                    if post.mine { "your posts".to_string() } else { format!("{author}'s posts") },
+                    per_view(f.network_rate)
                 ));
-                let degree = match f.degree {
-                    Some(1) => "a connection (1st)".to_string(),
-                    Some(2) => "2nd degree".to_string(),
-                    Some(3) => "3rd degree".to_string(),
-                    _ if post.mine => "you".to_string(),
-                    _ => "outside your network".to_string(),
-                };
-                lines.push(format!(
-                    "Your affinity with {author}: {degree}, {} earlier interaction{} with their posts.",
-                    f.interactions,
-                    if f.interactions == 1 { "" } else { "s" }
-                ));
-                lines.push(format!("Posted {:.0} hours ago.", f.age_hours));
+                if !post.mine {
+                    let degree = match f.degree {
+                        Some(1) => "a connection (1st)",
+                        Some(2) => "2nd degree",
+                        Some(3) => "3rd degree",
+                        _ => "outside your network",
+                    };
+                    lines.push(format!(
+                        "Your affinity with {author}: {degree}, {} earlier interaction{} with their posts.",
+                        f.interactions,
+                        if f.interactions == 1 { "" } else { "s" }
+                    ));
+                }
+                lines.push("Newer posts rank higher.".into());
                 if f.seen {
                     lines.push("You have seen it before, so it is shown lower.".into());
                 }

@@ -16,8 +16,10 @@ use crate::network::Person;
 use crate::Guild;
 
 mod comments;
+pub mod engagement;
 mod home;
 pub mod model;
+mod news;
 mod notify;
 mod posts;
 mod reactions;

@@ -47,8 +47,11 @@ pub struct PostStats {
     pub reactions: std::collections::BTreeMap<&'static str, i64>,
     pub comments: i64,
     pub reposts: i64,
-    /// (reactions + comments + reposts) / impressions; 0 before the first impression.
-    pub engagement_rate: f64,
+    /// Distinct members, other than the author, who reacted, commented or reposted.
+    pub engaged_members: i64,
+    /// See [`super::engagement`]: engaged members ÷ members reached, 0..=1, `None` below
+    /// [`super::engagement::MIN_IMPRESSIONS`].
+    pub engagement_rate: Option<f64>,
 }
 
 struct Checked {
@@ -489,18 +492,19 @@ impl Guild {
             .map(|(k, n)| (k.as_str(), n))
             .collect();
         let c = post.counts;
-        let engaged = c.reactions + c.comments + c.reposts;
+        let engaged_members = self.store.engaged_members(id, me).await?;
         Ok(PostStats {
             impressions: c.impressions,
             unique_viewers,
             reactions,
             comments: c.comments,
             reposts: c.reposts,
-            engagement_rate: if c.impressions > 0 {
-                engaged as f64 / c.impressions as f64
-            } else {
-                0.0
-            },
+            engaged_members,
+            engagement_rate: super::engagement::engagement_rate(
+                engaged_members,
+                unique_viewers,
+                c.impressions,
+            ),
         })
     }
 

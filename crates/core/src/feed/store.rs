@@ -60,6 +60,12 @@ pub trait FeedStore: Send + Sync {
     async fn remove_reaction(&self, post: PostId, member: MemberId) -> StoreResult<bool>;
     /// Count of each kind present on the post.
     async fn reaction_counts(&self, post: PostId) -> StoreResult<Vec<(ReactionKind, i64)>>;
+    /// Count of each kind present on each of these posts, in one query (the reaction summary
+    /// under every post of a page).
+    async fn reaction_counts_for(
+        &self,
+        posts: &[PostId],
+    ) -> StoreResult<Vec<(PostId, ReactionKind, i64)>>;
     /// The member's own reaction on each of these posts that has one.
     async fn my_reactions(
         &self,
@@ -122,6 +128,8 @@ pub trait FeedStore: Send + Sync {
     ) -> StoreResult<Vec<PostId>>;
     /// Distinct members who ever saw the post.
     async fn unique_viewers(&self, post: PostId) -> StoreResult<i64>;
+    /// Distinct members other than `author` who reacted to, commented on or reposted the post.
+    async fn engaged_members(&self, post: PostId, author: MemberId) -> StoreResult<i64>;
 
     /// Follows (`on`) or unfollows a hashtag (folded); false when nothing changed.
     async fn follow_hashtag(

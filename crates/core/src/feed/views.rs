@@ -21,6 +21,9 @@ pub struct PostView {
     pub author: Person,
     /// The viewer's reaction, if any.
     pub my_reaction: Option<ReactionKind>,
+    /// How many of each kind the post has, most used first (the reaction summary).
+    #[serde(skip)]
+    pub reaction_kinds: Vec<(ReactionKind, i64)>,
     /// The viewer wrote it (may edit, delete, see its statistics).
     pub mine: bool,
     /// A repost: the original it credits, when the viewer may still read it.
@@ -130,10 +133,18 @@ impl Guild {
                 .collect(),
             _ => HashMap::new(),
         };
+        let mut kinds: HashMap<PostId, Vec<(ReactionKind, i64)>> = HashMap::new();
+        for (post, kind, n) in self.store.reaction_counts_for(&ids).await? {
+            kinds.entry(post).or_default().push((kind, n));
+        }
+        for list in kinds.values_mut() {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
+        }
         let me: Option<MemberId> = viewer.id();
         let view = |id: PostId| -> Option<PostView> {
             readable.get(&id).map(|(post, author)| PostView {
                 my_reaction: mine.get(&id).copied(),
+                reaction_kinds: kinds.get(&id).cloned().unwrap_or_default(),
                 mine: me == Some(post.author_id),
                 original: None,
                 post: post.clone(),

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::model::{Invitation, InvitationBox, InvitationQuery, InvitationState, InvitePolicy};
-use super::rules::{self, Cooldown, Quota};
+use super::rules::{self, Cooldown, HistoryBar, Quota};
 use super::{state, Person};
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
@@ -126,23 +126,19 @@ impl Guild {
             ));
         }
         let history = self.store.invitation_history(me.id, to.id).await?;
-        let expired_before = self.expired_before(now);
-        if let Some(open) = history
-            .iter()
-            .find(|i| i.state.is_open() && i.created_at > expired_before)
-        {
-            return Err(CoreError::refused(
-                Code::InvitationPending,
-                format!(
-                    "You invited {} on {}; the invitation is still pending.",
-                    to.name,
-                    rules::day_label(open.created_at)
-                ),
-            ));
-        }
         let limits = &self.settings.limits;
-        match rules::cooldown(&history, limits, now) {
-            Some(Cooldown::Never) => {
+        match rules::history_bar(&history, limits, now, self.expired_before(now)) {
+            Some(HistoryBar::Pending(created_at)) => {
+                return Err(CoreError::refused(
+                    Code::InvitationPending,
+                    format!(
+                        "You invited {} on {}; the invitation is still pending.",
+                        to.name,
+                        rules::day_label(created_at)
+                    ),
+                ));
+            }
+            Some(HistoryBar::Cooldown(Cooldown::Never)) => {
                 return Err(CoreError::refused(
                     Code::InvitationNotAllowed,
                     format!(
@@ -151,7 +147,7 @@ impl Guild {
                     ),
                 ))
             }
-            Some(Cooldown::Withdrawn(until)) => {
+            Some(HistoryBar::Cooldown(Cooldown::Withdrawn(until))) => {
                 return Err(cooldown_error(
                     format!(
                         "You withdrew an invitation to {}; you can invite them again on {}.",
@@ -161,7 +157,7 @@ impl Guild {
                     until,
                 ))
             }
-            Some(Cooldown::Ignored(until)) => {
+            Some(HistoryBar::Cooldown(Cooldown::Ignored(until))) => {
                 return Err(cooldown_error(
                     format!(
                         "Your earlier invitation to {} was not accepted; you can invite them again on {}.",

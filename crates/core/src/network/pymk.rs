@@ -3,7 +3,8 @@
 //! `guild_graph::suggest` and `docs/SUGGESTIONS.md`) and from shared employers and schools,
 //! scored together
 //! with shared employers or schools in overlapping years and a shared place. Connected,
-//! invited, dismissed and blocked members never appear. Computed at read time, so a new
+//! invited, dismissed and blocked members never appear, nor members the viewer may not open
+//! (their profile's visibility) or may not invite now (a cool-down: the rule `invite` uses). Computed at read time, so a new
 //! connection changes the list at once.
 
 use std::collections::{HashMap, HashSet};
@@ -32,7 +33,7 @@ const PLACE_WEIGHT: f32 = 0.05;
 pub struct SuggestionView {
     pub person: Person,
     pub score: f32,
-    /// "22 shared connections", "Both at Acme 2019–2021", "Also in Utrecht"
+    /// "22 mutual connections", "Both at Acme 2019–2021", "Also in Utrecht"
     pub reasons: Vec<String>,
 }
 
@@ -180,8 +181,8 @@ impl Guild {
                     .unwrap_or(0);
                 match mutuals {
                     0 => {}
-                    1 => reasons.push("1 shared connection".to_string()),
-                    n => reasons.push(format!("{n} shared connections")),
+                    1 => reasons.push("1 mutual connection".to_string()),
+                    n => reasons.push(format!("{n} mutual connections")),
                 }
                 let (bonus, more) = affinities
                     .get(&id)
@@ -193,19 +194,62 @@ impl Guild {
             .filter(|(_, score, reasons)| *score > 0.0 && !reasons.is_empty())
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let ids: Vec<MemberId> = ranked.iter().map(|r| r.0).collect();
+        let barred = self.barred_by_history(me, &ids, now).await?;
+        ranked.retain(|r| !barred.contains(&r.0));
+        // A suggestion the viewer may not open (a connections-only profile; candidates are
+        // never connections) leads nowhere: the cards of every ranked candidate, in one query,
+        // say whose profile this viewer may see.
+        let ids: Vec<MemberId> = ranked.iter().map(|r| r.0).collect();
+        let visible: HashSet<MemberId> = self
+            .store
+            .cards(&ids)
+            .await?
+            .into_iter()
+            .filter(|c| crate::auth::may_see(viewer, c.id, c.visibility, false))
+            .map(|c| c.id)
+            .collect();
+        ranked.retain(|r| visible.contains(&r.0));
         ranked.truncate(limit);
         let ids: Vec<MemberId> = ranked.iter().map(|r| r.0).collect();
-        let people = self.people_by_ids(viewer, &ids).await?;
+        let mut people: HashMap<MemberId, Person> = self
+            .people_by_ids(viewer, &ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.card.id, p))
+            .collect();
         Ok(ranked
             .into_iter()
             .filter_map(|(id, score, reasons)| {
-                let person = people.iter().find(|p| p.card.id == id)?.clone();
+                let person = people.remove(&id)?;
                 Some(SuggestionView {
                     person,
                     score,
                     reasons,
                 })
             })
+            .collect())
+    }
+
+    /// The candidates the viewer may not invite now because of their past invitations to them
+    /// (one still open, or a cool-down after a withdrawal, an ignore or "I don't know"): the
+    /// rule `invite` applies, read for all candidates in one query.
+    async fn barred_by_history(
+        &self,
+        me: MemberId,
+        candidates: &[MemberId],
+        now: i64,
+    ) -> CoreResult<HashSet<MemberId>> {
+        let mut histories: HashMap<MemberId, Vec<super::model::Invitation>> = HashMap::new();
+        for inv in self.store.invitation_histories(me, candidates).await? {
+            histories.entry(inv.to).or_default().push(inv);
+        }
+        let limits = &self.settings.limits;
+        let expired_before = self.expired_before(now);
+        Ok(histories
+            .into_iter()
+            .filter(|(_, h)| super::rules::history_bar(h, limits, now, expired_before).is_some())
+            .map(|(id, _)| id)
             .collect())
     }
 

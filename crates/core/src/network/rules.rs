@@ -108,6 +108,33 @@ pub fn cooldown(history: &[Invitation], limits: &Limits, now: i64) -> Option<Coo
     best
 }
 
+/// What a sender's past invitations to one member stand against inviting them now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryBar {
+    /// An invitation created at this time is still open (and not expired).
+    Pending(i64),
+    /// A cool-down applies.
+    Cooldown(Cooldown),
+}
+
+/// Whether the history of `from` inviting `to` (every invitation, oldest first) stops a new
+/// invitation now: an open one, or a cool-down. `invite` refuses on it and People You May Know
+/// leaves such members out, through this one function, so the two cannot disagree.
+pub fn history_bar(
+    history: &[Invitation],
+    limits: &Limits,
+    now: i64,
+    expired_before: i64,
+) -> Option<HistoryBar> {
+    if let Some(open) = history
+        .iter()
+        .find(|i| i.state.is_open() && i.created_at > expired_before)
+    {
+        return Some(HistoryBar::Pending(open.created_at));
+    }
+    cooldown(history, limits, now).map(HistoryBar::Cooldown)
+}
+
 /// Until when a sender must give the invitee's email address: set off when, at some answer,
 /// `dont_know_threshold` or more "I don't know" answers fall within `dont_know_window_days`,
 /// and lasting `email_required_days` from that answer. `answers` are the answer times,

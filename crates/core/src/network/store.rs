@@ -108,6 +108,13 @@ pub trait InvitationStore: Send + Sync {
         from: MemberId,
         to: MemberId,
     ) -> StoreResult<Vec<Invitation>>;
+    /// Every invitation `from` ever sent any of `to`, oldest first: the histories People You
+    /// May Know reads in one query to apply the cool-downs `invite` applies.
+    async fn invitation_histories(
+        &self,
+        from: MemberId,
+        to: &[MemberId],
+    ) -> StoreResult<Vec<Invitation>>;
     /// How many invitations `from` created at or after `since` (the weekly quota).
     async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64>;
     /// When recipients answered "I don't know" (or spam) to `from`, at or after `since`.

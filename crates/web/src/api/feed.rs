@@ -41,7 +41,9 @@ pub struct WhyJson {
     /// "Why am I seeing this?" in sentences, the reason first.
     pub lines: Vec<String>,
     pub score: f64,
-    /// The post's engagement per impression, smoothed toward its author's usual rate.
+    /// The ranking's factor: responses (reactions, comments, reposts) per impression, smoothed
+    /// toward the author's usual rate; it may pass 1. Not the post's engagement rate, which
+    /// `GET /posts/{id}/stats` gives its author.
     pub engagement_rate: f64,
     pub author_baseline: f64,
     pub network_rate: f64,

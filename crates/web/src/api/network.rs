@@ -243,7 +243,7 @@ pub struct PymkParams {
 pub struct SuggestionJson {
     pub member: PersonJson,
     pub score: f32,
-    /// Why: "22 shared connections", "Both at Acme 2019–2021", "Also in Utrecht".
+    /// Why: "22 mutual connections", "Both at Acme 2019–2021", "Also in Utrecht".
     pub reasons: Vec<String>,
 }
 

@@ -482,7 +482,10 @@ pub struct PostStatsJson {
     pub reactions: std::collections::BTreeMap<&'static str, i64>,
     pub comments: i64,
     pub reposts: i64,
-    pub engagement_rate: f64,
+    /// Distinct members other than the author who reacted, commented or reposted.
+    pub engaged_members: i64,
+    #[schema(schema_with = super::schema::engagement_rate)]
+    pub engagement_rate: Option<f64>,
 }
 
 impl From<PostStats> for PostStatsJson {
@@ -493,6 +496,7 @@ impl From<PostStats> for PostStatsJson {
             reactions: s.reactions,
             comments: s.comments,
             reposts: s.reposts,
+            engaged_members: s.engaged_members,
             engagement_rate: s.engagement_rate,
         }
     }

@@ -164,6 +164,23 @@ fn bounded_limit(default: u32, max: u32) -> Object {
         .build()
 }
 
+/// A post's engagement rate as core defines it (`guild_core::feed::engagement`): a fraction
+/// 0..1, null below the minimum of impressions.
+pub fn engagement_rate() -> Object {
+    use guild_core::feed::engagement;
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Number, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)))
+        .minimum(Some(0.0))
+        .maximum(Some(1.0))
+        .description(Some(format!(
+            "{} A fraction from 0 to 1; null below {} impressions.",
+            engagement::DEFINITION,
+            engagement::MIN_IMPRESSIONS
+        )))
+        .build()
+}
+
 /// `?cursor=`: opaque, only ever a `next_cursor` the server gave (URL-safe base64). Empty is
 /// the first page; anything the server did not write is refused (422 on `cursor`).
 pub fn cursor() -> Object {

@@ -46,6 +46,24 @@ impl Card {
     }
 }
 
+impl Card {
+    /// A bare card from the account alone (name and handle), when no profile card is at hand.
+    pub fn of_member(m: &guild_core::accounts::model::Member) -> Card {
+        Card {
+            handle: m.handle.to_string(),
+            name: m.name.clone(),
+            headline: None,
+            location: None,
+            company: None,
+            photo: None,
+            initials: initials(&m.name),
+            badge: "",
+            mutuals: String::new(),
+            relation: Relation::Me,
+        }
+    }
+}
+
 impl From<&Person> for Card {
     fn from(p: &Person) -> Self {
         let c = &p.card;

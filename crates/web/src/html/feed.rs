@@ -8,11 +8,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
+use guild_core::feed::model::PostKind;
+use guild_core::feed::PostView;
 use guild_core::CoreError;
 use serde::Deserialize;
 
+use super::cards::Card;
 use super::form::Form;
-use super::format::url_encode;
+use super::format::{age, url_encode};
 use super::layout::{render, see_other, Layout};
 use super::network::{suggestions_for, SuggestionItem};
 use super::post_items::{ComposeForm, PostItem};
@@ -44,6 +47,52 @@ pub struct FeedPage {
     pub hashtags: Vec<String>,
     /// The profile-strength meter (until the profile is complete).
     pub meter: Option<Meter>,
+    /// The left rail's card of the member.
+    pub me: MeCard,
+    /// The right rail's "News from your network".
+    pub news: Vec<NewsItem>,
+}
+
+/// The member's own card at the top of the left rail, with their network's numbers.
+pub struct MeCard {
+    pub card: Card,
+    pub connections: usize,
+    pub followers: u64,
+    /// Members two steps away: whom the member's network reaches.
+    pub second_degree: u64,
+}
+
+/// One line of "News from your network".
+pub struct NewsItem {
+    pub author: Card,
+    /// "started a new position at Acme", an article's title, or the start of a post.
+    pub text: String,
+    /// Before the text: "" for an update (it reads on from the name), else "posted:" or
+    /// "published an article:".
+    pub verb: &'static str,
+    pub url: String,
+    pub age: String,
+}
+
+impl From<&PostView> for NewsItem {
+    fn from(v: &PostView) -> Self {
+        let p = &v.post;
+        let text = match &p.title {
+            Some(t) => t.clone(),
+            None => guild_core::markup::plain_excerpt(&p.body, 90),
+        };
+        NewsItem {
+            author: Card::from(&v.author),
+            text,
+            verb: match p.kind {
+                PostKind::Update => "",
+                PostKind::Article => "published an article:",
+                _ => "posted:",
+            },
+            url: v.url(),
+            age: age(p.created_at),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -71,6 +120,7 @@ pub async fn home_page(
 ) -> Result<FeedPage, CoreError> {
     let me = v.require()?.clone();
     let feed = state.home_feed(v, sort, cursor, None).await?;
+    let profile = state.my_profile(v).await?;
     let form = if form.v("visibility").is_empty() && !form.failed() {
         Form::of(&ComposeForm {
             visibility: "anyone".into(),
@@ -94,12 +144,24 @@ pub async fn home_page(
         notice: None,
         suggestions: suggestions_for(state, v, 3).await,
         hashtags: state.followed_hashtags(v).await?,
-        meter: state
-            .my_profile(v)
+        meter: profile.strength.as_ref().map(Meter::from),
+        me: MeCard {
+            card: profile
+                .network
+                .person
+                .as_ref()
+                .map(Card::from)
+                .unwrap_or_else(|| Card::of_member(&me)),
+            connections: profile.network.connections,
+            followers: profile.network.followers,
+            second_degree: state.network_stats(v)?.second,
+        },
+        news: state
+            .network_news(v, 4)
             .await?
-            .strength
-            .as_ref()
-            .map(Meter::from),
+            .iter()
+            .map(NewsItem::from)
+            .collect(),
     })
 }
 

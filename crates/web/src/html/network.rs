@@ -15,7 +15,7 @@ use guild_core::network::{InvitationView, NetworkStats, SuggestionView};
 use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
-use super::format::{date, url_encode};
+use super::format::{age, date, url_encode};
 use super::layout::{render, Layout};
 use crate::error::fail;
 use crate::error::PageResult;
@@ -48,7 +48,7 @@ impl From<&InvitationView> for InvitationItem {
             id: v.id,
             card: Card::from(&v.other),
             note: v.note.clone(),
-            sent: date(v.created_at),
+            sent: age(v.created_at),
         }
     }
 }
@@ -61,10 +61,16 @@ pub struct SuggestionItem {
 
 impl From<&SuggestionView> for SuggestionItem {
     fn from(s: &SuggestionView) -> Self {
-        SuggestionItem {
-            card: Card::from(&s.person),
-            reasons: s.reasons.clone(),
-        }
+        let card = Card::from(&s.person);
+        // The card's own line links "3 mutual connections"; the reasons say the rest, so the
+        // number is said once.
+        let reasons = s
+            .reasons
+            .iter()
+            .filter(|r| **r != card.mutuals)
+            .cloned()
+            .collect();
+        SuggestionItem { card, reasons }
     }
 }
 
@@ -299,7 +305,7 @@ async fn show_sent(
         .iter()
         .map(|i| ListEntry {
             card: Card::from(&i.other),
-            when: format!("Sent {}", date(i.created_at)),
+            when: format!("Sent {}", age(i.created_at)),
             invitation: Some(i.id),
         })
         .collect();

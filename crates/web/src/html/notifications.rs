@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::cards::Card;
 use super::form::{safe_next, PageForm};
-use super::format::date;
+use super::format::age;
 use super::layout::{render, see_other, Layout};
 use crate::error::{fail, PageResult};
 use crate::extract::CurrentViewer;
@@ -76,7 +76,7 @@ async fn notifications(
                     actor: Card::from(&n.actor),
                     text: n.text.clone(),
                     link: n.link.clone(),
-                    when: date(n.n.created_at),
+                    when: age(n.n.created_at),
                     unread: n.n.read_at.is_none(),
                 })
                 .collect(),

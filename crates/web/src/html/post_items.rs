@@ -6,13 +6,45 @@ use guild_core::feed::{CommentView, FeedItem, PostInput, PostView};
 use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
-use super::format::date;
+use super::format::{age, date};
 
 /// A reaction button: its value, its label, and whether it is the viewer's.
 pub struct ReactionButton {
     pub kind: &'static str,
     pub label: &'static str,
     pub mine: bool,
+}
+
+/// The summary under a post: the icons of the kinds used (most used first, at most three),
+/// the count, and the same in words for screen readers.
+pub struct ReactionSummary {
+    pub kinds: Vec<&'static str>,
+    pub total: i64,
+    /// "12 reactions: 8 like, 4 support"
+    pub label: String,
+}
+
+impl ReactionSummary {
+    fn of(total: i64, kinds: &[(ReactionKind, i64)]) -> ReactionSummary {
+        let detail = kinds
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.label().to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let count = match total {
+            1 => "1 reaction".to_string(),
+            n => format!("{n} reactions"),
+        };
+        ReactionSummary {
+            kinds: kinds.iter().take(3).map(|(k, _)| k.as_str()).collect(),
+            total,
+            label: if detail.is_empty() {
+                count
+            } else {
+                format!("{count}: {detail}")
+            },
+        }
+    }
 }
 
 /// A post as pages show it (`_posts.html`).
@@ -24,15 +56,24 @@ pub struct PostItem {
     pub title: Option<String>,
     pub body_html: String,
     pub audience: &'static str,
+    /// The age: "3 h".
     pub created: String,
+    /// The day: "3 Mar 2025".
+    pub created_date: String,
+    /// An article's reading time in minutes (200 words a minute, at least 1).
+    pub reading_minutes: usize,
     pub edited: bool,
     pub images: Vec<String>,
     pub cover: Option<String>,
-    pub reactions: i64,
     pub comments: i64,
     pub reposts: i64,
     pub impressions: i64,
     pub buttons: Vec<ReactionButton>,
+    /// The one button under the post: the viewer's reaction (pressing takes it back), or Like.
+    pub main: ReactionButton,
+    pub summary: ReactionSummary,
+    /// Sends a link to the post in a message.
+    pub send_url: String,
     pub mine: bool,
     pub is_update: bool,
     pub repostable: bool,
@@ -45,6 +86,8 @@ pub struct PostItem {
 }
 
 impl PostItem {
+    /// Comments and reposts in words ("2 comments · 1 repost"); the reactions have their
+    /// own summary beside it.
     pub fn counts_line(&self) -> String {
         let part = |n: i64, one: &str, many: &str| match n {
             0 => None,
@@ -52,7 +95,6 @@ impl PostItem {
             n => Some(format!("{n} {many}")),
         };
         [
-            part(self.reactions, "reaction", "reactions"),
             part(self.comments, "comment", "comments"),
             part(self.reposts, "repost", "reposts"),
         ]
@@ -78,11 +120,12 @@ impl From<&PostView> for PostItem {
                 PostVisibility::Anyone => "Anyone",
                 PostVisibility::Connections => "Connections",
             },
-            created: date(p.created_at),
+            created: age(p.created_at),
+            created_date: date(p.created_at),
+            reading_minutes: p.body.split_whitespace().count().div_ceil(200).max(1),
             edited: v.edited(),
             images: v.image_urls(),
             cover: v.cover_url(),
-            reactions: p.counts.reactions,
             comments: p.counts.comments,
             reposts: p.counts.reposts,
             impressions: p.counts.impressions,
@@ -94,6 +137,19 @@ impl From<&PostView> for PostItem {
                     mine: mine == Some(k),
                 })
                 .collect(),
+            main: {
+                let k = mine.unwrap_or(ReactionKind::Like);
+                ReactionButton {
+                    kind: k.as_str(),
+                    label: k.label(),
+                    mine: mine.is_some(),
+                }
+            },
+            summary: ReactionSummary::of(p.counts.reactions, &v.reaction_kinds),
+            send_url: format!(
+                "/messages/new?body={}",
+                super::format::url_encode(&format!("Have a look at this post: {}", v.url()))
+            ),
             mine: v.mine,
             is_update: p.kind == PostKind::Update,
             repostable: v.can_repost(),
@@ -136,7 +192,7 @@ impl From<&CommentView> for CommentItem {
             id: c.id,
             author: Card::from(&v.author),
             body_html: c.body_html.clone(),
-            created: date(c.created_at),
+            created: age(c.created_at),
             edited: c.edited_at.is_some(),
             reactions: c.reactions,
             liked: v.my_reaction.is_some(),

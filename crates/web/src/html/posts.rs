@@ -57,6 +57,14 @@ struct PostPage {
     notice: Option<&'static str>,
 }
 
+impl PostPage {
+    /// "12.5 %", or nothing below the minimum of impressions.
+    fn rate_text(&self) -> Option<String> {
+        let rate = self.stats.as_ref()?.engagement_rate?;
+        Some(guild_core::feed::engagement::percent(rate))
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct ShowQuery {

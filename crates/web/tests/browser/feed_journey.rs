@@ -198,7 +198,13 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
     }
 
     // He celebrates it.
-    let celebrate = "form.reactions button[value=celebrate]";
+    let celebrate = "form.reactions .reaction-menu button[value=celebrate]";
+    // The five reactions wait in the popover beside Like.
+    bb.find("form.reactions .reaction-picker > summary")
+        .await
+        .click()
+        .await
+        .expect("open the reactions popover");
     if bb.text(celebrate).await != "Celebrate" {
         bb.fail("the Celebrate button is missing its label").await;
     }
@@ -207,7 +213,7 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
     // Celebrate is pressed, and only it.
     let pressed = bb
         .js(
-            "return [...document.querySelectorAll('form.reactions button')].map(b => b.value + '=' + b.getAttribute('aria-pressed'));",
+            "return [...document.querySelectorAll('form.reactions .reaction-menu button')].map(b => b.value + '=' + b.getAttribute('aria-pressed'));",
             vec![],
         )
         .await;
@@ -227,8 +233,8 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
     if !bb.exists(&format!("{celebrate}.chosen")).await {
         bb.fail("the Celebrate button does not look chosen").await;
     }
-    let counts = bb.text(&format!("#counts-{post_id}")).await;
-    if counts != "1 reaction" {
+    let counts = bb.text(&format!("#counts-{post_id} .sr-only")).await;
+    if counts != "1 reaction: 1 celebrate" {
         bb.fail(&format!("after Celebrate the counts line reads {counts:?}"))
             .await;
     }
@@ -266,9 +272,13 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
         ab.fail(&format!("the reactions figure lists {kinds}"))
             .await;
     }
-    let counts = ab.text(&format!("#counts-{post_id}")).await;
+    let counts = format!(
+        "{} · {}",
+        ab.text(&format!("#counts-{post_id} .sr-only")).await,
+        ab.text(&format!("#counts-{post_id} .counts-rest")).await
+    );
     let want_counts = format!(
-        "1 reaction · {impressions} impression{}",
+        "1 reaction: 1 celebrate · {impressions} impression{}",
         if impressions == "1" { "" } else { "s" }
     );
     if counts != want_counts {
@@ -382,7 +392,7 @@ async fn why_am_i_seeing_this_explains_and_most_recent_is_remembered() {
     let reason = "Bob is one of your connections";
     if lines.first().map(String::as_str) != Some(reason)
         || lines.iter().filter(|l| *l == reason).count() != 1
-        || !lines.iter().any(|l| l.starts_with("Engagement: "))
+        || !lines.iter().any(|l| l.starts_with("Engagement"))
         || !lines
             .iter()
             .any(|l| l.starts_with("Your affinity with Bob: a connection (1st)"))

@@ -6,7 +6,8 @@
 //! its comments, the author's profile, two hashtag pages, the notifications — and on each:
 //!
 //! - member text holds only the elements and attributes our markup writes (no `<script>`,
-//!   `<img>`, `<svg>`, `<iframe>`, `<form>`…, no `on…` handler, no `style`), and every link in it
+//!   `<img>`, `<svg>`, `<iframe>`, `<form>`…, no `on…` handler, no `style`; the only SVG on a page
+//!   is our icons, outside member text), and every link in it
 //!   leads to `http`, `https`, `mailto` or one of our `/in/` and `/hashtags/` pages, as the
 //!   browser itself resolves it;
 //! - plain-text fields (headline, name) read exactly as typed and contain no element;
@@ -111,7 +112,13 @@ for (const s of document.querySelectorAll('script')) {
 for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) if (a.name.startsWith('on')) bad.push(`handler ${a.name} on <${el.tagName.toLowerCase()}>`);
 }
+// Our own icons are inline SVG from the templates: decorative, outside member text, only
+// paths. Any other SVG is not ours.
+const ourIcon = (el) => el.matches('svg.icon[aria-hidden=true]')
+    && !el.closest('.post-body, .comment-body, .member-headline, .member-name')
+    && [...el.children].every(c => c.tagName.toLowerCase() === 'path' && c.attributes.length === 1 && c.hasAttribute('d'));
 for (const el of document.querySelectorAll('main iframe, main object, main embed, main svg, main math, main meta, main base, main style, main link, main template, main video, main audio')) {
+    if (el.tagName.toLowerCase() === 'svg' && ourIcon(el)) continue;
     bad.push(`<${el.tagName.toLowerCase()}> in the page`);
 }
 // Plain text stays text: the only headline here is Mallory's, and names read as typed.

@@ -11,6 +11,7 @@ mod driver;
 mod flows;
 
 mod feed_journey;
+mod feed_look;
 mod feed_phone;
 mod feed_xss;
 mod keyboard;

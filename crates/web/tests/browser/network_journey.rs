@@ -27,8 +27,9 @@ async fn connect_through_a_suggestion_and_the_badge_turns_first() {
 
     // The suggestion says why, and its Connect button leads to the invite form.
     b.goto("/network").await;
-    let reasons = b.text("#suggestion-cyd .reasons").await;
-    if !reasons.contains("1 shared connection") {
+    // The mutual count is said once, on the card's own line.
+    let reasons = b.text("#suggestion-cyd .member-mutuals").await;
+    if !reasons.contains("1 mutual connection") {
         b.fail(&format!("the suggestion's reasons are {reasons:?}"))
             .await;
     }

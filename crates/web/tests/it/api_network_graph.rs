@@ -259,11 +259,11 @@ async fn people_you_may_know_explains_itself_and_leaves_out_whom_it_must() {
             .map(|r| r.as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(reasons(&v, "dan"), ["2 shared connections"]);
+    assert_eq!(reasons(&v, "dan"), ["2 mutual connections"]);
     assert_eq!(reasons(&v, "eve"), ["Both at Acme 2019–2021"]);
     assert_eq!(
         reasons(&v, "fay"),
-        ["1 shared connection", "Also in Utrecht"]
+        ["1 mutual connection", "Also in Utrecht"]
     );
     assert_eq!(handles(&v)[0], "dan", "two mutuals outweigh the rest");
     let dan_item = &v["items"][0]["member"];
@@ -301,7 +301,7 @@ async fn people_you_may_know_explains_itself_and_leaves_out_whom_it_must() {
     assert_eq!(got, ["eve", "kim"]);
     assert_eq!(
         reasons(&get_json(&app, ann, "/api/v1/pymk").await, "kim"),
-        ["1 shared connection"]
+        ["1 mutual connection"]
     );
 }
 

@@ -23,3 +23,4 @@ mod pages;
 mod pieces;
 mod seams;
 mod security;
+mod suggestions;

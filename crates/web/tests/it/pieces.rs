@@ -95,3 +95,46 @@ fn a_badge_count_that_could_not_be_read_shows_as_unknown_not_zero() {
     );
     assert!(!one.hidden);
 }
+
+mod message_times {
+    use guild_web::html::format::*;
+
+    // Monday 30 November 2026, 14:05 UTC.
+    const MON: i64 = 1_796_047_500_000;
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn message_times_read_as_a_person_says_them() {
+        assert_eq!(full_time(MON), "Mon 30 Nov 2026, 14:05 UTC");
+        assert_eq!(clock(MON), "14:05");
+        assert_eq!(iso_time(MON), "2026-11-30T14:05:00Z");
+        assert_eq!(day_heading(MON, MON + 60_000), "Today");
+        assert_eq!(day_heading(MON, MON + DAY), "Yesterday");
+        assert_eq!(day_heading(MON, MON + 3 * DAY), "Mon 30 Nov");
+        assert_eq!(day_heading(MON - 365 * DAY, MON), "Sun 30 Nov 2025");
+        assert_eq!(list_when(MON, MON + 60_000), "14:05");
+        assert_eq!(list_when(MON, MON + DAY), "Yesterday");
+        assert_eq!(list_when(MON, MON + 3 * DAY), "Mon");
+        assert_eq!(list_when(MON - 20 * DAY, MON), "10 Nov");
+    }
+}
+
+mod ages {
+    use guild_web::html::format::*;
+
+    #[test]
+    fn ages_read_like_a_feed() {
+        let now = 1_800_000_000_000;
+        let min = 60_000;
+        assert_eq!(age_at(now, now), "just now");
+        assert_eq!(age_at(now + 5_000, now), "just now");
+        assert_eq!(age_at(now - 59_000, now), "just now");
+        assert_eq!(age_at(now - 3 * min, now), "3 min");
+        assert_eq!(age_at(now - 125 * min, now), "2 h");
+        assert_eq!(age_at(now - 3 * 24 * 60 * min, now), "3 d");
+        assert_eq!(
+            age_at(now - 8 * 24 * 60 * min, now),
+            date(now - 8 * 24 * 60 * min)
+        );
+    }
+}

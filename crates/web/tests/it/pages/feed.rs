@@ -180,7 +180,11 @@ async fn reactions_comments_and_the_authors_figures_on_the_post_page() {
     assert!(page.contains("id=\"stat-impressions\">1<"), "{page}");
     assert!(page.contains("id=\"stat-viewers\">1<"), "{page}");
     assert!(page.contains("insightful 1"), "{page}");
-    assert!(page.contains("1 reaction · 1 comment"), "{page}");
+    assert!(
+        page.contains("<span class=\"sr-only\">1 reaction: 1 insightful</span>"),
+        "{page}"
+    );
+    assert!(page.contains("1 comment"), "{page}");
     assert!(page.contains("Good one"), "{page}");
     // Bob's page shows his reaction as chosen, and no figures.
     let bobs = app
@@ -331,16 +335,19 @@ async fn an_article_has_a_title_a_cover_and_a_page_of_its_own() {
         "{to}"
     );
     let page = app.get(&to).session(&ann).send().await.text();
+    // The article's own page is a reading layout: the title as the page's heading, the
+    // author line with the reading time.
     assert!(
-        page.contains("<h2 class=\"post-title\"><a href=\"/articles/"),
+        page.contains("<h1 class=\"article-title\">On graphs</h1>"),
         "{page}"
     );
+    assert!(page.contains("1 min read"), "{page}");
     assert!(
         page.contains("On graphs") && page.contains("<em>form</em>"),
         "{page}"
     );
     assert!(
-        page.contains("class=\"post-cover\" src=\"/media/posts/"),
+        page.contains("class=\"article-cover\" src=\"/media/posts/"),
         "{page}"
     );
 }

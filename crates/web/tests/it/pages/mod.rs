@@ -122,6 +122,7 @@ fn profile_fields<'a>(headline: &'a str, website: &'a str) -> Vec<(&'static str,
 mod auth;
 mod edit;
 mod feed;
+mod feed_look;
 mod frame;
 mod messages;
 mod messaging_pages;

@@ -240,7 +240,7 @@ async fn suggestions_say_why_and_dismissed_ones_stay_away() {
     app.connect(&bob, &cyd).await;
     let page = app.get("/network").session(&ann).send().await.text();
     assert!(
-        page.contains("id=\"suggestion-cyd\"") && page.contains("1 shared connection"),
+        page.contains("id=\"suggestion-cyd\"") && page.contains("1 mutual connection"),
         "{page}"
     );
     let home = app.get("/").session(&ann).send().await.text();
