@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use guild_core::mail::{Mailer, OutgoingEmail};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
@@ -78,16 +79,43 @@ impl Mailer for LettreMailer {
             .to
             .parse()
             .map_err(|e| format!("bad recipient: {e}"))?;
-        let msg = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body)
-            .map_err(|e| e.to_string())?;
+            .subject(email.subject);
+        if let Some(url) = &email.unsubscribe {
+            // RFC 8058: mail clients offer "unsubscribe", and one POST to the link turns
+            // that kind of email off without signing in.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        let msg = match email.html {
+            Some(html) => builder.multipart(
+                MultiPart::alternative()
+                    .singlepart(part(ContentType::TEXT_PLAIN, email.body))
+                    .singlepart(part(ContentType::TEXT_HTML, html)),
+            ),
+            None => builder.header(ContentType::TEXT_PLAIN).body(email.body),
+        }
+        .map_err(|e| e.to_string())?;
         match &self.transport {
             Transport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
             Transport::Files(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
         }
     }
+}
+
+/// One part of an email, always quoted-printable: readable in the raw message, and what the
+/// test kit's outbox decodes.
+fn part(kind: ContentType, text: String) -> SinglePart {
+    let body = Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
+        .unwrap_or_else(|bytes| Body::new(bytes));
+    SinglePart::builder().header(kind).body(body)
 }

@@ -15,6 +15,9 @@ use crate::incident::log_internal;
 pub struct Layout {
     pub title: String,
     pub me: Option<MeBar>,
+    /// "Profile saved": the one-shot confirmation this page carries, shown at the top of
+    /// `<main>` (see [`super::flash`]). A page that shows it elsewhere takes it out.
+    pub flash: Option<super::flash::Flash>,
 }
 
 /// The signed-in member as the top bar shows them.
@@ -73,6 +76,7 @@ impl Layout {
             None => Badge::of(Some(0), what),
         };
         Layout {
+            flash: super::flash::current(),
             title: title.to_string(),
             me: me.map(|m| MeBar {
                 name: m.name.clone(),

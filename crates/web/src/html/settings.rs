@@ -1,8 +1,7 @@
 //! `/settings`: password, email address, handle, and personal access tokens.
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -12,6 +11,7 @@ use guild_core::auth::Viewer;
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
+use super::flash::{with_flash, Flash};
 use super::form::{refuse, Form, PageForm};
 use super::format::date;
 use super::layout::{render, see_other, Layout};
@@ -63,22 +63,6 @@ struct TokenForm {
     label: String,
 }
 
-/// `?done=…` after a change: which confirmation to show.
-#[derive(Debug, Default, Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
-fn notice(done: Option<&str>) -> Option<&'static str> {
-    match done? {
-        "password" => Some("Password changed; you were signed out everywhere else."),
-        "email" => Some("Email address changed. We told your previous address about it."),
-        "handle" => Some("Profile address changed."),
-        "revoked" => Some("Token revoked: it no longer works."),
-        _ => None,
-    }
-}
-
 enum Failed {
     Nothing,
     Password(Form),
@@ -95,7 +79,6 @@ struct SettingsPage {
     handle: String,
     public_url: String,
     tokens: Vec<TokenItem>,
-    notice: Option<&'static str>,
     /// A token just created: shown this once.
     new_token: Option<String>,
     password_form: Form,
@@ -134,7 +117,6 @@ fn settings_page(
                 last_used: t.last_used_at.map(date).unwrap_or_else(|| "Never".into()),
             })
             .collect(),
-        notice: None,
         new_token: None,
         password_form: Form::default(),
         email_form: Form::default(),
@@ -169,14 +151,12 @@ fn settings_page(
 async fn show_settings(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: Result<Query<Done>, QueryRejection>,
 ) -> PageResult<Response> {
     let tokens = state
         .list_tokens(&v)
         .await
         .map_err(|e| fail(e, &v, SETTINGS))?;
-    let mut page = settings_page(&state, &v, tokens, Failed::Nothing);
-    page.notice = q.ok().and_then(|Query(d)| notice(d.done.as_deref()));
+    let page = settings_page(&state, &v, tokens, Failed::Nothing);
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -218,7 +198,10 @@ async fn change_password(
                 state.settings.secure_cookies(),
                 state.settings.limits.session_days,
             );
-            Ok(see_other("/settings?done=password", Some(cookie)))
+            Ok(with_flash(
+                see_other("/settings", Some(cookie)),
+                Flash::PasswordChanged,
+            ))
         }
         Err(e) => {
             refused(
@@ -240,7 +223,10 @@ async fn change_email(
     PageForm(f): PageForm<EmailForm>,
 ) -> PageResult<Response> {
     match state.change_email(&v, &f.password, &f.email).await {
-        Ok(_) => Ok(see_other("/settings?done=email", None)),
+        Ok(_) => Ok(with_flash(
+            see_other("/settings", None),
+            Flash::EmailChanged,
+        )),
         Err(e) => {
             refused(
                 &state,
@@ -261,7 +247,10 @@ async fn change_handle(
     PageForm(f): PageForm<HandleForm>,
 ) -> PageResult<Response> {
     match state.change_handle(&v, &f.handle).await {
-        Ok(_) => Ok(see_other("/settings?done=handle", None)),
+        Ok(_) => Ok(with_flash(
+            see_other("/settings", None),
+            Flash::HandleChanged,
+        )),
         Err(e) => refused(&state, &v, Form::of(&f), e, &["handle"], Failed::Handle).await,
     }
 }
@@ -295,5 +284,8 @@ async fn revoke_token(
         .revoke_token(&v, id)
         .await
         .map_err(|e| fail(e, &v, SETTINGS))?;
-    Ok(see_other("/settings?done=revoked#tokens", None))
+    Ok(with_flash(
+        see_other("/settings#tokens", None),
+        Flash::TokenRevoked,
+    ))
 }
