@@ -17,6 +17,8 @@ mod api_notifications;
 mod api_posts;
 mod api_profile;
 mod doors;
+mod emails;
+mod forms_feedback;
 mod openapi;
 mod pages;
 mod pieces;
