@@ -143,15 +143,21 @@ impl Letter {
     fn html_part(&self) -> String {
         let mut body = String::new();
         if !self.greeting.is_empty() {
-            body.push_str(&format!("<p>{}</p>\n", escape(&self.greeting)));
+            body.push_str(&format!("<p{P}>{}</p>\n", escape(&self.greeting)));
         }
         for b in &self.blocks {
             let html = match b {
-                Block::Text(t) => format!("<p>{}</p>", escape(t)),
-                Block::Small(t) => format!("<p class=\"muted\">{}</p>", escape(t)),
-                Block::Code(c) => format!("<p class=\"code\">{}</p>", escape(c)),
+                Block::Text(t) => format!("<p{P}>{}</p>", escape(t)),
+                Block::Small(t) => format!(
+                    "<p class=\"muted\" style=\"margin:0 0 16px;color:#545b64;font-size:14px;\">{}</p>",
+                    escape(t)
+                ),
+                Block::Code(c) => format!(
+                    "<p class=\"code\" style=\"margin:0 0 16px;font-size:28px;letter-spacing:6px;font-weight:bold;\">{}</p>",
+                    escape(c)
+                ),
                 Block::Button { label, url } => format!(
-                    "<p class=\"action\"><a class=\"button\" href=\"{}\">{}</a></p>",
+                    "<p style=\"margin:24px 0;\"><a class=\"button\" href=\"{}\" style=\"{BUTTON}\">{}</a></p>",
                     escape(url),
                     escape(label)
                 ),
@@ -162,7 +168,7 @@ impl Letter {
                             format!("<li><a href=\"{}\">{}</a></li>", escape(url), escape(text))
                         })
                         .collect();
-                    format!("<ul class=\"items\">{rows}</ul>")
+                    format!("<ul class=\"items\" style=\"margin:0 0 16px;padding-left:20px;\">{rows}</ul>")
                 }
             };
             body.push_str(&html);
@@ -180,6 +186,12 @@ impl Letter {
             .replace("{body}", &body)
     }
 }
+
+/// A paragraph's inline style (clients that drop `<style>` keep these).
+const P: &str = " style=\"margin:0 0 16px;\"";
+/// The one clear button, in the accent colour.
+const BUTTON: &str = "display:inline-block;background:#0a5bb5;color:#ffffff;padding:12px 22px;\
+                      border-radius:8px;font-weight:600;text-decoration:none;";
 
 /// Text for HTML: `&`, `<`, `>`, `"` and `'` as entities (attributes are double-quoted).
 pub fn escape(text: &str) -> String {

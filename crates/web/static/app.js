@@ -40,8 +40,14 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // After a save, the confirmation ("Profile saved") takes the focus, so it is read out
   // and seen where the member is; a refused form's field goes first.
+  // (Again once loaded: scrolling to the address's #section may have moved it.)
   const flash = document.getElementById("flash");
-  if (flash && !invalid) flash.focus();
+  if (flash && !invalid) {
+    flash.focus();
+    window.addEventListener("load", () => {
+      if (document.activeElement === document.body) flash.focus();
+    });
+  }
 
   // A link to a closed section of a page (#edit-experience) opens it.
   const openTarget = () => {

@@ -13,6 +13,7 @@ mod flows;
 mod feed_journey;
 mod feed_phone;
 mod feed_xss;
+mod forms;
 mod keyboard;
 mod messages_journey;
 mod network_journey;
