@@ -116,6 +116,6 @@ impl Mailer for LettreMailer {
 /// test kit's outbox decodes.
 fn part(kind: ContentType, text: String) -> SinglePart {
     let body = Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
-        .unwrap_or_else(|bytes| Body::new(bytes));
+        .unwrap_or_else(Body::new);
     SinglePart::builder().header(kind).body(body)
 }
