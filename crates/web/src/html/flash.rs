@@ -115,6 +115,17 @@ impl Flash {
         }
     }
 
+    /// The section of the settings page it is about, if any (the page shows it there).
+    pub fn settings_section(&self) -> Option<&'static str> {
+        match self {
+            Flash::PasswordChanged => Some("password-section"),
+            Flash::EmailChanged => Some("email-section"),
+            Flash::HandleChanged => Some("handle-section"),
+            Flash::TokenRevoked => Some("tokens"),
+            _ => None,
+        }
+    }
+
     /// The section of the profile editor it is about, if any (the editor shows it there).
     pub fn edit_section(&self) -> Option<&'static str> {
         match self {

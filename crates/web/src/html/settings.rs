@@ -87,6 +87,9 @@ struct SettingsPage {
     token_form: Form,
     /// After a failure: the anchor and name of the section whose form failed.
     problem: Option<(&'static str, &'static str)>,
+    /// After a change: its confirmation, and the id of the section it is shown in.
+    flash: Option<Flash>,
+    flash_in: &'static str,
 }
 
 struct TokenItem {
@@ -103,8 +106,16 @@ fn settings_page(
     failed: Failed,
 ) -> SettingsPage {
     let me = v.member();
+    let mut layout = Layout::new("Settings", me);
+    // A change's confirmation is shown in its section, where the member is looking.
+    let flash = layout.flash.filter(|f| f.settings_section().is_some());
+    if flash.is_some() {
+        layout.flash = None;
+    }
     let mut page = SettingsPage {
-        layout: Layout::new("Settings", me),
+        layout,
+        flash,
+        flash_in: flash.and_then(|f| f.settings_section()).unwrap_or(""),
         email: me.map(|m| m.email.to_string()).unwrap_or_default(),
         handle: me.map(|m| m.handle.to_string()).unwrap_or_default(),
         public_url: state.settings.public_url.clone(),
@@ -199,7 +210,7 @@ async fn change_password(
                 state.settings.limits.session_days,
             );
             Ok(with_flash(
-                see_other("/settings", Some(cookie)),
+                see_other("/settings#password-section", Some(cookie)),
                 Flash::PasswordChanged,
             ))
         }
@@ -224,7 +235,7 @@ async fn change_email(
 ) -> PageResult<Response> {
     match state.change_email(&v, &f.password, &f.email).await {
         Ok(_) => Ok(with_flash(
-            see_other("/settings", None),
+            see_other("/settings#email-section", None),
             Flash::EmailChanged,
         )),
         Err(e) => {
@@ -248,7 +259,7 @@ async fn change_handle(
 ) -> PageResult<Response> {
     match state.change_handle(&v, &f.handle).await {
         Ok(_) => Ok(with_flash(
-            see_other("/settings", None),
+            see_other("/settings#handle-section", None),
             Flash::HandleChanged,
         )),
         Err(e) => refused(&state, &v, Form::of(&f), e, &["handle"], Failed::Handle).await,

@@ -65,9 +65,25 @@ async fn saving_says_so_once_where_the_member_looks() {
         .await;
     let html = follow(&app, &ann, &r).await;
     assert_eq!(flash(&html).as_deref(), Some("Profile address changed."));
-    // At the top of <main>, in a live region.
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/settings#handle-section")
+    );
+    // In the section it is about, as a live region.
+    let section = &html[html.find("id=\"handle-section\"").unwrap()..];
+    assert!(section[..section.find("</section>").unwrap()].contains("Profile address changed."));
+    assert_eq!(html.matches("Profile address changed.").count(), 1);
+
+    // Elsewhere, at the top of <main>.
+    let r = app
+        .post("/notifications/settings")
+        .session(&ann)
+        .form(&[("digest", "daily")])
+        .send()
+        .await;
+    let html = follow(&app, &ann, &r).await;
     assert!(
-        html.contains("<main id=\"main\" tabindex=\"-1\">\n<p class=\"flash\" role=\"status\""),
+        html.contains("<main id=\"main\" tabindex=\"-1\">\n<p class=\"flash\" role=\"status\" id=\"flash\" tabindex=\"-1\">Notification settings saved.</p>"),
         "{html}"
     );
 

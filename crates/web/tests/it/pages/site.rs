@@ -113,7 +113,7 @@ async fn changing_the_password_signs_out_every_other_session() {
         ])
         .send()
         .await;
-    assert_redirect(&r, "/settings");
+    assert_redirect(&r, "/settings#password-section");
     let fresh = r.session_cookie().expect("a new session for this device");
     for old in [&ann.cookie, &other] {
         assert_redirect(
@@ -151,7 +151,7 @@ async fn email_and_handle_are_changed_in_settings() {
             .form(&[("email", "ann@new.example"), ("password", PASSWORD)])
             .send()
             .await,
-        "/settings",
+        "/settings#email-section",
     );
     assert!(app
         .get("/settings")
@@ -182,7 +182,7 @@ async fn email_and_handle_are_changed_in_settings() {
             .form(&[("handle", "ann-smith")])
             .send()
             .await,
-        "/settings",
+        "/settings#handle-section",
     );
     app.get("/in/ann-smith").send().await.assert_status(200);
     app.get("/in/ann").send().await.assert_status(404);
