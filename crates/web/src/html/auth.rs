@@ -14,6 +14,7 @@ use guild_core::settings::RegistrationMode;
 use guild_core::{Code, CoreError};
 use serde::{Deserialize, Serialize};
 
+use super::flash::{with_flash, Flash};
 use super::form::{refuse, safe_next, Form, PageForm};
 use super::format::url_encode;
 use super::layout::{render, see_other, Layout};
@@ -154,7 +155,10 @@ async fn confirm_email(
                 state.sign_out(&old).await?;
             }
             let cookie = session_cookie(&s.token, state.settings.secure_cookies(), state.settings.limits.session_days);
-            Ok(see_other("/me/edit", Some(cookie)))
+            Ok(with_flash(
+                see_other("/me/edit", Some(cookie)),
+                Flash::EmailConfirmed,
+            ))
         }
         Err(CoreError::Invalid(f)) => Ok(render(
             StatusCode::BAD_REQUEST,
@@ -419,7 +423,10 @@ async fn reset_password(
                 state.settings.secure_cookies(),
                 state.settings.limits.session_days,
             );
-            Ok(see_other("/", Some(cookie)))
+            Ok(with_flash(
+                see_other("/", Some(cookie)),
+                Flash::PasswordReset,
+            ))
         }
         Err(CoreError::Invalid(e)) if e.get("token").is_some() => {
             Ok(expired_link(&v, StatusCode::BAD_REQUEST))

@@ -34,10 +34,12 @@ pub enum Flash {
     AwaySaved,
     HeldReleased,
     HeldDeleted,
+    PasswordReset,
+    EmailConfirmed,
 }
 
 impl Flash {
-    const ALL: [Flash; 20] = [
+    const ALL: [Flash; 22] = [
         Flash::ProfileSaved,
         Flash::PhotoSaved,
         Flash::PhotoRemoved,
@@ -58,6 +60,8 @@ impl Flash {
         Flash::AwaySaved,
         Flash::HeldReleased,
         Flash::HeldDeleted,
+        Flash::PasswordReset,
+        Flash::EmailConfirmed,
     ];
 
     fn code(self) -> &'static str {
@@ -82,6 +86,8 @@ impl Flash {
             Flash::AwaySaved => "away",
             Flash::HeldReleased => "held-released",
             Flash::HeldDeleted => "held-deleted",
+            Flash::PasswordReset => "password-reset",
+            Flash::EmailConfirmed => "confirmed",
         }
     }
 
@@ -112,6 +118,10 @@ impl Flash {
             Flash::AwaySaved => "Your away period is saved.",
             Flash::HeldReleased => "Message released: it was delivered.",
             Flash::HeldDeleted => "Message deleted.",
+            Flash::PasswordReset => "Password changed: you are signed in with the new one.",
+            Flash::EmailConfirmed => {
+                "Email confirmed. Welcome to Guild! Start with your profile: open a section below."
+            }
         }
     }
 

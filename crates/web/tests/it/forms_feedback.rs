@@ -223,11 +223,24 @@ async fn a_dead_reset_link_says_so_before_asking_for_a_password() {
         r.assert_status(200);
         assert!(r.text().contains("type=\"password\""));
     }
-    app.post(&link)
+    let r = app
+        .post(&link)
         .form(&[("password", "a brand new passphrase")])
         .send()
+        .await;
+    // Signed in on the home page, which says the password changed.
+    let session = r.session_cookie().expect("signed in");
+    let flash_cookie = r.flash_cookie().expect("a flash");
+    let home = app
+        .get("/")
+        .cookie(&format!("{session}; {flash_cookie}"))
+        .send()
         .await
-        .assert_status(303);
+        .text();
+    assert_eq!(
+        flash(&home).as_deref(),
+        Some("Password changed: you are signed in with the new one.")
+    );
     dead(app.get(&link).send().await);
 }
 
