@@ -2,7 +2,7 @@
 # The one test command: `bash scripts/test.sh` (CI runs it through .ci/run).
 #
 # On a Debian machine that has only the Rust toolchain it installs what is missing
-# (PostgreSQL, Chromium, ChromeDriver), starts a throwaway PostgreSQL cluster on a free
+# (PostgreSQL, Chromium, ChromeDriver, npm and axe-core), starts a throwaway PostgreSQL cluster on a free
 # loopback port, and then runs, in order:
 #   1. cargo fmt --check
 #   2. one build of every target, linted by clippy (-D warnings) as it compiles
@@ -30,7 +30,7 @@ die() {
 }
 
 # ---------------------------------------------------------------------------------------
-section "Dependencies (PostgreSQL, Chromium, ChromeDriver)"
+section "Dependencies (PostgreSQL, Chromium, ChromeDriver, npm, axe-core)"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -42,6 +42,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 PG_BIN=$(pg_bin)
 if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
@@ -61,6 +62,15 @@ command -v chromedriver >/dev/null || die "chromedriver not found after install"
 echo "postgres: $("$PG_BIN/postgres" --version)"
 echo "chromium: $(chromium --version 2>/dev/null || echo '?')"
 echo "chromedriver: $(chromedriver --version 2>/dev/null || echo '?')"
+
+# axe-core, the accessibility checker the browser tests run in every page (from the npm
+# registry, into target/axe; crates/web/tests/browser/look.rs names the version).
+AXE_VERSION=$(grep -o 'axe-core@[0-9.]*' crates/web/tests/browser/look.rs | head -n 1)
+if [ ! -f target/axe/node_modules/axe-core/axe.min.js ] ||
+    ! grep -q "\"version\": \"${AXE_VERSION#axe-core@}\"" target/axe/node_modules/axe-core/package.json; then
+    npm install --no-audit --no-fund --silent --prefix target/axe "$AXE_VERSION" || die "npm install $AXE_VERSION failed"
+fi
+echo "axe-core: $(grep -o '"version": "[^"]*"' target/axe/node_modules/axe-core/package.json)"
 
 # A build from scratch (a fresh clone, as CI's) gains nothing from incremental compilation's
 # bookkeeping; a developer's warm target/ keeps it.
@@ -178,13 +188,15 @@ sqlite_suite() {
 }
 
 # The crates whose tests touch the database, again on PostgreSQL: the store's contract suite,
-# the web crate's integration tests, and the browser tests, whose pages run on the same store.
+# the web crate's integration tests, and the browser tests, whose pages run on the same store
+# (all but the axe-core sweep of every page, which checks markup and colours the database does
+# not change, and runs once, on SQLite).
 # Built as the whole workspace and filtered, not with `-p`: a `-p` build unifies features
 # differently and would compile the dependencies a second time.
 postgres_suite() {
     if [ $RUNNER = nextest ]; then
         env TEST_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" cargo nextest run --workspace --no-fail-fast \
-            -E 'package(guild-store) | package(guild-web)'
+            -E '(package(guild-store) | package(guild-web)) - test(/^look::every_page_passes_axe/)'
     else
         env TEST_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" cargo test --workspace --no-fail-fast
     fi

@@ -113,6 +113,7 @@ function liveCounts() {
       set("unread-count", c.notifications, "unread notification");
       set("pending-count", c.invitations, "pending invitation");
       set("messages-count", c.messages, "unread conversation");
+      set("requests-count", c.message_requests, "message request");
     } catch (_) {
       /* a malformed event changes nothing */
     }

@@ -34,7 +34,7 @@ use model::*;
 
 /// The most members of a group, the creator included.
 pub const MAX_GROUP: usize = 50;
-use crate::{DAY_MS, HOUR_MS};
+use crate::HOUR_MS;
 
 /// A message as its reader sees it.
 #[derive(Debug, Clone, Serialize)]

@@ -33,17 +33,23 @@ pub struct ConversationView {
 }
 
 impl ConversationView {
-    /// "Ann Lee", "Ann Lee, Bo Chan and 3 others".
+    /// "Ann Lee", "Ann Lee, Bo Chan and 1 other", "Ann Lee, Bo Chan and 3 others".
     pub fn title(&self) -> String {
         if let Some(t) = &self.conversation.title {
             return t.clone();
         }
         let names: Vec<&str> = self.others.iter().map(|p| p.card.name.as_str()).collect();
-        match names.len() {
-            0 => "Nobody else".into(),
-            1 | 2 => names.join(", "),
-            n => format!("{}, {} and {} others", names[0], names[1], n - 2),
-        }
+        title_of(&names)
+    }
+}
+
+/// A conversation's title from the names of the others in it.
+fn title_of(names: &[&str]) -> String {
+    match names.len() {
+        0 => "Nobody else".into(),
+        1 | 2 => names.join(", "),
+        3 => format!("{}, {} and 1 other", names[0], names[1]),
+        n => format!("{}, {} and {} others", names[0], names[1], n - 2),
     }
 }
 
@@ -508,5 +514,19 @@ impl Guild {
         }
         self.store.set_message_settings(me, s).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_of;
+
+    #[test]
+    fn titles_count_the_others_in_words() {
+        assert_eq!(title_of(&[]), "Nobody else");
+        assert_eq!(title_of(&["Ann"]), "Ann");
+        assert_eq!(title_of(&["Ann", "Bo"]), "Ann, Bo");
+        assert_eq!(title_of(&["Ann", "Bo", "Cy"]), "Ann, Bo and 1 other");
+        assert_eq!(title_of(&["Ann", "Bo", "Cy", "Di"]), "Ann, Bo and 2 others");
     }
 }

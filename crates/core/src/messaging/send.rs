@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::model::*;
-use super::{spam, DAY_MS, HOUR_MS, MAX_GROUP};
+use super::{spam, HOUR_MS, MAX_GROUP};
 use crate::accounts::model::{Member, MemberId};
 use crate::auth::Viewer;
 use crate::error::Code;
@@ -43,6 +43,9 @@ pub struct Sent {
     pub conversation: Conversation,
     pub message: Message,
     pub delivery: Delivery,
+    /// This message answered a request the sender had received, and so accepted it: the
+    /// conversation is now an ordinary one in their inbox.
+    pub accepted_request: bool,
 }
 
 impl Guild {
@@ -201,10 +204,11 @@ impl Guild {
                 "You can't message in this conversation.",
             ));
         }
-        if matches!(
+        let accepted_request = matches!(
             mine.state,
             ParticipantState::Request | ParticipantState::Ignored
-        ) {
+        );
+        if accepted_request {
             // Answering a request accepts it.
             self.store
                 .set_participant_state(c.id, me.id, ParticipantState::Active)
@@ -244,8 +248,11 @@ impl Guild {
         } else {
             Delivery::Request
         };
-        self.deliver(me, c, body, attachment, delivery, strangers)
-            .await
+        let mut sent = self
+            .deliver(me, c, body, attachment, delivery, strangers)
+            .await?;
+        sent.accepted_request = accepted_request;
+        Ok(sent)
     }
 
     /// Checks the text and the attachment; returns the text and its HTML when they are fine.
@@ -371,14 +378,11 @@ impl Guild {
                 )
             },
         )?;
-        // A new account's first message to a non-connection is never delivered straight to
-        // the inbox (a request already, or held): checked here once more, whatever the path.
-        let delivery = if to_stranger && delivery == Delivery::Inbox && now - me.created_at < DAY_MS
-        {
-            Delivery::Request
-        } else {
-            delivery
-        };
+        // `delivery` says where the message went, and only the participants' states decide
+        // that: a first message to a non-connection is a request (or held) whatever the
+        // sender's age, and a message to a non-connection who accepted (or whose request the
+        // sender is answering) goes to their inbox. Calling the latter a "request" told a
+        // member that their own answer to a request was one.
         let message = self
             .store
             .add_message(&NewMessage {
@@ -409,6 +413,7 @@ impl Guild {
             conversation,
             message,
             delivery,
+            accepted_request: false,
         })
     }
 

@@ -160,6 +160,8 @@ pub struct SentJson {
     /// `inbox`, `request` (waiting for the recipient's answer) or `held` (likely spam, not
     /// delivered, flagged for review).
     pub delivery: String,
+    /// This message answered a request the sender had received, and so accepted it.
+    pub accepted_request: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -186,6 +188,7 @@ fn sent_json(s: &Sent) -> SentJson {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
+        accepted_request: s.accepted_request,
     }
 }
 

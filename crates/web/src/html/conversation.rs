@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use guild_core::auth::Viewer;
 use guild_core::media::UploadKind;
+use guild_core::messaging::model::{MessageBox, ParticipantState};
 use guild_core::messaging::SendInput;
 use guild_core::settings::Limits;
 use guild_core::CoreError;
@@ -24,7 +25,10 @@ use crate::extract::input::parse_id;
 use crate::extract::{CurrentViewer, Id};
 use crate::AppState;
 
-use super::messages::{delivery_word, message_item, read_message_form, MessageItem, NewForm};
+use super::messages::{
+    delivery_word, inbox_pane, mark_days, message_item, read_message_form, InboxPane, MessageItem,
+    NewForm,
+};
 
 pub fn router(limits: &Limits) -> Router<AppState> {
     // A message form carries one attachment.
@@ -39,6 +43,10 @@ pub fn router(limits: &Limits) -> Router<AppState> {
 #[template(path = "conversation.html")]
 struct ThreadPage {
     layout: Layout,
+    /// The list pane beside the thread (the box this conversation is in).
+    list: InboxPane,
+    /// Who wrote the request the viewer is answering ("Zed Ng"), for the words of its choices.
+    requester: String,
     file_hint: String,
     id: i64,
     title: String,
@@ -72,6 +80,7 @@ async fn thread(
 ) -> PageResult<Response> {
     let sent = match q.sent.as_str() {
         "request" => Some("Sent as a message request: they can accept it, and until then you can send one message."),
+        "accepted" => Some("You accepted the request: this is now an ordinary conversation in your inbox."),
         "held" => Some("Your message is held for review: it looks like the same text sent to many people who are not your connections. It was not delivered."),
         _ => None,
     };
@@ -105,10 +114,25 @@ async fn thread_page(
         .await
         .map_err(back)?;
     let c = &t.conversation;
+    let in_box = if c.me.state == ParticipantState::Request {
+        MessageBox::Requests
+    } else if c.me.archived {
+        MessageBox::Archived
+    } else {
+        MessageBox::Inbox
+    };
+    let list = inbox_pane(state, v, in_box, None, id).await.map_err(back)?;
+    let mut items: Vec<MessageItem> = page.items.iter().map(|m| message_item(me, m)).collect();
+    mark_days(&mut items);
     Ok(render(
         status,
         &ThreadPage {
             layout: Layout::new(&c.title(), v.member()),
+            list,
+            requester: c
+                .others
+                .first()
+                .map_or_else(|| "The sender".to_string(), |p| p.card.name.clone()),
             file_hint: UploadKind::Attachment.hint(&state.settings.limits),
             id,
             title: c.title(),
@@ -118,7 +142,7 @@ async fn thread_page(
             archived: c.me.archived,
             muted: c.me.muted,
             last_id: page.items.last().map_or(0, |m| m.m.id),
-            items: page.items.iter().map(|m| message_item(me, m)).collect(),
+            items,
             older: page.next_cursor,
             read_only: t.read_only.clone(),
             awaiting_answer: t.awaiting_answer,
@@ -154,17 +178,12 @@ async fn items(
         .messages(&v, id, None, Some(50))
         .await
         .map_err(|e| fail(e, &v, "/messages"))?;
-    Ok(render(
-        StatusCode::OK,
-        &ItemsFragment {
-            items: page
-                .items
-                .iter()
-                .filter(|m| m.m.id > q.after)
-                .map(|m| message_item(me, m))
-                .collect(),
-        },
-    ))
+    // Days are marked over the whole page, so a message of a day already shown gets no
+    // second heading.
+    let mut items: Vec<MessageItem> = page.items.iter().map(|m| message_item(me, m)).collect();
+    mark_days(&mut items);
+    items.retain(|m| m.id > q.after);
+    Ok(render(StatusCode::OK, &ItemsFragment { items }))
 }
 
 async fn send(
@@ -192,14 +211,16 @@ async fn send(
         attachment,
     };
     match state.send_message(&v, id, &input).await {
-        Ok(sent) => Ok(see_other(
-            &format!(
-                "/messages/{id}?sent={}#message-{}",
-                delivery_word(sent.delivery),
-                sent.message.id
-            ),
-            None,
-        )),
+        Ok(sent) => {
+            let word = match sent.delivery {
+                guild_core::messaging::Delivery::Inbox if sent.accepted_request => "accepted",
+                d => delivery_word(d),
+            };
+            Ok(see_other(
+                &format!("/messages/{id}?sent={word}#message-{}", sent.message.id),
+                None,
+            ))
+        }
         Err(e) => send_failed(&state, &v, id, f, e).await,
     }
 }

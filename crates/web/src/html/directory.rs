@@ -85,6 +85,8 @@ struct MembersPage {
     next_href: Option<String>,
     /// Whether any filter is set (to word the empty result).
     filtered: bool,
+    /// A filter other than the name is set: "More filters" opens by itself.
+    more_filters: bool,
     /// On a later page, the way back to the first (same filters).
     first_href: Option<String>,
     /// Signed-in viewers get a Connect button on each card.
@@ -102,6 +104,9 @@ async fn list_members(
     let page = |form: Form, cards: Vec<Card>, next_href: Option<String>| MembersPage {
         layout: Layout::new("Members", v.member()),
         filtered: FILTERS.iter().any(|f| !form.v(f).trim().is_empty()),
+        more_filters: FILTERS
+            .iter()
+            .any(|f| *f != "q" && !form.v(f).trim().is_empty()),
         first_href: (!p.cursor.is_empty()).then(|| p.href(None)),
         v_signed_in: v.member().is_some(),
         form,

@@ -36,10 +36,11 @@ pub enum Flash {
     HeldDeleted,
     PasswordReset,
     EmailConfirmed,
+    ThemeSaved,
 }
 
 impl Flash {
-    const ALL: [Flash; 22] = [
+    const ALL: [Flash; 23] = [
         Flash::ProfileSaved,
         Flash::PhotoSaved,
         Flash::PhotoRemoved,
@@ -62,6 +63,7 @@ impl Flash {
         Flash::HeldDeleted,
         Flash::PasswordReset,
         Flash::EmailConfirmed,
+        Flash::ThemeSaved,
     ];
 
     fn code(self) -> &'static str {
@@ -88,6 +90,7 @@ impl Flash {
             Flash::HeldDeleted => "held-deleted",
             Flash::PasswordReset => "password-reset",
             Flash::EmailConfirmed => "confirmed",
+            Flash::ThemeSaved => "theme",
         }
     }
 
@@ -119,6 +122,7 @@ impl Flash {
             Flash::HeldReleased => "Message released: it was delivered.",
             Flash::HeldDeleted => "Message deleted.",
             Flash::PasswordReset => "Password changed: you are signed in with the new one.",
+            Flash::ThemeSaved => "Theme saved for this browser.",
             Flash::EmailConfirmed => {
                 "Email confirmed. Welcome to Guild! Start with your profile: open a section below."
             }
@@ -132,6 +136,7 @@ impl Flash {
             Flash::EmailChanged => Some("email-section"),
             Flash::HandleChanged => Some("handle-section"),
             Flash::TokenRevoked => Some("tokens"),
+            Flash::ThemeSaved => Some("theme-section"),
             _ => None,
         }
     }

@@ -13,12 +13,12 @@ use guild_core::media::UploadKind;
 use guild_core::messaging::model::MessageBox;
 use guild_core::messaging::{ConversationView, MessageView, SendInput};
 use guild_core::settings::Limits;
-use guild_core::CoreError;
+use guild_core::{now_ms, CoreError};
 use serde::{Deserialize, Serialize};
 
 use super::cards::Card;
 use super::form::{refuse, Form};
-use super::format::date;
+use super::format::{clock, day_heading, full_time, iso_time, list_when};
 use super::layout::{render, see_other, Layout};
 use crate::error::fail;
 use crate::error::PageResult;
@@ -43,7 +43,14 @@ pub struct MessageItem {
     pub automatic: bool,
     pub held: bool,
     pub seen: bool,
-    pub when: String,
+    /// "14:05", with the full date and time for hover and `<time datetime>`.
+    pub time: String,
+    pub iso: String,
+    pub full: String,
+    /// "Today", "Yesterday", "Mon 30 Nov": the heading of the day the message is in.
+    pub day: String,
+    /// The first message of its day in the list shown: the day's heading goes above it.
+    pub day_break: bool,
     pub attachment: Option<AttachmentItem>,
 }
 
@@ -63,6 +70,7 @@ fn size_label(bytes: i64) -> String {
 }
 
 pub(super) fn message_item(me: i64, v: &MessageView) -> MessageItem {
+    let at = v.m.created_at;
     MessageItem {
         id: v.m.id,
         mine: v.m.sender_id == me,
@@ -71,7 +79,11 @@ pub(super) fn message_item(me: i64, v: &MessageView) -> MessageItem {
         automatic: v.m.automatic,
         held: v.m.held,
         seen: v.seen,
-        when: date(v.m.created_at),
+        time: clock(at),
+        iso: iso_time(at),
+        full: full_time(at),
+        day: day_heading(at, now_ms()),
+        day_break: false,
         attachment: v.m.attachment.as_ref().map(|a| AttachmentItem {
             url: format!("/api/v1/attachments/{}", a.id),
             name: a.name.clone(),
@@ -81,25 +93,41 @@ pub(super) fn message_item(me: i64, v: &MessageView) -> MessageItem {
     }
 }
 
+/// Marks the first message of each day in `items` (oldest first) for its day's heading.
+pub(super) fn mark_days(items: &mut [MessageItem]) {
+    let mut previous: Option<String> = None;
+    for m in items {
+        m.day_break = previous.as_deref() != Some(m.day.as_str());
+        previous = Some(m.day.clone());
+    }
+}
+
 pub struct ConversationItem {
     pub id: i64,
     pub title: String,
     pub photo: Option<String>,
     pub initials: String,
     pub unread: i64,
+    /// The last message: who wrote it ("You: " for the viewer) and its start.
+    pub last_mine: bool,
     pub last: String,
+    /// "14:05" today, "Yesterday", "Mon", "30 Nov"; the full time on hover.
     pub when: String,
+    pub when_iso: String,
+    pub when_full: String,
     pub muted: bool,
 }
 
-fn conversation_item(c: &ConversationView) -> ConversationItem {
+fn conversation_item(me: i64, c: &ConversationView) -> ConversationItem {
     let first = c.others.first().map(Card::from);
+    let at = c.conversation.last_message_at;
     ConversationItem {
         id: c.conversation.id,
         title: c.title(),
         photo: first.as_ref().and_then(|f| f.photo.clone()),
         initials: first.map(|f| f.initials).unwrap_or_default(),
         unread: c.unread,
+        last_mine: c.last.as_ref().is_some_and(|m| m.m.sender_id == me),
         last: c
             .last
             .as_ref()
@@ -111,19 +139,59 @@ fn conversation_item(c: &ConversationView) -> ConversationItem {
                 }
             })
             .unwrap_or_default(),
-        when: date(c.conversation.last_message_at),
+        when: list_when(at, now_ms()),
+        when_iso: iso_time(at),
+        when_full: full_time(at),
         muted: c.me.muted,
     }
+}
+
+/// The list pane of messaging: one page of a box of conversations, beside the open one (if
+/// any) on wide screens.
+pub struct InboxPane {
+    pub tab: &'static str,
+    pub items: Vec<ConversationItem>,
+    pub next: Option<String>,
+    /// Waiting requests (the count on the Requests tab).
+    pub requests: i64,
+    /// The open conversation, marked in the list (0: none).
+    pub current: i64,
+    /// A conversation or the composer is open beside the list (the list's title is then not
+    /// the page's `h1`).
+    pub open: bool,
+}
+
+/// One page of `in_box` for the list pane: one query for the page, one for its rows'
+/// details, one for the counts.
+pub(super) async fn inbox_pane(
+    state: &AppState,
+    v: &Viewer,
+    in_box: MessageBox,
+    cursor: Option<&str>,
+    current: i64,
+) -> Result<InboxPane, CoreError> {
+    let me = v.require()?.id;
+    let page = state.conversations(v, in_box, cursor, None).await?;
+    let (_, requests) = state.message_counts(v).await?;
+    Ok(InboxPane {
+        tab: in_box.as_str(),
+        items: page
+            .items
+            .iter()
+            .map(|c| conversation_item(me, c))
+            .collect(),
+        next: page.next_cursor,
+        requests,
+        current,
+        open: current != 0,
+    })
 }
 
 #[derive(Template)]
 #[template(path = "messages.html")]
 struct InboxPage {
     layout: Layout,
-    tab: &'static str,
-    items: Vec<ConversationItem>,
-    next: Option<String>,
-    requests: i64,
+    list: InboxPane,
     notice: Option<&'static str>,
 }
 
@@ -170,20 +238,14 @@ async fn inbox_page(
     cursor: Option<&str>,
     notice: Option<&'static str>,
 ) -> PageResult<Response> {
-    let back = |e| fail(e, v, "/messages");
-    let page = state
-        .conversations(v, in_box, cursor, None)
+    let list = inbox_pane(state, v, in_box, cursor, 0)
         .await
-        .map_err(back)?;
-    let (_, requests) = state.message_counts(v).await.map_err(back)?;
+        .map_err(|e| fail(e, v, "/messages"))?;
     Ok(render(
         StatusCode::OK,
         &InboxPage {
             layout: Layout::new("Messages", v.member()),
-            tab: in_box.as_str(),
-            items: page.items.iter().map(conversation_item).collect(),
-            next: page.next_cursor,
-            requests,
+            list,
             notice,
         },
     ))
@@ -193,6 +255,7 @@ async fn inbox_page(
 #[template(path = "message_new.html")]
 struct NewPage {
     layout: Layout,
+    list: InboxPane,
     /// "up to 10 MB": the attachment limit in effect.
     file_hint: String,
     form: Form,
@@ -229,10 +292,15 @@ async fn compose(
             away.push(a.notice);
         }
     }
+    let mut list = inbox_pane(state, v, MessageBox::Inbox, None, 0)
+        .await
+        .map_err(|e| fail(e, v, "/messages/new"))?;
+    list.open = true;
     Ok(render(
         status,
         &NewPage {
             layout: Layout::new("New message", v.member()),
+            list,
             file_hint: UploadKind::Attachment.hint(&state.settings.limits),
             form,
             away,

@@ -37,6 +37,7 @@ mod profile;
 mod settings;
 mod shortcuts;
 mod strength;
+mod theme;
 pub mod topbar;
 mod unsubscribe;
 
@@ -49,6 +50,7 @@ pub fn router(limits: &Limits) -> Router<AppState> {
         .merge(edit::router(limits))
         .merge(directory::router())
         .merge(settings::router())
+        .merge(theme::router())
         .merge(admin::router())
         .merge(network::router())
         .merge(network_actions::router())

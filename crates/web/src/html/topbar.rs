@@ -1,5 +1,6 @@
 //! Middleware for pages: establishes who is asking once per request and reads their badge
-//! counts ([`guild_core::Guild::badge_counts`]) for the top bar. An unreadable session is
+//! counts ([`guild_core::Guild::badge_counts`]) for the top bar, and the theme the browser
+//! chose. An unreadable session is
 //! left for the handler's own extractor to answer.
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -7,12 +8,15 @@ use axum::middleware::Next;
 use axum::response::Response;
 use guild_core::live::BadgeCounts;
 
-use super::layout::BADGES;
-use crate::extract::{CurrentViewer, ResolvedViewer};
+use super::layout::{FrameContext, Tab, Theme, FRAME, THEME_COOKIE};
+use crate::extract::{cookie, CurrentViewer, ResolvedViewer};
 use crate::AppState;
 
 pub async fn topbar_counts(state: State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
+    let theme = cookie(&parts, THEME_COOKIE)
+        .and_then(Theme::parse)
+        .unwrap_or_default();
     let counts = match CurrentViewer::from_request_parts(&mut parts, &state).await {
         Ok(CurrentViewer(v)) => {
             let counts = state.badge_counts(&v).await;
@@ -21,7 +25,12 @@ pub async fn topbar_counts(state: State<AppState>, req: Request, next: Next) -> 
         }
         Err(_) => BadgeCounts::default(),
     };
-    BADGES
-        .scope(counts, next.run(Request::from_parts(parts, body)))
+    let frame = FrameContext {
+        badges: counts,
+        theme,
+        tab: Tab::of_path(parts.uri.path()),
+    };
+    FRAME
+        .scope(frame, next.run(Request::from_parts(parts, body)))
         .await
 }

@@ -39,21 +39,26 @@ impl Drop for Browser {
 impl Browser {
     /// A desktop browser (1280×900).
     pub async fn desktop(base: &str) -> Browser {
-        Browser::open(base, None).await
+        Browser::open(base, None, &[]).await
+    }
+
+    /// A desktop browser whose system asks for dark colours (`prefers-color-scheme: dark`).
+    pub async fn desktop_in_dark_mode(base: &str) -> Browser {
+        Browser::open(base, None, &["--blink-settings=preferredColorScheme=0"]).await
     }
 
     /// A phone: Chrome's device emulation at `width`×`height` CSS pixels.
     pub async fn phone(base: &str, width: u32, height: u32) -> Browser {
-        Browser::open(base, Some((width, height))).await
+        Browser::open(base, Some((width, height)), &[]).await
     }
 
-    async fn open(base: &str, phone: Option<(u32, u32)>) -> Browser {
+    async fn open(base: &str, phone: Option<(u32, u32)>, extra_args: &[&str]) -> Browser {
         let driver = Driver::shared();
         let profile = tempfile::Builder::new()
             .prefix("guild-chromium-")
             .tempdir()
             .expect("profile dir");
-        let caps = Driver::capabilities(profile.path(), phone);
+        let caps = Driver::capabilities(profile.path(), phone, extra_args);
         // chromedriver speaks plain HTTP on loopback: no TLS, so no crypto provider to pick.
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
@@ -137,7 +142,9 @@ impl Browser {
         self.wait_js(&format!("the page {path}"), &expr).await;
     }
 
-    /// The first element matching `css`, waiting for it to appear.
+    /// The first element matching `css`, waiting for it to appear, scrolled to the middle of
+    /// the screen: as a member would before tapping it, and clear of the sticky top bar and
+    /// the phone's tab bar (WebDriver's own scrolling puts it under one of them).
     pub async fn find(&self, css: &str) -> Element {
         match self
             .client
@@ -146,7 +153,18 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await
         {
-            Ok(e) => e,
+            Ok(e) => {
+                if let Ok(arg) = serde_json::to_value(&e) {
+                    let _ = self
+                        .client
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                            vec![arg],
+                        )
+                        .await;
+                }
+                e
+            }
             Err(e) => {
                 self.fail(&format!("no element `{css}` after {WAIT:?}: {e}"))
                     .await

@@ -96,8 +96,13 @@ impl Driver {
     pub fn capabilities(
         profile_dir: &Path,
         phone: Option<(u32, u32)>,
+        extra_args: &[&str],
     ) -> serde_json::Map<String, Value> {
-        let mut args: Vec<String> = CHROME_ARGS.iter().map(|s| s.to_string()).collect();
+        let mut args: Vec<String> = CHROME_ARGS
+            .iter()
+            .chain(extra_args)
+            .map(|s| s.to_string())
+            .collect();
         args.push(format!("--user-data-dir={}", profile_dir.display()));
         let mut options = json!({ "binary": chrome_path(), "args": args });
         if let Some((width, height)) = phone {

@@ -1013,3 +1013,23 @@ async fn openapi_lists_every_messaging_route_with_its_methods() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_reply_to_a_request_accepts_it_and_goes_to_the_inbox() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let zed = app.member("zed").await;
+    let sent = start(&app, &zed, &["ann"], "Hello from a stranger").await;
+    assert_eq!(sent["delivery"], "request");
+    assert_eq!(sent["accepted_request"], false);
+    let c = conv_id(&sent);
+    // Ann (a new account, like Zed) answers: an ordinary message, never called a request.
+    let r = say(&app, &ann, &c, "Hi Zed").await;
+    r.assert_status(201);
+    assert_eq!(r.json()["delivery"], "inbox", "{}", r.text());
+    assert_eq!(r.json()["accepted_request"], true, "{}", r.text());
+    let r = say(&app, &zed, &c, "Thanks!").await;
+    r.assert_status(201);
+    assert_eq!(r.json()["delivery"], "inbox", "{}", r.text());
+    assert_eq!(r.json()["accepted_request"], false, "{}", r.text());
+}

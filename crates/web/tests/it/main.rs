@@ -16,6 +16,7 @@ mod api_network_rules;
 mod api_notifications;
 mod api_posts;
 mod api_profile;
+mod contrast;
 mod doors;
 mod emails;
 mod forms_feedback;

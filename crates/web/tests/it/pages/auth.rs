@@ -33,7 +33,7 @@ async fn home_is_a_landing_page_for_visitors_and_a_dashboard_for_members() {
     );
     assert!(html.contains("href=\"/members\"") && html.contains("href=\"/me/edit\""));
     assert!(
-        html.contains("<summary><span class=\"menu-name\">Ann</span></summary>"),
+        html.contains("<span class=\"menu-avatar\" aria-hidden=\"true\">A</span><span class=\"menu-name\">Ann</span></summary>"),
         "the me-menu names the member"
     );
 }

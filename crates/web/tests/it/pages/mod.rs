@@ -122,7 +122,9 @@ fn profile_fields<'a>(headline: &'a str, website: &'a str) -> Vec<(&'static str,
 mod auth;
 mod edit;
 mod feed;
+mod frame;
 mod messages;
+mod messaging_pages;
 mod network;
 mod profile;
 mod site;

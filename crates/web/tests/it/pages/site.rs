@@ -36,7 +36,7 @@ async fn the_directory_filters_and_pages() {
         .await
         .text();
     assert_eq!(
-        html.matches("<li class=\"member-card\">").count(),
+        html.matches("<li class=\"member-card tile\">").count(),
         20,
         "{html}"
     );
@@ -52,7 +52,7 @@ async fn the_directory_filters_and_pages() {
         .replace("&#38;", "&");
     assert!(href.starts_with("/members?company=acme&cursor="), "{href}");
     let next = app.get(&href).session(&viewer).send().await.text();
-    assert_eq!(next.matches("<li class=\"member-card\">").count(), 2);
+    assert_eq!(next.matches("<li class=\"member-card tile\">").count(), 2);
     assert!(!next.contains("rel=\"next\""));
 
     let long = "q".repeat(101);
