@@ -286,4 +286,29 @@ impl AccountStore for SqlStore {
         let n: i64 = self.scalar(sql, &vals![hash, now]).await?;
         Ok(n == 1)
     }
+
+    async fn email_token_valid(
+        &self,
+        hash: &str,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let sql = "SELECT COUNT(*) FROM email_tokens WHERE token_hash = $1 AND purpose = $2 \
+                   AND used_at IS NULL AND expires_at > $3";
+        let n: i64 = self
+            .scalar(sql, &vals![hash, purpose.as_str(), now])
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn server_key(&self, name: &str, fresh: &str) -> StoreResult<String> {
+        // Two nodes asking at once both insert; the first wins and both read it.
+        let sql = "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        self.run(sql, &vals![name, fresh]).await?;
+        self.scalar(
+            "SELECT value FROM server_keys WHERE name = $1",
+            &vals![name],
+        )
+        .await
+    }
 }

@@ -143,6 +143,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     key("media_pkey", "media.key", "media"),
     // 0006_outbox_signups
     key("signups_token_hash_key", "signups.token_hash", "token"),
+    // 0008_server_keys
+    key("server_keys_pkey", "server_keys.name", "key"),
 ];
 
 /// The key a unique violation is about, if the table knows it.

@@ -271,7 +271,8 @@ impl TestApp {
                     .collect()
             })
             .unwrap_or_default();
-        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        // The outbox names each file by when it was sent (see `guild_web::mail`).
+        files.sort();
         files
             .iter()
             .filter_map(|p| std::fs::read_to_string(p).ok())

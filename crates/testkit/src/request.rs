@@ -205,6 +205,16 @@ impl Resp {
             .and_then(|c| c.split(';').next())
             .map(str::to_string)
     }
+    /// The `guild_flash=…` pair a saved form sets for the next page ("Profile saved"), if any.
+    pub fn flash_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("guild_flash=") && !c.starts_with("guild_flash=;"))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string)
+    }
     /// The error code of an API error body.
     pub fn error_code(&self) -> String {
         self.json()["error"]["code"]

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use guild_core::mail::{Mailer, OutgoingEmail};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The `[smtp]` table of the configuration.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -35,7 +37,12 @@ fn default_security() -> String {
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// `<outbox>/<sent-at in ns>-<sequence>.eml`: the names sort in the order the emails were
+    /// sent, which file times cannot promise (two emails written within one clock tick).
+    Files {
+        dir: PathBuf,
+        sequence: AtomicU64,
+    },
 }
 
 pub struct LettreMailer {
@@ -49,7 +56,10 @@ impl LettreMailer {
         std::fs::create_dir_all(&outbox)?;
         Ok(LettreMailer {
             from: from.parse()?,
-            transport: Transport::Files(AsyncFileTransport::new(outbox)),
+            transport: Transport::Files {
+                dir: outbox,
+                sequence: AtomicU64::new(0),
+            },
         })
     }
 
@@ -78,16 +88,53 @@ impl Mailer for LettreMailer {
             .to
             .parse()
             .map_err(|e| format!("bad recipient: {e}"))?;
-        let msg = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body)
-            .map_err(|e| e.to_string())?;
+            .subject(email.subject);
+        if let Some(url) = &email.unsubscribe {
+            // RFC 8058: mail clients offer "unsubscribe", and one POST to the link turns
+            // that kind of email off without signing in.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        let msg = match email.html {
+            Some(html) => builder.multipart(
+                MultiPart::alternative()
+                    .singlepart(part(ContentType::TEXT_PLAIN, email.body))
+                    .singlepart(part(ContentType::TEXT_HTML, html)),
+            ),
+            None => builder.header(ContentType::TEXT_PLAIN).body(email.body),
+        }
+        .map_err(|e| e.to_string())?;
         match &self.transport {
             Transport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::Files(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Files { dir, sequence } => {
+                let at = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or_default();
+                let n = sequence.fetch_add(1, Ordering::Relaxed);
+                let path = dir.join(format!("{at:020}-{n:06}.eml"));
+                tokio::fs::write(&path, msg.formatted())
+                    .await
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            }
         }
     }
+}
+
+/// One part of an email, always quoted-printable: readable in the raw message, and what the
+/// test kit's outbox decodes.
+fn part(kind: ContentType, text: String) -> SinglePart {
+    let body = Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
+        .unwrap_or_else(Body::new);
+    SinglePart::builder().header(kind).body(body)
 }

@@ -24,14 +24,28 @@ pub fn router(state: AppState) -> Router {
         .and_then(|v| header::HeaderValue::from_str(&v).ok());
     Router::new()
         .merge(
-            html::router(limits).layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                html::topbar::topbar_counts,
-            )),
+            html::router(limits)
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    html::topbar::topbar_counts,
+                ))
+                .layer(from_fn(html::flash::carry)),
         )
         .nest("/api/v1", api::router(limits))
         .merge(api::docs::router())
         .route("/static/{file}", get(static_file))
+        .route("/favicon.ico", get(|| icon("favicon.ico")))
+        .route("/favicon.svg", get(|| icon("favicon.svg")))
+        .route(
+            "/apple-touch-icon.png",
+            get(|| icon("apple-touch-icon.png")),
+        )
+        .route("/icon-192.png", get(|| icon("icon-192.png")))
+        .route("/icon-512.png", get(|| icon("icon-512.png")))
+        .route(
+            "/manifest.webmanifest",
+            get(|| icon("manifest.webmanifest")),
+        )
         .route("/media/{*path}", get(media_file))
         .fallback(fallback)
         .layer(from_fn(security::csrf))
@@ -57,6 +71,40 @@ async fn static_file(Path(file): Path<String>) -> Response {
         [
             (header::CONTENT_TYPE, mime),
             (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The favicon, the app icons and the web app manifest, compiled in and cached for thirty days
+/// (browsers ask for them often; they change with a release at most).
+async fn icon(file: &'static str) -> Response {
+    let (body, mime): (&'static [u8], &str) = match file {
+        "favicon.ico" => (
+            include_bytes!("../static/icons/favicon.ico"),
+            "image/x-icon",
+        ),
+        "favicon.svg" => (
+            include_bytes!("../static/icons/favicon.svg"),
+            "image/svg+xml",
+        ),
+        "apple-touch-icon.png" => (
+            include_bytes!("../static/icons/apple-touch-icon.png"),
+            "image/png",
+        ),
+        "icon-192.png" => (include_bytes!("../static/icons/icon-192.png"), "image/png"),
+        "icon-512.png" => (include_bytes!("../static/icons/icon-512.png"), "image/png"),
+        "manifest.webmanifest" => (
+            include_bytes!("../static/icons/manifest.webmanifest"),
+            "application/manifest+json",
+        ),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=2592000"),
         ],
         body,
     )

@@ -38,6 +38,30 @@ document.addEventListener("DOMContentLoaded", () => {
   const invalid = document.querySelector("main [aria-invalid=true]");
   if (invalid) invalid.focus();
 
+  // After a save, the confirmation ("Profile saved") takes the focus, so it is read out
+  // and seen where the member is; a refused form's field goes first.
+  // (Again once loaded: scrolling to the address's #section may have moved it.)
+  const flash = document.getElementById("flash");
+  if (flash && !invalid) {
+    flash.focus();
+    window.addEventListener("load", () => {
+      if (document.activeElement === document.body) flash.focus();
+    });
+  }
+
+  // A link to a closed section of a page (#edit-experience) opens it.
+  const openTarget = () => {
+    if (!location.hash) return;
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const details = target && target.closest("details");
+    if (details && !details.open) {
+      details.open = true;
+      target.scrollIntoView();
+    }
+  };
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+
   // Close an open "me" menu on Escape or a click elsewhere.
   const menus = document.querySelectorAll("details.menu");
   document.addEventListener("click", (e) => {

@@ -10,7 +10,7 @@ use crate::domain::{self, Email};
 use crate::error::Code;
 use crate::error::StoreError;
 use crate::error::{CoreError, CoreResult, FieldErrors};
-use crate::mail::OutgoingEmail;
+use crate::mail::Letter;
 use crate::outbox::Job;
 use crate::{now_ms, Guild};
 
@@ -60,17 +60,26 @@ impl Guild {
                 now_ms() + HOUR_MS,
             )
             .await?;
-        self.send_now(OutgoingEmail {
-            to: m.email.to_string(),
-            subject: "Reset your Guild password".into(),
-            body: format!(
-                "Hello {},\n\nSomeone asked to reset the password of your Guild account. To choose a new one, open:\n\n\
-                 {}/password/reset/{}\n\nThe link works once, for one hour. If you did not ask, ignore this email: \
-                 your password stays as it is.\n",
-                m.name, self.settings.public_url, token
-            ),
-        })
-        .await
+        let url = format!("{}/password/reset/{token}", self.settings.public_url);
+        let letter = Letter::new(m.email.as_str(), "Reset your Guild password")
+            .hello(&m.name)
+            .text("Someone asked to reset the password of your Guild account. To choose a new one, open:")
+            .button("Choose a new password", url)
+            .small("The link works once, for one hour. If you did not ask, ignore this email: your password stays as it is.");
+        self.send_now(letter.email()).await
+    }
+
+    /// Whether a reset link still works (it is not used up by asking): its page says so
+    /// before asking for a new password.
+    pub async fn reset_link_valid(&self, token: &str) -> CoreResult<bool> {
+        Ok(self
+            .store
+            .email_token_valid(
+                &auth::secret_hash(token),
+                EmailTokenPurpose::Reset,
+                now_ms(),
+            )
+            .await?)
     }
 
     /// Sets a new password from a reset link; every session and every access token of the
@@ -153,12 +162,18 @@ impl Guild {
                 }
                 e => e.into(),
             })?;
-        self.queue_mail(
-            &me.email,
-            "Your Guild email address was changed",
-            format!("Hello {},\n\nThe email address of your Guild account was changed to {}. If this was not you, reset your password at {}/password/forgot and contact an administrator.\n", me.name, email.as_str(), self.settings.public_url),
-        )
-        .await?;
+        let letter = Letter::new(me.email.as_str(), "Your Guild email address was changed")
+            .hello(&me.name)
+            .text(format!(
+                "The email address of your Guild account was changed to {}.",
+                email.as_str()
+            ))
+            .small("If this was not you, reset your password now and contact an administrator.")
+            .button(
+                "Reset your password",
+                format!("{}/password/forgot", self.settings.public_url),
+            );
+        self.queue_email(letter.email()).await?;
         self.store
             .member_by_id(me.id)
             .await?

@@ -13,6 +13,7 @@ use crate::auth;
 use crate::domain;
 use crate::error::{Code, CoreError, CoreResult, StoreError};
 use crate::lengths;
+use crate::mail::Letter;
 use crate::outbox::Job;
 use crate::{now_ms, Guild, HOUR_MS};
 
@@ -147,18 +148,16 @@ impl Guild {
         let limit = self.settings.limits.sign_ins_per_account_per_hour as usize;
         let failures = self.limiter.note(&failures_key(key), HOUR_MS, now_ms());
         if let (Some(m), true) = (member, failures == limit + 1) {
-            self.queue_mail(
-                &m.email,
-                "Someone is trying to guess your Guild password",
-                format!(
-                    "Hello {},\n\nThere have been {failures} sign-in attempts with a wrong password for your Guild \
+            let letter = Letter::new(m.email.as_str(), "Someone is trying to guess your Guild password")
+                .hello(&m.name)
+                .text(format!(
+                    "There have been {failures} sign-in attempts with a wrong password for your Guild \
                      account in the last hour. Your account is safe: while this goes on, the right password alone \
-                     does not sign in — we also email a one-time code to this address.\n\nIf these were not you, \
-                     choose a long password you use nowhere else: {}/settings\n",
-                    m.name, self.settings.public_url
-                ),
-            )
-            .await?;
+                     does not sign in — we also email a one-time code to this address."
+                ))
+                .text("If these were not you, choose a long password you use nowhere else:")
+                .button("Open your settings", format!("{}/settings", self.settings.public_url));
+            self.queue_email(letter.email()).await?;
         }
         // Whether or not the address is registered (a sign-up for a registered address is
         // kept too), so this answer says nothing about it.
@@ -197,17 +196,15 @@ impl Guild {
         if code.is_empty() {
             return Err(CoreError::Internal("no free sign-in code".into()));
         }
-        self.queue_mail(
-            &m.email,
-            &format!("Your Guild sign-in code: {code}"),
-            format!(
-                "Hello {},\n\nYour sign-in code is {code}. It works once, for {CODE_MINUTES} minutes.\n\n\
-                 We asked for it because someone has been trying to guess your password. The right password \
-                 was just given (from the network {ip}). If that was not you, change your password now: \
-                 {}/password/forgot\n",
-                m.name, self.settings.public_url
-            ),
-        )
-        .await
+        let letter = Letter::new(m.email.as_str(), &format!("Your Guild sign-in code: {code}"))
+            .hello(&m.name)
+            .text(format!("Your sign-in code is {code}. It works once, for {CODE_MINUTES} minutes."))
+            .code(&code)
+            .small(format!(
+                "We asked for it because someone has been trying to guess your password. The right password \
+                 was just given (from the network {ip}). If that was not you, change your password now:"
+            ))
+            .button("Reset your password", format!("{}/password/forgot", self.settings.public_url));
+        self.queue_email(letter.email()).await
     }
 }

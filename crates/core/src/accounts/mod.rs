@@ -18,6 +18,7 @@ mod sessions;
 mod signup;
 pub mod store;
 mod tokens;
+pub mod unsubscribe;
 
 pub use sessions::NewSession;
 pub use signup::{SignupInput, SignupOutcome};

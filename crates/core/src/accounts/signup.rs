@@ -13,7 +13,7 @@ use crate::error::Code;
 use crate::error::StoreError;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::lengths;
-use crate::mail::OutgoingEmail;
+use crate::mail::Letter;
 use crate::outbox::Job;
 use crate::settings::RegistrationMode;
 use crate::{now_ms, Guild};
@@ -139,32 +139,28 @@ impl Guild {
             return Ok(());
         };
         if let Some(existing) = self.store.member_by_email(s.email.as_str()).await? {
-            return self.send_now(OutgoingEmail {
-                to: existing.email.to_string(),
-                subject: "Someone tried to sign up with your address".into(),
-                body: format!(
-                    "Hello {},\n\nSomeone (perhaps you) tried to create a Guild account with this email address, \
-                     which already has one.\n\nSign in: {}/signin\nForgot your password? {}/password/forgot\n\n\
-                     If it was not you, you can ignore this email.\n",
-                    existing.name, self.settings.public_url, self.settings.public_url
-                ),
-            })
-            .await;
+            let base = &self.settings.public_url;
+            let letter = Letter::new(existing.email.as_str(), "Someone tried to sign up with your address")
+                .hello(&existing.name)
+                .text("Someone (perhaps you) tried to create a Guild account with this email address, which already has one.")
+                .button("Sign in", format!("{base}/signin"))
+                .text(format!("Forgot your password? {base}/password/forgot"))
+                .small("If it was not you, you can ignore this email.");
+            return self.send_now(letter.email()).await;
         }
         let token = auth::new_secret("");
         self.store
             .set_signup_token(id, &auth::secret_hash(&token))
             .await?;
-        self.send_now(OutgoingEmail {
-            to: s.email.to_string(),
-            subject: "Confirm your email for Guild".into(),
-            body: format!(
-                "Hello {},\n\nWelcome to Guild. Open this link to confirm your email and sign in:\n\n{}/confirm/{}\n\n\
-                 The link works for {SIGNUP_DAYS} days.\n",
-                s.name, self.settings.public_url, token
-            ),
-        })
-        .await
+        let letter = Letter::new(s.email.as_str(), "Confirm your email for Guild")
+            .hello(&s.name)
+            .text("Welcome to Guild. Open this link to confirm your email and sign in:")
+            .button(
+                "Confirm your email",
+                format!("{}/confirm/{token}", self.settings.public_url),
+            )
+            .small(format!("The link works for {SIGNUP_DAYS} days."));
+        self.send_now(letter.email()).await
     }
 
     /// `base` if no member has it, else `base-2`, `base-3`…: a handle to suggest.
@@ -229,16 +225,15 @@ impl Guild {
                 now_ms() + 7 * DAY_MS,
             )
             .await?;
-        self.queue_mail(
-            &member.email,
-            "Confirm your email for Guild",
-            format!(
-                "Hello {},\n\nWelcome to Guild. Open this link to confirm your email and sign in:\n\n{}/confirm/{}\n\n\
-                 The link works once, for 7 days.\n",
-                member.name, self.settings.public_url, token
-            ),
-        )
-        .await
+        let letter = Letter::new(member.email.as_str(), "Confirm your email for Guild")
+            .hello(&member.name)
+            .text("Welcome to Guild. Open this link to confirm your email and sign in:")
+            .button(
+                "Confirm your email",
+                format!("{}/confirm/{token}", self.settings.public_url),
+            )
+            .small("The link works once, for 7 days.");
+        self.queue_email(letter.email()).await
     }
 
     /// Opens a confirmation link: creates the member (with the handle asked for, or a free

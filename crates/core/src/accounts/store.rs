@@ -79,6 +79,17 @@ pub trait AccountStore: Send + Sync {
         expires: i64,
     ) -> StoreResult<()>;
     async fn signup_invite_valid(&self, hash: &str, now: i64) -> StoreResult<bool>;
+    /// Whether the token exists for this purpose, unused and unexpired, without using it:
+    /// a reset link's page asks before showing the password field.
+    async fn email_token_valid(
+        &self,
+        hash: &str,
+        purpose: EmailTokenPurpose,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// The server's secret called `name`, kept from `fresh` the first time it is asked for
+    /// (every node then reads the same one).
+    async fn server_key(&self, name: &str, fresh: &str) -> StoreResult<String>;
 }
 
 /// Sign-ups waiting for their email to be confirmed (see [`super::model::Signup`]).

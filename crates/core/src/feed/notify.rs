@@ -11,9 +11,10 @@ use serde::Serialize;
 
 use super::model::*;
 use crate::accounts::model::{Member, MemberId};
+use crate::accounts::unsubscribe::EmailKind;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult};
-use crate::mail::OutgoingEmail;
+use crate::mail::Letter;
 use crate::network::Person;
 use crate::paging::{Page, PageRequest};
 use crate::{now_ms, Guild};
@@ -451,30 +452,30 @@ impl Guild {
                 continue;
             }
             let base = self.settings.public_url.trim_end_matches('/');
-            let mut body = format!(
-                "Hello {},\n\nHere is what happened on Guild since your last {} digest:\n\n",
-                m.name,
-                digest.as_str()
-            );
-            for v in &views {
-                body.push_str(&format!("- {}\n  {base}{}\n", v.text, v.link));
-            }
-            body.push_str(&format!(
-                "\nChoose what you are emailed about, or turn the digest off: {base}/notifications/settings\n"
-            ));
             let subject = match views.len() {
                 1 => "1 new notification on Guild".to_string(),
                 n => format!("{n} new notifications on Guild"),
             };
+            let unsubscribe = self.unsubscribe_url(member, EmailKind::Digest).await?;
+            let letter = Letter::new(m.email.as_str(), &subject)
+                .hello(&m.name)
+                .text(format!(
+                    "Here is what happened on Guild since your last {} digest:",
+                    digest.as_str()
+                ))
+                .items(
+                    views
+                        .iter()
+                        .map(|v| (v.text.clone(), format!("{base}{}", v.link)))
+                        .collect(),
+                )
+                .button("Open Guild", format!("{base}/notifications"))
+                .small(format!(
+                    "Choose what you are emailed about, or how often: {base}/notifications/settings"
+                ))
+                .unsubscribe("Turn the digest off", unsubscribe);
             // Marked sent once it is in the outbox; one failing does not hold up the rest.
-            match self
-                .queue_email(OutgoingEmail {
-                    to: m.email.to_string(),
-                    subject,
-                    body,
-                })
-                .await
-            {
+            match self.queue_email(letter.email()).await {
                 Ok(()) => {
                     self.store.mark_digest_sent(member, now).await?;
                     sent += 1;

@@ -8,11 +8,12 @@ use serde::Serialize;
 use super::model::*;
 
 use crate::accounts::model::{Member, MemberId};
+use crate::accounts::unsubscribe::EmailKind;
 use crate::auth::Viewer;
 use crate::error::{CoreError, CoreResult, FieldErrors};
 use crate::feed::model::{NewNotification, NotificationKind};
 use crate::lengths;
-use crate::mail::OutgoingEmail;
+use crate::mail::Letter;
 use crate::markup;
 use crate::network::Person;
 use crate::{now_ms, Guild};
@@ -341,15 +342,20 @@ impl Guild {
                 created_at: now,
             }])
             .await?;
+            if !self.wants_away_email(member.id).await? {
+                self.store.mark_away_summarized(a.id, now).await?;
+                continue;
+            }
             let text = summary_text(&s);
-            let email = OutgoingEmail {
-                to: member.email.to_string(),
-                subject: "While you were away".into(),
-                body: format!(
-                    "Hello {},\n\nWelcome back. {text}\n\nMessages: {}/messages\nNotifications: {}/notifications\n",
-                    member.name, self.settings.public_url, self.settings.public_url
-                ),
-            };
+            let base = self.settings.public_url.trim_end_matches('/');
+            let unsubscribe = self.unsubscribe_url(member.id, EmailKind::Away).await?;
+            let email = Letter::new(member.email.as_str(), "While you were away")
+                .hello(&member.name)
+                .text(format!("Welcome back. {text}"))
+                .button("Open your messages", format!("{base}/messages"))
+                .text(format!("Notifications: {base}/notifications"))
+                .unsubscribe("Stop the “while you were away” summary email", unsubscribe)
+                .email();
             if let Err(e) = self.queue_email(email).await {
                 tracing::warn!(member = member.id, "away summary email: {e}");
                 continue;

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use super::model::*;
 use crate::accounts::model::MemberId;
+use crate::accounts::unsubscribe::EmailKind;
 use crate::error::CoreResult;
-use crate::mail::OutgoingEmail;
+use crate::mail::Letter;
 use crate::{now_ms, Guild};
 
 impl Guild {
@@ -76,17 +77,17 @@ impl Guild {
             } else {
                 format!("{} unread messages", b.count)
             };
-            let email = OutgoingEmail {
-                to: member.email.to_string(),
-                subject: format!("{what} from {with}"),
-                body: format!(
-                    "Hello {},\n\nYou have {what} from {with} on Guild.\n\nRead and reply: {}/messages/{}\n\nTo stop these emails, change your messaging settings: {}/settings/messaging\n",
-                    member.name,
-                    self.settings.public_url,
-                    b.conversation_id,
-                    self.settings.public_url
-                ),
-            };
+            let base = self.settings.public_url.trim_end_matches('/');
+            let unsubscribe = self.unsubscribe_url(member.id, EmailKind::Messages).await?;
+            let email = Letter::new(member.email.as_str(), &format!("{what} from {with}"))
+                .hello(&member.name)
+                .text(format!("You have {what} from {with} on Guild."))
+                .button("Read and reply", format!("{base}/messages/{}", b.conversation_id))
+                .small(format!(
+                    "To choose when you get these emails, change your messaging settings: {base}/settings/messaging"
+                ))
+                .unsubscribe("Stop emails about unread messages", unsubscribe)
+                .email();
             if let Err(e) = self.queue_email(email).await {
                 tracing::warn!(member = member.id, "message email: {e}");
                 continue;

@@ -34,6 +34,11 @@ pub enum Job {
         to: String,
         subject: String,
         body: String,
+        /// The HTML part; jobs queued before emails had one have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        html: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unsubscribe: Option<String>,
     },
     /// Someone asked to reset the password of this address: mail a link if it has an account.
     PasswordReset { email: String },
@@ -72,19 +77,16 @@ impl Guild {
         Ok(())
     }
 
-    /// Queues an email.
-    pub async fn queue_mail(&self, to: &str, subject: &str, body: String) -> CoreResult<()> {
+    /// Queues an email (composed as a [`crate::mail::Letter`]).
+    pub(crate) async fn queue_email(&self, email: OutgoingEmail) -> CoreResult<()> {
         self.enqueue(&Job::Mail {
-            to: to.into(),
-            subject: subject.into(),
-            body,
+            to: email.to,
+            subject: email.subject,
+            body: email.body,
+            html: email.html,
+            unsubscribe: email.unsubscribe,
         })
         .await
-    }
-
-    /// Queues an email already put together.
-    pub(crate) async fn queue_email(&self, email: OutgoingEmail) -> CoreResult<()> {
-        self.queue_mail(&email.to, &email.subject, email.body).await
     }
 
     /// Resolves when a job has been queued since the last call: the worker waits on this
@@ -144,8 +146,21 @@ impl Guild {
 
     async fn run_job(&self, job: Job) -> CoreResult<()> {
         match job {
-            Job::Mail { to, subject, body } => {
-                self.send_now(OutgoingEmail { to, subject, body }).await
+            Job::Mail {
+                to,
+                subject,
+                body,
+                html,
+                unsubscribe,
+            } => {
+                self.send_now(OutgoingEmail {
+                    to,
+                    subject,
+                    body,
+                    html,
+                    unsubscribe,
+                })
+                .await
             }
             Job::PasswordReset { email } => self.deliver_password_reset(&email).await,
             Job::Signup { signup } => self.deliver_signup(signup).await,
@@ -184,6 +199,8 @@ mod tests {
                 to: "a@example.com".into(),
                 subject: "Hi".into(),
                 body: "Hello".into(),
+                html: Some("<p>Hello</p>".into()),
+                unsubscribe: None,
             },
             Job::PasswordReset {
                 email: "a@example.com".into(),

@@ -128,6 +128,57 @@ async fn tokens_belong_to_their_member() {
 }
 
 #[tokio::test]
+async fn an_email_token_is_checked_without_being_used() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let ann = s.create_member(&new_member("ann"), None).await.unwrap();
+    s.create_email_token("r", ann.id, EmailTokenPurpose::Reset, 1000)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        assert!(s
+            .email_token_valid("r", EmailTokenPurpose::Reset, 10)
+            .await
+            .unwrap());
+    }
+    assert!(!s
+        .email_token_valid("r", EmailTokenPurpose::Confirm, 10)
+        .await
+        .unwrap());
+    assert!(
+        !s.email_token_valid("r", EmailTokenPurpose::Reset, 1000)
+            .await
+            .unwrap(),
+        "expired"
+    );
+    assert!(!s
+        .email_token_valid("nope", EmailTokenPurpose::Reset, 10)
+        .await
+        .unwrap());
+    s.take_email_token("r", EmailTokenPurpose::Reset, 10)
+        .await
+        .unwrap();
+    assert!(
+        !s.email_token_valid("r", EmailTokenPurpose::Reset, 11)
+            .await
+            .unwrap(),
+        "used"
+    );
+}
+
+#[tokio::test]
+async fn a_server_key_is_made_once_and_read_back() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    assert_eq!(s.server_key("unsubscribe", "first").await.unwrap(), "first");
+    assert_eq!(
+        s.server_key("unsubscribe", "second").await.unwrap(),
+        "first"
+    );
+    assert_eq!(s.server_key("other", "third").await.unwrap(), "third");
+}
+
+#[tokio::test]
 async fn email_tokens_work_once_for_their_purpose() {
     let app = TestApp::new().await;
     let s = &app.store;

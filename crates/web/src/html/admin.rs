@@ -10,6 +10,7 @@ use axum::Router;
 use guild_core::auth::{require_admin, Viewer};
 use guild_core::settings::RegistrationMode;
 
+use super::flash::{with_flash, Flash};
 use super::format::{date, url_encode};
 use super::layout::{render, see_other, Layout};
 use crate::error::fail;
@@ -106,7 +107,12 @@ async fn review_held(
         _ => return Err(back(guild_core::CoreError::NotFound)),
     };
     state.review_held(&v, id, release).await.map_err(back)?;
-    Ok(see_other("/admin#held", None))
+    let flash = if release {
+        Flash::HeldReleased
+    } else {
+        Flash::HeldDeleted
+    };
+    Ok(with_flash(see_other("/admin#held", None), flash))
 }
 
 async fn create_invite(

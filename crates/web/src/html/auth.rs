@@ -14,6 +14,7 @@ use guild_core::settings::RegistrationMode;
 use guild_core::{Code, CoreError};
 use serde::{Deserialize, Serialize};
 
+use super::flash::{with_flash, Flash};
 use super::form::{refuse, safe_next, Form, PageForm};
 use super::format::url_encode;
 use super::layout::{render, see_other, Layout};
@@ -154,7 +155,10 @@ async fn confirm_email(
                 state.sign_out(&old).await?;
             }
             let cookie = session_cookie(&s.token, state.settings.secure_cookies(), state.settings.limits.session_days);
-            Ok(see_other("/me/edit", Some(cookie)))
+            Ok(with_flash(
+                see_other("/me/edit", Some(cookie)),
+                Flash::EmailConfirmed,
+            ))
         }
         Err(CoreError::Invalid(f)) => Ok(render(
             StatusCode::BAD_REQUEST,
@@ -367,8 +371,39 @@ fn reset_page(v: &Viewer, token: &str, form: Form) -> ResetPage {
     }
 }
 
-async fn reset_form(CurrentViewer(v): CurrentViewer, Path(token): Path<String>) -> Response {
-    render(StatusCode::OK, &reset_page(&v, &token, Form::default()))
+/// The link is checked (not used up) first: an expired or used one says so at once,
+/// before the member types a new password.
+async fn reset_form(
+    State(state): State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    Path(token): Path<String>,
+) -> PageResult<Response> {
+    let valid = state
+        .reset_link_valid(&token)
+        .await
+        .map_err(|e| fail(e, &v, "/password/forgot"))?;
+    if !valid {
+        return Ok(expired_link(&v, StatusCode::GONE));
+    }
+    Ok(render(
+        StatusCode::OK,
+        &reset_page(&v, &token, Form::default()),
+    ))
+}
+
+/// "This link has expired or was already used", and a way to ask for a new one.
+fn expired_link(v: &Viewer, status: StatusCode) -> Response {
+    render(
+        status,
+        &NoticePage {
+            layout: Layout::new("Link expired", v.member()),
+            heading: "This link has expired",
+            message: "This link has expired or was already used.".into(),
+            detail: "Password reset links work once, for one hour. Ask for a new one and use the newest email.",
+            action_href: "/password/forgot",
+            action_label: "Ask for a new link",
+        },
+    )
 }
 
 async fn reset_password(
@@ -383,22 +418,22 @@ async fn reset_password(
             if let Some(old) = old {
                 state.sign_out(&old).await?;
             }
-            let cookie = session_cookie(&s.token, state.settings.secure_cookies(), state.settings.limits.session_days);
-            Ok(see_other("/", Some(cookie)))
+            let cookie = session_cookie(
+                &s.token,
+                state.settings.secure_cookies(),
+                state.settings.limits.session_days,
+            );
+            Ok(with_flash(
+                see_other("/", Some(cookie)),
+                Flash::PasswordReset,
+            ))
         }
-        Err(CoreError::Invalid(e)) if e.get("token").is_some() => Ok(render(
-            StatusCode::BAD_REQUEST,
-            &NoticePage {
-                layout: Layout::new("Link expired", v.member()),
-                heading: "This link has expired",
-                message: "This password reset link has expired or was already used.".into(),
-                detail: "Reset links work once, for one hour. Ask for a new one and use the newest email.",
-                action_href: "/password/forgot",
-                action_label: "Ask for a new link",
-            },
-        )),
+        Err(CoreError::Invalid(e)) if e.get("token").is_some() => {
+            Ok(expired_link(&v, StatusCode::BAD_REQUEST))
+        }
         Err(e) => {
-            let (r, form) = refuse(Form::default(), e, &["password"]).map_err(|e| fail(e, &v, "/password/forgot"))?;
+            let (r, form) = refuse(Form::default(), e, &["password"])
+                .map_err(|e| fail(e, &v, "/password/forgot"))?;
             Ok(r.render(&reset_page(&v, &token, form)))
         }
     }

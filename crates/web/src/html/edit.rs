@@ -1,10 +1,14 @@
 //! `/me/edit` and the forms on it: profile details, photo, positions, education, skills and
-//! featured links. Each form posts to its own URL; success goes back to its section (303),
-//! failure shows the whole page again with the messages beside that form's fields.
+//! featured links. The page is a list of sections (`<details>`), one open at a time: the one
+//! named by `?open=`, or the one just saved, or the one whose form failed. Each form posts to
+//! its own URL; success goes back to its section (303) with a flash shown in that section
+//! ("Position added"), failure shows the page again with the messages beside that form's
+//! fields.
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -17,6 +21,7 @@ use guild_core::settings::Limits;
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
+use super::flash::{with_flash, Flash};
 use super::form::{bad_form, refuse, Form, PageForm};
 use super::format::initials;
 use super::layout::{render, see_other, Layout};
@@ -213,6 +218,35 @@ struct EditPage {
     /// After a failure: the anchor and name of the section whose form failed, for the
     /// summary at the top (the form itself may be far down the page).
     problem: Option<(String, &'static str)>,
+    /// The open section (one of [`SECTIONS`]), or "" for none.
+    open: &'static str,
+    /// The confirmation shown inside the open section.
+    flash: Option<Flash>,
+    /// A line under each closed section's title: what it holds now.
+    intro_sum: String,
+    photo_sum: &'static str,
+    experience_sum: String,
+    education_sum: String,
+    skills_sum: String,
+    links_sum: String,
+}
+
+/// The editor's sections, as `?open=` names them (their ids are `edit-<name>`).
+const SECTIONS: [&str; 6] = [
+    "intro",
+    "photo",
+    "experience",
+    "education",
+    "skills",
+    "links",
+];
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("No {many} yet"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
 }
 
 /// A listed position with its own edit form (open when that form failed).
@@ -227,8 +261,18 @@ struct PositionItem {
     open: bool,
 }
 
-fn edit_page(limits: &Limits, view: ProfileView, failed: Failed) -> EditPage {
+fn edit_page(limits: &Limits, view: ProfileView, failed: Failed, open: Option<&str>) -> EditPage {
     let p = &view.profile;
+    let mut layout = Layout::new("Edit your profile", Some(&view.member));
+    // The flash of a section is shown in it, so the frame does not repeat it at the top.
+    let flash = layout.flash.filter(|f| f.edit_section().is_some());
+    if flash.is_some() {
+        layout.flash = None;
+    }
+    let open = open
+        .or(flash.and_then(|f| f.edit_section()))
+        .and_then(|o| SECTIONS.into_iter().find(|s| *s == o))
+        .unwrap_or("");
     let profile = ProfileForm {
         name: view.member.name.clone(),
         headline: p.headline.clone().unwrap_or_default(),
@@ -254,7 +298,23 @@ fn edit_page(limits: &Limits, view: ProfileView, failed: Failed) -> EditPage {
         })
         .collect();
     let mut page = EditPage {
-        layout: Layout::new("Edit your profile", Some(&view.member)),
+        layout,
+        open,
+        flash,
+        intro_sum: p
+            .headline
+            .clone()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "Name, headline, about, location and contact details".into()),
+        photo_sum: if p.photo_key.is_some() {
+            "Your photo is set"
+        } else {
+            "No photo yet"
+        },
+        experience_sum: count(view.positions.len(), "position", "positions"),
+        education_sum: count(view.education.len(), "school", "schools"),
+        skills_sum: count(view.skills.len(), "skill", "skills"),
+        links_sum: count(view.links.len(), "link", "links"),
         handle: view.member.handle.to_string(),
         photo: p
             .photo_key
@@ -310,18 +370,39 @@ fn edit_page(limits: &Limits, view: ProfileView, failed: Failed) -> EditPage {
             ("link-form".into(), "Featured links")
         }
     };
+    page.open = match section {
+        "Intro and contact" => "intro",
+        "Photo" => "photo",
+        "Experience" => "experience",
+        "Education" => "education",
+        "Skills" => "skills",
+        _ => "links",
+    };
     page.problem = Some((anchor, section));
     page
+}
+
+/// `?open=experience`: the section to show open.
+#[derive(Debug, Default, Deserialize)]
+struct Open {
+    open: Option<String>,
 }
 
 async fn show_edit(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
+    q: Result<Query<Open>, QueryRejection>,
 ) -> PageResult<Response> {
     let view = state.my_profile(&v).await.map_err(|e| fail(e, &v, EDIT))?;
+    let open = q.ok().and_then(|Query(o)| o.open);
     Ok(render(
         StatusCode::OK,
-        &edit_page(&state.settings.limits, view, Failed::Nothing),
+        &edit_page(
+            &state.settings.limits,
+            view,
+            Failed::Nothing,
+            open.as_deref(),
+        ),
     ))
 }
 
@@ -337,12 +418,12 @@ async fn refused(
 ) -> PageResult<Response> {
     let (r, form) = refuse(form, e, shown).map_err(|e| fail(e, v, EDIT))?;
     let view = state.my_profile(v).await.map_err(|e| fail(e, v, EDIT))?;
-    Ok(r.render(&edit_page(&state.settings.limits, view, failed(form))))
+    Ok(r.render(&edit_page(&state.settings.limits, view, failed(form), None)))
 }
 
-/// After a change: back to the section it was made in.
-fn done(section: &str) -> Response {
-    see_other(&format!("{EDIT}#{section}"), None)
+/// After a change: back to the section it was made in, open, with `flash` in it.
+fn done(section: &str, flash: Flash) -> Response {
+    with_flash(see_other(&format!("{EDIT}#{section}"), None), flash)
 }
 
 // ---- handlers ----
@@ -353,7 +434,7 @@ async fn update_profile(
     PageForm(f): PageForm<ProfileForm>,
 ) -> PageResult<Response> {
     match state.update_profile(&v, f.input()).await {
-        Ok(_) => Ok(done("edit-intro")),
+        Ok(_) => Ok(done("edit-intro", Flash::ProfileSaved)),
         Err(e) => refused(&state, &v, Form::of(&f), e, PROFILE_FIELDS, Failed::Profile).await,
     }
 }
@@ -372,7 +453,7 @@ async fn upload_photo(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(done("edit-photo")),
+        Ok(()) => Ok(done("edit-photo", Flash::PhotoSaved)),
         Err(e) => refused(&state, &v, Form::default(), e, &["photo"], Failed::Photo).await,
     }
 }
@@ -385,7 +466,7 @@ async fn remove_photo(
         .remove_photo(&v)
         .await
         .map_err(|e| fail(e, &v, EDIT))?;
-    Ok(done("edit-photo"))
+    Ok(done("edit-photo", Flash::PhotoRemoved))
 }
 
 async fn add_position(
@@ -394,7 +475,7 @@ async fn add_position(
     PageForm(f): PageForm<PositionForm>,
 ) -> PageResult<Response> {
     match state.add_position(&v, f.input()).await {
-        Ok(_) => Ok(done("edit-experience")),
+        Ok(_) => Ok(done("edit-experience", Flash::PositionAdded)),
         Err(e) => {
             refused(
                 &state,
@@ -416,7 +497,7 @@ async fn update_position(
     PageForm(f): PageForm<PositionForm>,
 ) -> PageResult<Response> {
     match state.update_position(&v, id, f.input()).await {
-        Ok(_) => Ok(done("edit-experience")),
+        Ok(_) => Ok(done("edit-experience", Flash::PositionSaved)),
         Err(e) => {
             refused(&state, &v, Form::of(&f), e, POSITION_FIELDS, |f| {
                 Failed::EditPosition(id, f)
@@ -435,7 +516,7 @@ async fn delete_position(
         .delete_position(&v, id)
         .await
         .map_err(|e| fail(e, &v, EDIT))?;
-    Ok(done("edit-experience"))
+    Ok(done("edit-experience", Flash::PositionDeleted))
 }
 
 async fn add_education(
@@ -451,7 +532,7 @@ async fn add_education(
         end_year: Some(f.end_year.clone()),
     };
     match state.add_education(&v, input).await {
-        Ok(_) => Ok(done("edit-education")),
+        Ok(_) => Ok(done("edit-education", Flash::EducationAdded)),
         Err(e) => {
             refused(
                 &state,
@@ -475,7 +556,7 @@ async fn delete_education(
         .delete_education(&v, id)
         .await
         .map_err(|e| fail(e, &v, EDIT))?;
-    Ok(done("edit-education"))
+    Ok(done("edit-education", Flash::EducationDeleted))
 }
 
 async fn set_skills(
@@ -484,7 +565,7 @@ async fn set_skills(
     PageForm(f): PageForm<SkillsForm>,
 ) -> PageResult<Response> {
     match state.set_skills(&v, &f.list()).await {
-        Ok(_) => Ok(done("edit-skills")),
+        Ok(_) => Ok(done("edit-skills", Flash::SkillsSaved)),
         Err(e) => refused(&state, &v, Form::of(&f), e, &["skills"], Failed::Skills).await,
     }
 }
@@ -496,7 +577,7 @@ async fn add_link(
 ) -> PageResult<Response> {
     let added = state.add_link(&v, &f.link_title, &f.link_url).await;
     match added.map_err(|e| e.with_field_names(&[("title", "link_title"), ("url", "link_url")])) {
-        Ok(_) => Ok(done("edit-links")),
+        Ok(_) => Ok(done("edit-links", Flash::LinkAdded)),
         Err(e) => {
             refused(
                 &state,
@@ -520,5 +601,5 @@ async fn delete_link(
         .delete_link(&v, id)
         .await
         .map_err(|e| fail(e, &v, EDIT))?;
-    Ok(done("edit-links"))
+    Ok(done("edit-links", Flash::LinkDeleted))
 }

@@ -16,6 +16,9 @@ use crate::incident::log_internal;
 pub struct Layout {
     pub title: String,
     pub me: Option<MeBar>,
+    /// "Profile saved": the one-shot confirmation this page carries, shown at the top of
+    /// `<main>` (see [`super::flash`]). A page that shows it elsewhere takes it out.
+    pub flash: Option<super::flash::Flash>,
     pub theme: Theme,
     pub tab: Tab,
 }
@@ -194,6 +197,7 @@ impl Layout {
             None => Badge::of(Some(0), what),
         };
         Layout {
+            flash: super::flash::current(),
             title: title.to_string(),
             theme: frame.map(|f| f.theme).unwrap_or_default(),
             tab: frame.map(|f| f.tab).unwrap_or_default(),

@@ -21,6 +21,7 @@ mod conversation;
 mod directory;
 mod edit;
 mod feed;
+pub mod flash;
 pub mod form;
 pub mod format;
 mod home;
@@ -34,9 +35,11 @@ mod post_items;
 mod posts;
 mod profile;
 mod settings;
+mod shortcuts;
 mod strength;
 mod theme;
 pub mod topbar;
+mod unsubscribe;
 
 /// Every page route. Upload forms take bodies as large as the settings allow.
 pub fn router(limits: &Limits) -> Router<AppState> {
@@ -59,4 +62,6 @@ pub fn router(limits: &Limits) -> Router<AppState> {
         .merge(messages::router(limits))
         .merge(conversation::router(limits))
         .merge(away::router())
+        .merge(unsubscribe::router())
+        .merge(shortcuts::router())
 }

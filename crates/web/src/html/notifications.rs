@@ -132,19 +132,11 @@ struct SettingsPage {
     layout: Layout,
     rows: Vec<SettingItem>,
     digest: &'static str,
-    saved: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct SavedQuery {
-    done: Option<String>,
 }
 
 async fn show_settings(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Query(q): Query<SavedQuery>,
 ) -> PageResult<Response> {
     let back = |e| fail(e, &v, "/notifications/settings");
     let rows = state
@@ -166,7 +158,6 @@ async fn show_settings(
             layout: Layout::new("Notification settings", v.member()),
             rows,
             digest: digest.as_str(),
-            saved: q.done.is_some(),
         },
     ))
 }
@@ -197,5 +188,8 @@ async fn save_settings(
             .await
             .map_err(back)?;
     }
-    Ok(see_other("/notifications/settings?done=saved", None))
+    Ok(super::flash::with_flash(
+        see_other("/notifications/settings", None),
+        super::flash::Flash::NotificationSettingsSaved,
+    ))
 }

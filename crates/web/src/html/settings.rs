@@ -1,8 +1,7 @@
 //! `/settings`: password, email address, handle, and personal access tokens.
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -12,6 +11,7 @@ use guild_core::auth::Viewer;
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
+use super::flash::{with_flash, Flash};
 use super::form::{refuse, Form, PageForm};
 use super::format::date;
 use super::layout::{render, see_other, Layout};
@@ -63,23 +63,6 @@ struct TokenForm {
     label: String,
 }
 
-/// `?done=…` after a change: which confirmation to show.
-#[derive(Debug, Default, Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
-fn notice(done: Option<&str>) -> Option<&'static str> {
-    match done? {
-        "password" => Some("Password changed; you were signed out everywhere else."),
-        "email" => Some("Email address changed. We told your previous address about it."),
-        "handle" => Some("Profile address changed."),
-        "revoked" => Some("Token revoked: it no longer works."),
-        "theme" => Some("Theme saved for this browser."),
-        _ => None,
-    }
-}
-
 enum Failed {
     Nothing,
     Password(Form),
@@ -96,7 +79,6 @@ struct SettingsPage {
     handle: String,
     public_url: String,
     tokens: Vec<TokenItem>,
-    notice: Option<&'static str>,
     /// A token just created: shown this once.
     new_token: Option<String>,
     password_form: Form,
@@ -105,6 +87,9 @@ struct SettingsPage {
     token_form: Form,
     /// After a failure: the anchor and name of the section whose form failed.
     problem: Option<(&'static str, &'static str)>,
+    /// After a change: its confirmation, and the id of the section it is shown in.
+    flash: Option<Flash>,
+    flash_in: &'static str,
 }
 
 struct TokenItem {
@@ -121,8 +106,16 @@ fn settings_page(
     failed: Failed,
 ) -> SettingsPage {
     let me = v.member();
+    let mut layout = Layout::new("Settings", me);
+    // A change's confirmation is shown in its section, where the member is looking.
+    let flash = layout.flash.filter(|f| f.settings_section().is_some());
+    if flash.is_some() {
+        layout.flash = None;
+    }
     let mut page = SettingsPage {
-        layout: Layout::new("Settings", me),
+        layout,
+        flash,
+        flash_in: flash.and_then(|f| f.settings_section()).unwrap_or(""),
         email: me.map(|m| m.email.to_string()).unwrap_or_default(),
         handle: me.map(|m| m.handle.to_string()).unwrap_or_default(),
         public_url: state.settings.public_url.clone(),
@@ -135,7 +128,6 @@ fn settings_page(
                 last_used: t.last_used_at.map(date).unwrap_or_else(|| "Never".into()),
             })
             .collect(),
-        notice: None,
         new_token: None,
         password_form: Form::default(),
         email_form: Form::default(),
@@ -170,14 +162,12 @@ fn settings_page(
 async fn show_settings(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    q: Result<Query<Done>, QueryRejection>,
 ) -> PageResult<Response> {
     let tokens = state
         .list_tokens(&v)
         .await
         .map_err(|e| fail(e, &v, SETTINGS))?;
-    let mut page = settings_page(&state, &v, tokens, Failed::Nothing);
-    page.notice = q.ok().and_then(|Query(d)| notice(d.done.as_deref()));
+    let page = settings_page(&state, &v, tokens, Failed::Nothing);
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -219,7 +209,10 @@ async fn change_password(
                 state.settings.secure_cookies(),
                 state.settings.limits.session_days,
             );
-            Ok(see_other("/settings?done=password", Some(cookie)))
+            Ok(with_flash(
+                see_other("/settings#password-section", Some(cookie)),
+                Flash::PasswordChanged,
+            ))
         }
         Err(e) => {
             refused(
@@ -241,7 +234,10 @@ async fn change_email(
     PageForm(f): PageForm<EmailForm>,
 ) -> PageResult<Response> {
     match state.change_email(&v, &f.password, &f.email).await {
-        Ok(_) => Ok(see_other("/settings?done=email", None)),
+        Ok(_) => Ok(with_flash(
+            see_other("/settings#email-section", None),
+            Flash::EmailChanged,
+        )),
         Err(e) => {
             refused(
                 &state,
@@ -262,7 +258,10 @@ async fn change_handle(
     PageForm(f): PageForm<HandleForm>,
 ) -> PageResult<Response> {
     match state.change_handle(&v, &f.handle).await {
-        Ok(_) => Ok(see_other("/settings?done=handle", None)),
+        Ok(_) => Ok(with_flash(
+            see_other("/settings#handle-section", None),
+            Flash::HandleChanged,
+        )),
         Err(e) => refused(&state, &v, Form::of(&f), e, &["handle"], Failed::Handle).await,
     }
 }
@@ -296,5 +295,8 @@ async fn revoke_token(
         .revoke_token(&v, id)
         .await
         .map_err(|e| fail(e, &v, SETTINGS))?;
-    Ok(see_other("/settings?done=revoked#tokens", None))
+    Ok(with_flash(
+        see_other("/settings#tokens", None),
+        Flash::TokenRevoked,
+    ))
 }

@@ -28,11 +28,11 @@ impl From<&Strength> for Meter {
 /// Where each step of the meter is done: the section of the edit page, or the directory.
 fn step_href(key: Option<&str>) -> &'static str {
     match key {
-        Some("photo") => "/me/edit#edit-photo",
-        Some("headline" | "location") => "/me/edit#edit-intro",
-        Some("position" | "past_positions") => "/me/edit#edit-experience",
-        Some("education") => "/me/edit#edit-education",
-        Some("skills") => "/me/edit#edit-skills",
+        Some("photo") => "/me/edit?open=photo#edit-photo",
+        Some("headline" | "location") => "/me/edit?open=intro#edit-intro",
+        Some("position" | "past_positions") => "/me/edit?open=experience#edit-experience",
+        Some("education") => "/me/edit?open=education#edit-education",
+        Some("skills") => "/me/edit?open=skills#edit-skills",
         Some("connections") => "/members",
         _ => "/me/edit",
     }

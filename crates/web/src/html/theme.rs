@@ -9,6 +9,7 @@ use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use super::flash::{with_flash, Flash};
 use super::layout::{render_error, see_other, Theme};
 use crate::extract::CurrentViewer;
 use crate::AppState;
@@ -30,9 +31,12 @@ async fn choose_theme(
 ) -> Response {
     let chosen = form.ok().and_then(|Form(f)| Theme::parse(&f.theme));
     match chosen {
-        Some(theme) => see_other(
-            "/settings?done=theme#theme-section",
-            Some(theme.cookie(state.settings.secure_cookies())),
+        Some(theme) => with_flash(
+            see_other(
+                "/settings#theme-section",
+                Some(theme.cookie(state.settings.secure_cookies())),
+            ),
+            Flash::ThemeSaved,
         ),
         None => render_error(
             v.member(),

@@ -14,6 +14,7 @@ mod feed_journey;
 mod feed_look;
 mod feed_phone;
 mod feed_xss;
+mod forms;
 mod keyboard;
 mod look;
 mod messages_journey;

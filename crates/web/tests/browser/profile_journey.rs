@@ -83,6 +83,7 @@ async fn sign_up_fill_the_profile_and_view_it_anonymously() {
     let first = expect_strength(&b, "Beginner").await;
 
     // The profile: 2 of the 8 steps (headline, location), so still Beginner.
+    open_section(&b, "intro").await;
     b.fill("#profile-form [name=headline]", HEADLINE).await;
     b.fill("#profile-form [name=location]", "London").await;
     b.fill(
@@ -113,6 +114,7 @@ async fn sign_up_fill_the_profile_and_view_it_anonymously() {
     let dir = tempfile::tempdir().expect("tempdir");
     let photo = dir.path().join("ada.png");
     std::fs::write(&photo, guild_testkit::png(640, 480)).expect("write png");
+    open_section(&b, "photo").await;
     let input = b.find("#photo-form input[name=photo]").await;
     input
         .send_keys(&photo.display().to_string())
@@ -131,6 +133,7 @@ async fn sign_up_fill_the_profile_and_view_it_anonymously() {
 
     // Education (6), three skills (7): Expert. All-Star needs 50 connections, which no one
     // can have yet, so the meter's next step is about connections.
+    open_section(&b, "education").await;
     b.fill("#education-form [name=school]", "University of London")
         .await;
     b.fill("#education-form [name=degree]", "BSc").await;
@@ -140,6 +143,7 @@ async fn sign_up_fill_the_profile_and_view_it_anonymously() {
     b.submit("#education-form").await;
     b.wait_path("/me/edit").await;
     expect_strength(&b, "Advanced").await;
+    open_section(&b, "skills").await;
     b.fill("#skills-form [name=skills]", &SKILLS.join("\n"))
         .await;
     b.submit("#skills-form").await;
@@ -203,7 +207,24 @@ async fn sign_up_fill_the_profile_and_view_it_anonymously() {
 }
 
 /// Adds a position through `#position-form`; month fields are set by script.
+/// Opens a section of the profile editor by its summary, as a member would.
+async fn open_section(b: &Browser, name: &str) {
+    let open = b
+        .js_str(&format!(
+            "return String(document.getElementById('edit-{name}').open)"
+        ))
+        .await;
+    if open != "true" {
+        b.find(&format!("#edit-{name} > summary"))
+            .await
+            .click()
+            .await
+            .expect("open the section");
+    }
+}
+
 async fn add_position(b: &Browser, p: &PositionEntry) {
+    open_section(b, "experience").await;
     b.fill("#position-form [name=company]", p.company).await;
     b.fill("#position-form [name=title]", p.title).await;
     b.set_value("#position-form [name=start]", p.start).await;

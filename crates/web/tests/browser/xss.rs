@@ -11,7 +11,7 @@ async fn a_headline_with_markup_renders_as_text() {
     sign_in(&b, &xavier).await;
 
     let headline = r#"<img src=x onerror="window.__xss=1">"#;
-    b.goto("/me/edit").await;
+    b.goto("/me/edit?open=intro").await;
     b.fill("#profile-form [name=headline]", headline).await;
     b.submit("#profile-form").await;
     b.wait_path("/me/edit").await;

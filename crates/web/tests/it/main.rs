@@ -18,6 +18,8 @@ mod api_posts;
 mod api_profile;
 mod contrast;
 mod doors;
+mod emails;
+mod forms_feedback;
 mod openapi;
 mod pages;
 mod pieces;

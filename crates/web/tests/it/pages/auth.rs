@@ -28,7 +28,7 @@ async fn home_is_a_landing_page_for_visitors_and_a_dashboard_for_members() {
     assert!(html.contains("<span id=\"strength-level\">Beginner</span>"));
     assert!(html.contains("<progress class=\"meter\" max=\"8\" value=\"0\""));
     assert!(
-        html.contains("href=\"/me/edit#edit-photo\">Add a profile photo</a>"),
+        html.contains("href=\"/me/edit?open=photo#edit-photo\">Add a profile photo</a>"),
         "the next step links to its section"
     );
     assert!(html.contains("href=\"/members\"") && html.contains("href=\"/me/edit\""));

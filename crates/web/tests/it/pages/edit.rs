@@ -469,7 +469,9 @@ async fn the_strength_meter_follows_the_profile() {
         "{html}"
     );
     assert!(
-        html.contains("id=\"strength-next\">Next step: <a href=\"/me/edit#edit-experience\">"),
+        html.contains(
+            "id=\"strength-next\">Next step: <a href=\"/me/edit?open=experience#edit-experience\">"
+        ),
         "{html}"
     );
     assert!(html.contains("id=\"edit-experience\""), "the anchor exists");

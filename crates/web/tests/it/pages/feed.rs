@@ -454,7 +454,7 @@ async fn hashtags_can_be_followed_and_notifications_read_and_tuned() {
         ])
         .send()
         .await;
-    assert_redirect(&r, "/notifications/settings?done=saved");
+    assert_redirect(&r, "/notifications/settings");
     let s = app
         .get("/notifications/settings")
         .session(&ann)

@@ -113,7 +113,7 @@ async fn changing_the_password_signs_out_every_other_session() {
         ])
         .send()
         .await;
-    assert_redirect(&r, "/settings?done=password");
+    assert_redirect(&r, "/settings#password-section");
     let fresh = r.session_cookie().expect("a new session for this device");
     for old in [&ann.cookie, &other] {
         assert_redirect(
@@ -121,9 +121,10 @@ async fn changing_the_password_signs_out_every_other_session() {
             "/signin?next=/settings",
         );
     }
+    let flash = r.flash_cookie().expect("a flash for the next page");
     let html = app
-        .get("/settings?done=password")
-        .cookie(&fresh)
+        .get("/settings")
+        .cookie(&format!("{fresh}; {flash}"))
         .send()
         .await
         .text();
@@ -150,7 +151,7 @@ async fn email_and_handle_are_changed_in_settings() {
             .form(&[("email", "ann@new.example"), ("password", PASSWORD)])
             .send()
             .await,
-        "/settings?done=email",
+        "/settings#email-section",
     );
     assert!(app
         .get("/settings")
@@ -181,7 +182,7 @@ async fn email_and_handle_are_changed_in_settings() {
             .form(&[("handle", "ann-smith")])
             .send()
             .await,
-        "/settings?done=handle",
+        "/settings#handle-section",
     );
     app.get("/in/ann-smith").send().await.assert_status(200);
     app.get("/in/ann").send().await.assert_status(404);
@@ -236,7 +237,7 @@ async fn access_tokens_are_shown_once_and_revoked_by_their_owner_only() {
             .session(&ann)
             .send()
             .await,
-        "/settings?done=revoked#tokens",
+        "/settings#tokens",
     );
     app.get("/api/v1/me")
         .bearer(&token)
