@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use guild_core::accounts::model::*;
 use guild_core::accounts::store::AccountStore;
-use guild_core::domain::{fold_key, Email, Handle, Role};
+use guild_core::domain::{fold_key, search_key, Email, Handle, Role};
 use guild_core::store::{StoreError, StoreResult};
 
 use crate::sql::{bind_all, exec, vals, Val};
@@ -75,8 +75,8 @@ impl SqlStore {
 #[async_trait]
 impl AccountStore for SqlStore {
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member> {
-        let insert = "INSERT INTO members (handle, name, name_key, email, password_hash, role, active, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+        let insert = "INSERT INTO members (handle, name, name_key, email, password_hash, role, active, created_at, search_name) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
         let member = vals![
             &m.handle,
             &m.name,
@@ -86,6 +86,7 @@ impl AccountStore for SqlStore {
             m.role.as_str(),
             m.active,
             m.created_at,
+            search_key(&m.name),
         ];
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;

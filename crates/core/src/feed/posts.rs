@@ -198,8 +198,8 @@ impl Guild {
         )
     }
 
-    /// Renders member text: mentions of members the author may reach become links, hashtags
-    /// link to their page. Returns the HTML, the folded tags and the mentioned members.
+    /// Renders member text: mentions of members the author may reach become links showing
+    /// their names, hashtags link to their page. Returns the HTML, the folded tags and the mentioned members.
     pub(crate) async fn render_text(
         &self,
         viewer: &Viewer,
@@ -212,8 +212,13 @@ impl Guild {
                 mentioned.push(m);
             }
         }
-        let ok: Vec<&str> = mentioned.iter().map(|m| m.handle.as_str()).collect();
-        let html = markup::render(text, &|h: &str| ok.contains(&h));
+        // The link shows the name as it is now; the text keeps the handle it was written with.
+        let html = markup::render_named(text, &|h: &str| {
+            mentioned
+                .iter()
+                .find(|m| m.handle.as_str() == h)
+                .map(|m| m.name.clone())
+        });
         Ok((html, refs.hashtags, mentioned))
     }
 

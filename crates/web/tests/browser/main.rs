@@ -17,6 +17,7 @@ mod keyboard;
 mod messages_journey;
 mod network_journey;
 mod phone;
+mod picker;
 mod profile_journey;
 mod sign_in_guard;
 mod xss;

@@ -124,5 +124,6 @@ mod edit;
 mod feed;
 mod messages;
 mod network;
+mod picker;
 mod profile;
 mod site;
