@@ -341,11 +341,13 @@ function memberList(field, url, { query, choose, skip = () => false, expanded = 
   return { close };
 }
 
-// The "To" field: chosen members become chips (each removable by its button, the last by
+// A field of members ("To", the away page's colleague): chosen members become chips (each removable by its button, the last by
 // Backspace in the empty field), and the form sends their handles in the field the server
 // reads, "linh, ann-lee". Without JavaScript the field takes names or handles as typed.
 function recipientPicker(original) {
   const url = original.dataset.picker;
+  // One member only (the away page's colleague): choosing replaces the chip.
+  const single = original.hasAttribute("data-picker-single");
   const wrap = document.createElement("div");
   wrap.className = "picker";
   const chips = document.createElement("ul");
@@ -401,6 +403,7 @@ function recipientPicker(original) {
     if (gone) status.textContent = `Removed ${gone.name}`;
   };
   const add = (c) => {
+    if (single) chosen.length = 0;
     if (!chosen.some((x) => x.handle === c.handle)) chosen.push(c);
     field.value = "";
     render();

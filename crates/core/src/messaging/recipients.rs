@@ -38,7 +38,7 @@ impl Guild {
     /// One entry: a handle (with or without "@") of a member the viewer may reach, or the
     /// exact name (case and accents folded) of exactly one member the viewer may see, as the
     /// directory shows them. Several of one name are refused with their handles.
-    async fn resolve_entry(
+    pub(crate) async fn resolve_entry(
         &self,
         viewer: &Viewer,
         entry: &str,

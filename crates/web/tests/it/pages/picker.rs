@@ -154,6 +154,35 @@ async fn the_to_field_takes_a_unique_name_and_names_the_choices_when_several_mat
     let inbox = app.get("/messages").session(&linh).send().await.text();
     assert!(inbox.contains("Hello Linh"), "{inbox}");
 
+    // The away page's colleague is picked the same way, by name.
+    let today = chrono::Utc::now().date_naive();
+    let end = today + chrono::Days::new(7);
+    let r = app
+        .put("/api/v1/me/away")
+        .token(&ann)
+        .json(json!({
+            "start": today.to_string(), "end": end.to_string(), "message": "Away",
+            "contact_handle": "Linh Reyes"
+        }))
+        .send()
+        .await;
+    r.assert_status(200);
+    let notice = app
+        .get("/api/v1/members/ann/away")
+        .token(&linh)
+        .send()
+        .await;
+    assert!(
+        notice.json()["notice"]
+            .as_str()
+            .unwrap()
+            .contains("contact Linh Reyes"),
+        "{}",
+        notice.text()
+    );
+    let page = app.get("/me/away").session(&ann).send().await.text();
+    assert!(page.contains(r#"data-picker="/api/v1/members/lookup" data-picker-single"#));
+
     // A second Linh Reyes: the name is refused beside "To", naming both; the text is kept.
     let _other = named(&app, "linh-r", "Linh  Réyes", "").await;
     let r = write(&app, &ann, "linh reyes", "Hello again").await;
