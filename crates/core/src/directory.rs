@@ -36,7 +36,7 @@ pub const LOOKUP_MAX: usize = 8;
 
 /// Members read for one lookup (or one name resolved) before ordering by degree: connections come first from the
 /// store, and among the rest the nearer degrees are kept.
-pub(crate) const LOOKUP_READ: u32 = 40;
+pub(crate) const LOOKUP_READ: u32 = 24;
 
 /// The most words of a query the lookup uses.
 pub(crate) const LOOKUP_WORDS: usize = 5;

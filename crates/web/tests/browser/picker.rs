@@ -188,7 +188,9 @@ async fn the_picker_chooses_recipients_and_mentions_by_keyboard() {
     if textbox != json!([null, "list", "listbox"]) {
         b.fail(&format!("the comment box reads {textbox}")).await;
     }
-    b.press(&format!("{}{}", Key::Down, Key::Enter)).await;
+    b.press(&Key::Down.to_string()).await;
+    b.screenshot("picker-comment-1280").await;
+    b.press(&Key::Enter.to_string()).await;
     b.wait_js(
         "the mention written",
         "document.getElementById('comment-body').value === 'Thanks @linh '",
