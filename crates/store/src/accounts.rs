@@ -7,7 +7,7 @@ use guild_core::accounts::store::AccountStore;
 use guild_core::domain::{fold_key, search_key, Email, Handle, Role};
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{bind_all, exec, vals, Val};
+use crate::sql::{bind_all, exec, vals, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -125,6 +125,22 @@ impl AccountStore for SqlStore {
 
     async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>> {
         self.member_where("handle", handle.into()).await
+    }
+
+    async fn members_by_handles(&self, handles: &[String]) -> StoreResult<Vec<Member>> {
+        if handles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new(format!(
+            "SELECT {MEMBER_COLS} FROM members WHERE handle IN ("
+        ));
+        for (i, h) in handles.iter().enumerate() {
+            let p = sql.arg(h.as_str());
+            sql.push(if i == 0 { "" } else { ", " });
+            sql.push(&p);
+        }
+        sql.push(")");
+        self.fetch_all::<MemberRow, _>(&sql.text, &sql.binds).await
     }
 
     async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>> {

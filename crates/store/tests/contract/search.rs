@@ -1,5 +1,6 @@
-//! The picker's name key (`members.search_name`): written with every member and every new
-//! name, and filled by `migrate` for members written before the column existed.
+//! Finding members by what a member types: the picker's name key (`members.search_name`),
+//! written with every member and every new name and filled by `migrate` for members written
+//! before the column existed; and members read by many handles at once (mentions).
 
 use guild_core::accounts::store::AccountStore;
 use guild_core::domain::Visibility;
@@ -23,6 +24,26 @@ async fn found(s: &SqlStore, word: &str) -> Vec<String> {
         .into_iter()
         .map(|c| c.handle.as_str().to_string())
         .collect()
+}
+
+#[tokio::test]
+async fn members_are_read_by_many_handles_at_once() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    for h in ["ann", "bob", "cyd"] {
+        s.create_member(&new_member(h), None).await.unwrap();
+    }
+    let handles = ["cyd", "ghost", "ann"].map(String::from);
+    let mut found: Vec<String> = s
+        .members_by_handles(&handles)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.handle.as_str().to_string())
+        .collect();
+    found.sort();
+    assert_eq!(found, ["ann", "cyd"]);
+    assert!(s.members_by_handles(&[]).await.unwrap().is_empty());
 }
 
 #[tokio::test]
