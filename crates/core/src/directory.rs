@@ -2,7 +2,7 @@
 //! honoured, keyset-paginated by (folded name, id).
 
 use crate::auth::{self, Viewer};
-use crate::domain::fold_key;
+use crate::domain::{fold_key, search_words};
 use crate::error::{CoreError, CoreResult};
 use crate::lengths;
 use crate::network::Person;
@@ -31,7 +31,69 @@ fn filter(raw: &Option<String>, label: &str) -> CoreResult<Option<String>> {
     }
 }
 
+/// The most members the picker offers at once.
+pub const LOOKUP_MAX: usize = 8;
+
+/// Members read for one lookup (or one name resolved) before ordering by degree: connections come first from the
+/// store, and among the rest the nearer degrees are kept.
+pub(crate) const LOOKUP_READ: u32 = 24;
+
+/// The most words of a query the lookup uses.
+pub(crate) const LOOKUP_WORDS: usize = 5;
+
 impl Guild {
+    /// The member picker: members this viewer may see whose name has a word beginning with
+    /// each word typed (case and accents folded), or whose handle begins with it; the
+    /// viewer's connections first, then 2nd, 3rd and further degrees, at most
+    /// [`LOOKUP_MAX`]. Exactly the directory's visibility: blocked and hidden members never
+    /// appear, nor the viewer. One store query for the names, one for the viewer's
+    /// invitations (in [`Guild::people`]); degrees come from the in-memory graph.
+    pub async fn lookup_members(&self, viewer: &Viewer, q: &str) -> CoreResult<Vec<Person>> {
+        let me = viewer.require()?.id;
+        if q.chars().count() > lengths::SEARCH {
+            return Err(CoreError::invalid(
+                "q",
+                format!("Use at most {} characters.", lengths::SEARCH),
+            ));
+        }
+        let words: Vec<String> = search_words(q.trim().trim_start_matches('@'))
+            .into_iter()
+            .take(LOOKUP_WORDS)
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cards = self.visible_named(viewer, words, LOOKUP_READ).await?;
+        let cards = cards.into_iter().filter(|c| c.id != me).collect();
+        let mut people = self.people(viewer, cards).await?;
+        // Stable: the store's order (connections, then name) holds within a degree.
+        people.sort_by_key(|p| p.degree.unwrap_or(u8::MAX));
+        people.truncate(LOOKUP_MAX);
+        Ok(people)
+    }
+
+    /// Members this viewer may see (the directory's rule) matching the picker's words.
+    pub(crate) async fn visible_named(
+        &self,
+        viewer: &Viewer,
+        words: Vec<String>,
+        limit: u32,
+    ) -> CoreResult<Vec<crate::profiles::model::MemberCard>> {
+        let q = DirectoryQuery {
+            visible: auth::visible_levels(viewer),
+            viewer: viewer.id(),
+            hidden: viewer
+                .id()
+                .map(|me| self.network.hidden_from(me).into_iter().collect())
+                .unwrap_or_default(),
+            limit,
+            words,
+            connections_first: true,
+            ..DirectoryQuery::default()
+        };
+        Ok(self.store.directory(&q).await?)
+    }
+
     pub async fn directory(
         &self,
         viewer: &Viewer,
@@ -52,6 +114,7 @@ impl Guild {
                 .unwrap_or_default(),
             after: page.after.clone(),
             limit: page.fetch(),
+            ..DirectoryQuery::default()
         };
         let items = self.store.directory(&q).await?;
         let (items, next_cursor) = page.finish(items, |m| (m.sort_key.clone(), m.id));

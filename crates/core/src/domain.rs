@@ -452,9 +452,50 @@ pub fn fold_key(s: &str) -> String {
         .to_lowercase()
 }
 
+/// The key a member's name is found by: [`fold_key`] with accents dropped (NFD, combining
+/// marks removed, and the few letters that do not decompose spelled out: "ß" → "ss",
+/// "ø" → "o"…), hyphens and apostrophes as word breaks, and a leading space, so that
+/// `LIKE '% word%'` finds the prefix of any word, the first included.
+pub fn search_key(name: &str) -> String {
+    format!(" {}", search_words(name).join(" "))
+}
+
+/// The words of a name or of a query, folded as [`search_key`] folds them.
+pub fn search_words(text: &str) -> Vec<String> {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'þ' | 'Þ' => out.push_str("th"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ı' => out.push('i'),
+            '-' | '\'' | '’' | '.' | ',' | '_' => out.push(' '),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.split_whitespace().map(str::to_owned).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_keys_fold_case_accents_and_word_breaks() {
+        assert_eq!(
+            search_key("  Zoë  Ångström-Łukasz "),
+            " zoe angstrom lukasz"
+        );
+        assert_eq!(search_key("Straße O’Neil"), " strasse o neil");
+        assert_eq!(search_words("RÉY"), vec!["rey"]);
+        assert_eq!(search_key(""), " ");
+    }
 
     #[test]
     fn handles() {

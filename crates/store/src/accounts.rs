@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use guild_core::accounts::model::*;
 use guild_core::accounts::store::AccountStore;
-use guild_core::domain::{fold_key, Email, Handle, Role};
+use guild_core::domain::{fold_key, search_key, Email, Handle, Role};
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{bind_all, exec, vals, Val};
+use crate::sql::{bind_all, exec, vals, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
@@ -75,8 +75,8 @@ impl SqlStore {
 #[async_trait]
 impl AccountStore for SqlStore {
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member> {
-        let insert = "INSERT INTO members (handle, name, name_key, email, password_hash, role, active, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+        let insert = "INSERT INTO members (handle, name, name_key, email, password_hash, role, active, created_at, search_name) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
         let member = vals![
             &m.handle,
             &m.name,
@@ -86,6 +86,7 @@ impl AccountStore for SqlStore {
             m.role.as_str(),
             m.active,
             m.created_at,
+            search_key(&m.name),
         ];
         with_pool!(self, |p| {
             let mut tx = p.begin().await.map_err(db_err)?;
@@ -124,6 +125,22 @@ impl AccountStore for SqlStore {
 
     async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>> {
         self.member_where("handle", handle.into()).await
+    }
+
+    async fn members_by_handles(&self, handles: &[String]) -> StoreResult<Vec<Member>> {
+        if handles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new(format!(
+            "SELECT {MEMBER_COLS} FROM members WHERE handle IN ("
+        ));
+        for (i, h) in handles.iter().enumerate() {
+            let p = sql.arg(h.as_str());
+            sql.push(if i == 0 { "" } else { ", " });
+            sql.push(&p);
+        }
+        sql.push(")");
+        self.fetch_all::<MemberRow, _>(&sql.text, &sql.binds).await
     }
 
     async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>> {

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use guild_core::domain::{fold_key, Handle, Visibility};
+use guild_core::domain::{fold_key, search_key, Handle, Visibility};
 use guild_core::profiles::model::{DirectoryQuery, MemberCard, SeedMember};
 use guild_core::profiles::store::DirectoryStore;
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{bind_all, id_list, like_escape, Sql, Val};
+use crate::sql::{bind_all, exec, id_list, like_escape, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 /// A member card as `CARD_COLS` reads it.
@@ -94,6 +94,14 @@ fn build(q: &DirectoryQuery) -> Sql<'static> {
             " AND (m.name_key LIKE {a} ESCAPE '\\' OR m.name_key LIKE {b} ESCAPE '\\')"
         ));
     }
+    for w in &q.words {
+        let prefix = like_escape(w);
+        let a = sql.arg(format!("% {prefix}%"));
+        let b = sql.arg(format!("{prefix}%"));
+        sql.push(&format!(
+            " AND (m.search_name LIKE {a} ESCAPE '\\' OR m.handle LIKE {b} ESCAPE '\\')"
+        ));
+    }
     if let Some(c) = &q.company {
         let c = sql.arg(fold_key(c));
         sql.push(&format!(" AND EXISTS (SELECT 1 FROM positions x WHERE x.company_key = {c} AND x.member_id = m.id)"));
@@ -119,8 +127,18 @@ fn build(q: &DirectoryQuery) -> Sql<'static> {
             " AND (m.name_key > {k} OR (m.name_key = {k} AND m.id > {i}))"
         ));
     }
+    let first = match (q.connections_first, q.viewer) {
+        (true, Some(id)) => {
+            let v = sql.arg(id);
+            format!(
+                "CASE WHEN EXISTS (SELECT 1 FROM connections k WHERE k.member_id = {v} \
+                 AND k.other_id = m.id) THEN 0 ELSE 1 END, "
+            )
+        }
+        _ => String::new(),
+    };
     let l = sql.arg(q.limit);
-    sql.push(&format!(" ORDER BY m.name_key, m.id LIMIT {l}"));
+    sql.push(&format!(" ORDER BY {first}m.name_key, m.id LIMIT {l}"));
     sql
 }
 
@@ -181,6 +199,7 @@ async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<(
                 "role",
                 "active",
                 "created_at",
+                "search_name",
             ];
             let sql = multi_insert("members", &cols, chunk.len(), " RETURNING id, handle");
             let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
@@ -195,7 +214,8 @@ async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<(
                     .bind(&m.password_hash)
                     .bind(m.role.as_str())
                     .bind(m.active)
-                    .bind(m.created_at);
+                    .bind(m.created_at)
+                    .bind(search_key(&m.name));
             }
             // RETURNING order is not promised, so ids are matched by the unique handle.
             ids.extend(
@@ -312,6 +332,37 @@ async fn seed_members(store: &SqlStore, members: &[SeedMember]) -> StoreResult<(
         }
         tx.commit().await.map_err(db_err)
     })
+}
+
+impl SqlStore {
+    /// Folds the names of members written before `members.search_name` existed (0009), in
+    /// batches, each in one transaction; a store migrated already finds none and reads once.
+    pub(crate) async fn fill_search_names(&self) -> StoreResult<()> {
+        const BATCH: i64 = 1_000;
+        loop {
+            let rows: Vec<(i64, String)> = with_pool!(self, |p| sqlx::query_as(
+                "SELECT id, name FROM members WHERE search_name IS NULL ORDER BY id LIMIT $1"
+            )
+            .bind(BATCH)
+            .fetch_all(p)
+            .await)
+            .map_err(db_err)?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            with_pool!(self, |p| {
+                let mut tx = p.begin().await.map_err(db_err)?;
+                for (id, name) in &rows {
+                    exec!(
+                        tx,
+                        "UPDATE members SET search_name = $1 WHERE id = $2",
+                        [search_key(name), *id]
+                    )?;
+                }
+                tx.commit().await.map_err(db_err)
+            })?;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -109,7 +109,9 @@ impl SqlStore {
         match &self.pool {
             Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await.map_err(backend),
             Pool::Pg(p) => POSTGRES_MIGRATIONS.run(p).await.map_err(backend),
-        }
+        }?;
+        // What SQL cannot compute (0009: names folded as core folds them) is filled here.
+        self.fill_search_names().await
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use guild_core::accounts::model::MemberId;
-use guild_core::domain::{fold_key, Visibility, YearMonth};
+use guild_core::domain::{fold_key, search_key, Visibility, YearMonth};
 use guild_core::profiles::model::*;
 use guild_core::profiles::store::ProfileStore;
 use guild_core::store::StoreResult;
@@ -240,8 +240,8 @@ impl ProfileStore for SqlStore {
             if let Some(name) = &patch.name {
                 exec!(
                     tx,
-                    "UPDATE members SET name = $1, name_key = $2 WHERE id = $3",
-                    [name, fold_key(name), member]
+                    "UPDATE members SET name = $1, name_key = $2, search_name = $3 WHERE id = $4",
+                    [name, fold_key(name), search_key(name), member]
                 )?;
             }
             for e in events {

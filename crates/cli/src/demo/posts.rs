@@ -102,20 +102,22 @@ pub async fn seed_posts(store: &dyn Store, seed: u64, now: i64) -> Result<PostSt
         let author = authors[i % authors.len().max(1)];
         let friends = adj.get(&author).cloned().unwrap_or_default();
         let template = TEMPLATES[rng.gen_range(0..TEMPLATES.len())];
-        let mention = match friends.choose(&mut rng) {
-            Some(&f) => store
-                .member_by_id(f)
-                .await
-                .context("reading a member")?
-                .map(|m| m.handle),
+        let mentioned = match friends.choose(&mut rng) {
+            Some(&f) => store.member_by_id(f).await.context("reading a member")?,
             None => None,
         };
-        let Some(body) = fill(template, &mut rng, mention.as_deref()) else {
+        let mention = mentioned.as_ref().map(|m| m.handle.as_str());
+        let Some(body) = fill(template, &mut rng, mention) else {
             continue;
         };
         let created = now - rng.gen_range(0..10 * DAY_MS);
-        let ok = |h: &str| mention.as_deref() == Some(h);
-        let body_html = markup::render(&body, &ok);
+        // As the service writes posts: a mention's link shows the member's name.
+        let body_html = markup::render_named(&body, &|h: &str| {
+            mentioned
+                .as_ref()
+                .filter(|m| m.handle.as_str() == h)
+                .map(|m| m.name.clone())
+        });
         let refs = markup::refs(&body);
         let post = store
             .create_post(&NewPost {

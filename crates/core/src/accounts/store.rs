@@ -19,6 +19,9 @@ pub trait AccountStore: Send + Sync {
     async fn create_member(&self, m: &NewMember, invite_hash: Option<&str>) -> StoreResult<Member>;
     async fn member_by_id(&self, id: MemberId) -> StoreResult<Option<Member>>;
     async fn member_by_handle(&self, handle: &str) -> StoreResult<Option<Member>>;
+    /// The members with these (lower-case) handles, in no particular order; one statement
+    /// (the mentions of one text).
+    async fn members_by_handles(&self, handles: &[String]) -> StoreResult<Vec<Member>>;
     async fn member_by_email(&self, email: &str) -> StoreResult<Option<Member>>;
     async fn set_password_hash(&self, id: MemberId, hash: &str) -> StoreResult<()>;
     async fn set_email(&self, id: MemberId, email: &str) -> StoreResult<()>;

@@ -201,22 +201,32 @@ impl Guild {
         )
     }
 
-    /// Renders member text: mentions of members the author may reach become links, hashtags
-    /// link to their page. Returns the HTML, the folded tags and the mentioned members.
+    /// Renders member text: mentions of members the author may reach become links showing
+    /// their names, hashtags link to their page. Returns the HTML, the folded tags and the mentioned members.
     pub(crate) async fn render_text(
         &self,
         viewer: &Viewer,
         text: &str,
     ) -> CoreResult<(String, Vec<String>, Vec<Member>)> {
         let refs = markup::refs(text);
-        let mut mentioned = Vec::new();
-        for handle in refs.mentions.iter().take(20) {
-            if let Ok(m) = self.reachable_member(viewer, handle).await {
-                mentioned.push(m);
-            }
-        }
-        let ok: Vec<&str> = mentioned.iter().map(|m| m.handle.as_str()).collect();
-        let html = markup::render(text, &|h: &str| ok.contains(&h));
+        // The members mentioned, read at once; those the author may not reach stay text (as
+        // `reachable_member` decides for one).
+        let handles: Vec<String> = refs.mentions.iter().take(20).cloned().collect();
+        let mut mentioned: Vec<Member> = self
+            .store
+            .members_by_handles(&handles)
+            .await?
+            .into_iter()
+            .filter(|m| m.active && !self.is_hidden(viewer, m.id))
+            .collect();
+        mentioned.sort_by_key(|m| handles.iter().position(|h| h == m.handle.as_str()));
+        // The link shows the name as it is now; the text keeps the handle it was written with.
+        let html = markup::render_named(text, &|h: &str| {
+            mentioned
+                .iter()
+                .find(|m| m.handle.as_str() == h)
+                .map(|m| m.name.clone())
+        });
         Ok((html, refs.hashtags, mentioned))
     }
 

@@ -47,17 +47,30 @@ pub struct Refs {
 /// The mentions and hashtags in member text, as [`render`] sees them: not in code, not in
 /// link text, not inside URLs or email addresses.
 pub fn refs(text: &str) -> Refs {
-    render::render(text, &|_| true).refs
+    render::render(text, &|_| Some(String::new())).refs
 }
 
 /// Renders member text (posts, comments, articles) to safe HTML.
 ///
 /// `mention_ok(handle)` says whether `@handle` names a member the text may link to; only those
-/// become `<a href="/in/{handle}" class="mention">@handle</a>`; others stay plain text.
+/// become `<a href="/in/{handle}" class="mention">@handle</a>`; others stay plain text. Posts
+/// and comments use [`render_named`], which shows names.
 /// Hashtags become `<a href="/hashtags/{tag}" class="hashtag">#Tag</a>`: the address uses the
 /// folded tag (percent-encoded if not ASCII), the text keeps the author's spelling.
 pub fn render(text: &str, mention_ok: &dyn Fn(&str) -> bool) -> String {
-    links::clean(&render::render(text, mention_ok).html)
+    links::clean(&render::render(text, &handle_label(mention_ok)).html)
+}
+
+/// Renders member text as [`render`] does, but a mention's link shows the member's name:
+/// `name_of(handle)` is the name of a member the text may link to (`None`: plain text).
+/// `<a href="/in/linh" class="mention">Linh Reyes</a>`; the text keeps `@linh`.
+pub fn render_named(text: &str, name_of: &dyn Fn(&str) -> Option<String>) -> String {
+    links::clean(&render::render(text, name_of).html)
+}
+
+/// The label `@handle` for the mentions `mention_ok` allows.
+fn handle_label(mention_ok: &dyn Fn(&str) -> bool) -> impl Fn(&str) -> Option<String> + '_ {
+    move |h: &str| mention_ok(h).then(|| format!("@{h}"))
 }
 
 /// Plain text of member text with markup stripped, for notifications, emails and previews,

@@ -26,14 +26,16 @@ pub(super) struct Rendered {
     pub refs: Refs,
 }
 
-pub(super) fn render(text: &str, mention_ok: &dyn Fn(&str) -> bool) -> Rendered {
+/// `mention_label(handle)` is the text of the link to a mentioned member, or `None` when the
+/// mention may not be linked (it then stays plain text).
+pub(super) fn render(text: &str, mention_label: &dyn Fn(&str) -> Option<String>) -> Rendered {
     let text = super::normalise(text);
     let mut writer = Writer {
         out: String::with_capacity(text.len() + text.len() / 4),
         refs: Refs::default(),
         seen_mentions: HashSet::new(),
         seen_hashtags: HashSet::new(),
-        mention_ok,
+        mention_label,
         open: Vec::new(),
         depth: 0,
         anchors: 0,
@@ -75,7 +77,7 @@ struct Writer<'m> {
     refs: Refs,
     seen_mentions: HashSet<String>,
     seen_hashtags: HashSet<String>,
-    mention_ok: &'m dyn Fn(&str) -> bool,
+    mention_label: &'m dyn Fn(&str) -> Option<String>,
     open: Vec<Open>,
     /// Elements written and still open.
     depth: usize,
@@ -292,13 +294,8 @@ impl Writer<'_> {
             match found.kind {
                 Kind::Url(target) => self.link(&target, None, written),
                 Kind::Mention(handle) => {
-                    let ok = (self.mention_ok)(&handle);
-                    if ok {
-                        self.link(
-                            &links::member_target(&handle),
-                            Some("mention"),
-                            &format!("@{handle}"),
-                        );
+                    if let Some(label) = (self.mention_label)(&handle) {
+                        self.link(&links::member_target(&handle), Some("mention"), &label);
                     } else {
                         push_text(&mut self.out, written);
                     }

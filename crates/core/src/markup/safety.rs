@@ -10,7 +10,7 @@ use super::render;
 /// what [`render`](super::render) returns is that same HTML, which this returns; or what is
 /// wrong with it.
 pub fn render_checked(text: &str, mention_ok: &dyn Fn(&str) -> bool) -> Result<String, String> {
-    let ours = render::render(text, mention_ok).html;
+    let ours = render::render(text, &super::handle_label(mention_ok)).html;
     match violation(&ours) {
         Some(why) => Err(format!("{why} in {ours:?}")),
         None => Ok(ours),

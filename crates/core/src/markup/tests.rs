@@ -27,7 +27,7 @@ fn the_xss_corpus_renders_safe() {
         assert_safe(input, &render(input, &|_| false));
         assert_safe(input, &render(input, &|_| true));
         // Our own writer, before ammonia, must already be clean: the net catches nothing.
-        assert_safe(input, &render::render(input, &|_| true).html);
+        assert_safe(input, &render::render(input, &handle_label(&|_| true)).html);
         assert_eq!(
             render_checked(input, &|_| true),
             Ok(render(input, &|_| true))
@@ -60,6 +60,15 @@ fn raw_html_is_shown_as_text() {
     assert_eq!(
         html("Hi <b>there</b> <img src=x onerror=alert(1)>"),
         "<p>Hi &lt;b&gt;there&lt;/b&gt; &lt;img src=x onerror=alert(1)&gt;</p>"
+    );
+}
+
+#[test]
+fn named_mentions_show_the_name_and_keep_the_rest() {
+    let name_of = |h: &str| (h == "linh").then(|| "Linh <Reyes>".to_string());
+    assert_eq!(
+        super::render_named("Thanks @Linh and @nobody", &name_of),
+        r#"<p>Thanks <a href="/in/linh" class="mention">Linh &lt;Reyes&gt;</a> and @nobody</p>"#
     );
 }
 
@@ -255,7 +264,10 @@ fn pathological_nesting_renders() {
         "@ann ".repeat(10_000),
     ] {
         assert_safe(&input[..20], &html(&input));
-        assert_safe(&input[..20], &render::render(&input, &members).html);
+        assert_safe(
+            &input[..20],
+            &render::render(&input, &handle_label(&members)).html,
+        );
     }
 }
 
@@ -298,7 +310,7 @@ proptest! {
     #[test]
     fn render_is_safe_for_any_text(text in any::<String>()) {
         assert_safe(&text, &render(&text, &|_| true));
-        assert_safe(&text, &render::render(&text, &|_| true).html);
+        assert_safe(&text, &render::render(&text, &handle_label(&|_| true)).html);
     }
 
     #[test]
@@ -307,7 +319,7 @@ proptest! {
     ) {
         let out = render(&text, &|h| h == "ann");
         assert_safe(&text, &out);
-        assert_safe(&text, &render::render(&text, &|h| h == "ann").html);
+        assert_safe(&text, &render::render(&text, &handle_label(&|h| h == "ann")).html);
         prop_assert!(plain_excerpt(&text, 40).chars().count() <= 40);
     }
 
@@ -323,7 +335,7 @@ proptest! {
     ) {
         let text: String = parts.iter().flat_map(|(a, b)| [*a, *b]).collect();
         assert_safe(&text, &render(&text, &|_| true));
-        assert_safe(&text, &render::render(&text, &|_| true).html);
+        assert_safe(&text, &render::render(&text, &handle_label(&|_| true)).html);
     }
 }
 

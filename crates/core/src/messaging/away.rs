@@ -131,15 +131,19 @@ impl Guild {
             .map(|h| h.trim().trim_start_matches('@'))
             .filter(|h| !h.is_empty())
         {
-            match self.reachable_member(viewer, h).await {
-                Ok(m) if m.id == me.id => {
-                    errors.add("contact_handle", "Name someone else to contact.")
-                }
-                Ok(m) => contact = Some(m.id),
-                Err(CoreError::NotFound) => {
-                    errors.add("contact_handle", format!("No member @{h}."))
-                }
-                Err(e) => return Err(e),
+            // A handle, or the name of one member (the picker sends handles).
+            match self.resolve_entry(viewer, h).await? {
+                Ok(handle) => match self.reachable_member(viewer, &handle).await {
+                    Ok(m) if m.id == me.id => {
+                        errors.add("contact_handle", "Name someone else to contact.")
+                    }
+                    Ok(m) => contact = Some(m.id),
+                    Err(CoreError::NotFound) => {
+                        errors.add("contact_handle", format!("No member @{h}."))
+                    }
+                    Err(e) => return Err(e),
+                },
+                Err(message) => errors.add("contact_handle", message),
             }
         }
         errors.into_result()?;
@@ -296,8 +300,12 @@ impl Guild {
                 body.push_str(&format!(" Meanwhile, contact @{}.", c.handle));
             }
             let body: String = body.chars().take(lengths::MESSAGE).collect();
-            let contact_handle = contact.as_ref().map(|c| c.handle.clone());
-            let html = markup::render(&body, &|h: &str| contact_handle.as_deref() == Some(h));
+            let html = markup::render_named(&body, &|h: &str| {
+                contact
+                    .as_ref()
+                    .filter(|c| c.handle.as_str() == h)
+                    .map(|c| c.name.clone())
+            });
             let reply = self
                 .store
                 .add_message(&NewMessage {

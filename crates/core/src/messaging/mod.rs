@@ -21,6 +21,7 @@ mod email;
 mod files;
 pub mod model;
 mod read;
+mod recipients;
 mod send;
 mod spam;
 pub mod store;

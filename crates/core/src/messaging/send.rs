@@ -31,7 +31,8 @@ pub enum Delivery {
 
 #[derive(Debug, Clone, Default)]
 pub struct SendInput {
-    /// Handles of the recipients (a new conversation only).
+    /// The recipients (a new conversation only): handles, or names of members the sender may
+    /// see ("Linh Reyes"), one per entry.
     pub to: Vec<String>,
     pub body: String,
     /// An attachment uploaded by the sender first.
@@ -54,16 +55,15 @@ impl Guild {
         let me = viewer.require()?.clone();
         let mut errors = FieldErrors::default();
         let body = self.check_body(&me, input, &mut errors).await;
-        let mut handles: Vec<String> = input
-            .to
-            .iter()
-            .map(|h| h.trim().trim_start_matches('@').to_ascii_lowercase())
-            .filter(|h| !h.is_empty())
-            .collect();
+        let (mut handles, refused) = self
+            .recipient_handles(viewer, &input.to, &mut errors)
+            .await?;
         handles.sort_unstable();
         handles.dedup();
         let mut to: Vec<Member> = Vec::new();
-        if handles.is_empty() {
+        if refused {
+            // Each refused entry's message is already beside "To".
+        } else if handles.is_empty() {
             errors.add("to", "Choose who to write to.");
         } else if handles.len() >= MAX_GROUP {
             errors.add(

@@ -191,6 +191,11 @@ pub struct DirectoryQuery {
     /// Keyset cursor: strictly after this (sort_key, id).
     pub after: Option<(String, MemberId)>,
     pub limit: u32,
+    /// The picker's words (folded by [`crate::domain::search_words`]): each must begin a word
+    /// of the name (accents folded) or begin the handle.
+    pub words: Vec<String>,
+    /// The picker's order: the viewer's connections first, then by name (no keyset paging).
+    pub connections_first: bool,
 }
 
 /// Everything a seeded demo member brings, written in bulk.

@@ -21,6 +21,7 @@ mod messaging;
 mod network;
 mod notifications;
 mod outbox;
+mod search;
 mod unique_keys;
 
 fn new_member(handle: &str) -> NewMember {

@@ -28,7 +28,7 @@ use crate::AppState;
         profile::add_position, profile::update_position, profile::delete_position,
         profile::add_education, profile::delete_education, profile::set_skills,
         profile::add_link, profile::delete_link, profile::upload_photo, profile::remove_photo, profile::list_events,
-        members::list_members, members::get_member,
+        members::list_members, members::lookup_members, members::get_member,
         invitations::invite, invitations::list_invitations, invitations::invitation_summary,
         invitations::accept, invitations::ignore, invitations::dont_know, invitations::spam,
         invitations::withdraw,

@@ -94,3 +94,69 @@ pub async fn get_member(
         follower_count: view.network.followers,
     }))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupParams {
+    pub q: String,
+}
+
+/// By hand: utoipa drops `required` from a parameter whose schema is `schema_with`.
+impl IntoParams for LookupParams {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        vec![super::schema::query(
+            "q",
+            true,
+            "Words of a name (the start of any word, case and accents ignored) or the start of \
+             a handle (a leading `@` is dropped).",
+            super::schema::search(),
+        )]
+    }
+}
+
+/// One member the picker offers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupItem {
+    pub handle: String,
+    pub name: String,
+    pub headline: Option<String>,
+    /// The 100 px photo, if any.
+    pub photo_url: Option<String>,
+    /// 1, 2 or 3; null beyond the 3rd degree.
+    pub degree: Option<u8>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupJson {
+    pub items: Vec<LookupItem>,
+}
+
+/// The member picker: at most 8 members the asker may see whose name has a word starting
+/// with each word of `q`, or whose handle starts with it; connections first, then by
+/// degree. Blocked and hidden members never appear, nor the asker.
+#[utoipa::path(get, path = "/api/v1/members/lookup", tag = "members", params(LookupParams),
+    responses((status = 200, body = LookupJson), (status = 422)))]
+pub async fn lookup_members(
+    state: State<AppState>,
+    CurrentViewer(v): CurrentViewer,
+    ApiQuery(p): ApiQuery<LookupParams>,
+) -> ApiResult<Json<LookupJson>> {
+    let people = state.lookup_members(&v, &p.q).await?;
+    let items = people
+        .iter()
+        .map(|p| LookupItem {
+            handle: p.card.handle.to_string(),
+            name: p.card.name.clone(),
+            headline: p.card.headline.clone(),
+            photo_url: p
+                .card
+                .photo_key
+                .as_deref()
+                .map(|k| guild_core::profiles::photo_url(k, guild_core::photo::SMALL)),
+            degree: p.degree,
+        })
+        .collect();
+    Ok(Json(LookupJson { items }))
+}

@@ -60,6 +60,7 @@ pub fn router(limits: &Limits) -> Router<AppState> {
         )
         .route("/me/events", get(profile::list_events))
         .route("/members", get(members::list_members))
+        .route("/members/lookup", get(members::lookup_members))
         .route("/members/{handle}", get(members::get_member))
         .route("/members/{handle}/mutuals", get(network::mutuals))
         .route("/members/{handle}/path", get(network::path))

@@ -288,7 +288,7 @@ async fn compose(
 ) -> PageResult<Response> {
     let mut away = Vec::new();
     for h in handles(to).iter().take(10) {
-        if let Ok(Some(a)) = state.member_away(v, h).await {
+        if let Ok(Some(a)) = state.member_away(v, h.trim_start_matches('@')).await {
             away.push(a.notice);
         }
     }
@@ -308,9 +308,11 @@ async fn compose(
     ))
 }
 
+/// The entries of the "To" field: handles or names, separated by commas (core reads each,
+/// and still takes handles separated by spaces).
 fn handles(raw: &str) -> Vec<String> {
-    raw.split([',', ' ', ';'])
-        .map(|h| h.trim().trim_start_matches('@').to_string())
+    raw.split([',', ';'])
+        .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .collect()
 }

@@ -98,10 +98,10 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
     ab.fill("#post-body", "Great review, @bo").await;
     ab.wait_js(
         "Bob offered in the mention suggestions",
-        "(() => { const l = document.getElementById('mention-list'); return !l.hidden && [...l.children].some(li => li.textContent === 'Bob (@bob)'); })()",
+        "(() => { const l = document.querySelector('#post-body ~ .picker-list'); return l && !l.hidden && [...l.children].some(li => li.querySelector('.picker-name').firstChild.textContent === 'Bob'); })()",
     )
     .await;
-    ab.find("#mention-list li")
+    ab.find("#post-body ~ .picker-list li")
         .await
         .click()
         .await
@@ -119,6 +119,8 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
         .await
         .expect("type the rest of the post");
     let text = "Great review, @bob thank you! Notes on #GraphTheory are up.";
+    // The published post shows the member's name where the text mentions "@bob".
+    let shown = "Great review, Bob thank you! Notes on #GraphTheory are up.";
     let typed = ab
         .js_str("return document.getElementById('post-body').value")
         .await;
@@ -133,7 +135,7 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
             .await;
     }
     let first = ab.text("#feed article.post .post-body").await;
-    if first != text {
+    if first != shown {
         ab.fail(&format!("Ann's post is not first in her feed: {first:?}"))
             .await;
     }
@@ -186,7 +188,7 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
         .await;
     bb.wait_path(&post_path).await;
     let body = bb.text(&format!("#post-{post_id} .post-body")).await;
-    if body != text {
+    if body != shown {
         bb.fail(&format!("the post Bob was sent to says {body:?}"))
             .await;
     }
@@ -299,7 +301,7 @@ async fn ann_mentions_bob_his_badge_rises_live_and_his_reaction_reaches_ann() {
     }
 }
 
-/// The mention is a link to Bob's profile and the hashtag one to the tag's page (its address
+/// The mention is a link to Bob's profile showing his name, and the hashtag one to the tag's page (its address
 /// folded, its text as typed); nothing else in the body is a link.
 async fn check_links(b: &Browser, body: &str) {
     let links = b
@@ -309,7 +311,7 @@ async fn check_links(b: &Browser, body: &str) {
         )
         .await;
     let want = json!([
-        ["mention", "/in/bob", "@bob"],
+        ["mention", "/in/bob", "Bob"],
         ["hashtag", "/hashtags/graphtheory", "#GraphTheory"]
     ]);
     if links != want {

@@ -21,6 +21,7 @@ mod messages_journey;
 mod msg;
 mod network_journey;
 mod phone;
+mod picker;
 mod profile_journey;
 mod sign_in_guard;
 mod xss;

@@ -46,7 +46,7 @@ async fn a_post_renders_mentions_hashtags_and_links_and_can_be_edited_and_delete
     .await;
     let html = p["body_html"].as_str().unwrap();
     assert!(
-        html.contains("<a href=\"/in/bob\" class=\"mention\">@bob</a>"),
+        html.contains("<a href=\"/in/bob\" class=\"mention\">Bob</a>"),
         "{html}"
     );
     assert!(

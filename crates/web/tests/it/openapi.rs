@@ -155,7 +155,10 @@ async fn the_server_agrees_with_the_document_on_who_may_ask() {
             .replace("{id}", &post)
             .replace("{handle}", &ann.handle)
             .replace("{tag}", "rust");
-        let url = if path == "/api/v1/mentions" || path == "/api/v1/messages/search" {
+        let url = if path == "/api/v1/mentions"
+            || path == "/api/v1/members/lookup"
+            || path == "/api/v1/messages/search"
+        {
             format!("{url}?q=ann")
         } else {
             url

@@ -127,5 +127,6 @@ mod frame;
 mod messages;
 mod messaging_pages;
 mod network;
+mod picker;
 mod profile;
 mod site;
