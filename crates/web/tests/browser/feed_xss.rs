@@ -113,10 +113,14 @@ for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) if (a.name.startsWith('on')) bad.push(`handler ${a.name} on <${el.tagName.toLowerCase()}>`);
 }
 // Our own icons are inline SVG from the templates: decorative, outside member text, only
-// paths. Any other SVG is not ours.
+// paths and circles. Any other SVG is not ours.
 const ourIcon = (el) => el.matches('svg.icon[aria-hidden=true]')
     && !el.closest('.post-body, .comment-body, .member-headline, .member-name')
-    && [...el.children].every(c => c.tagName.toLowerCase() === 'path' && c.attributes.length === 1 && c.hasAttribute('d'));
+    && [...el.children].every(c => {
+        const names = [...c.attributes].map(a => a.name).sort().join(' ');
+        const tag = c.tagName.toLowerCase();
+        return (tag === 'path' && names === 'd') || (tag === 'circle' && names === 'cx cy r');
+    });
 for (const el of document.querySelectorAll('main iframe, main object, main embed, main svg, main math, main meta, main base, main style, main link, main template, main video, main audio')) {
     if (el.tagName.toLowerCase() === 'svg' && ourIcon(el)) continue;
     bad.push(`<${el.tagName.toLowerCase()}> in the page`);
