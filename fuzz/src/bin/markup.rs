@@ -3,7 +3,7 @@
 //! what ammonia leaves unchanged); what `refs` finds and what `plain_excerpt` cuts must keep
 //! their promises.
 
-use guild_core::markup::{fold_tag, plain_excerpt, refs, render_checked};
+use guild_core::markup::{fold_tag, plain_excerpt, refs, render_checked, Blocks};
 
 /// A long post's worth of text.
 const MAX_LEN: usize = 4096;
@@ -20,8 +20,11 @@ fn main() {
         };
         // Some handles are members, some are not: both paths of a mention are rendered.
         let members = |handle: &str| handle.len().is_multiple_of(2);
-        // The writer's own HTML is checked, and must be what ammonia leaves it: the page's.
-        render_checked(text, &members).unwrap_or_else(|e| panic!("{e}"));
+        // The writer's own HTML is checked, and must be what ammonia leaves it: the page's, as
+        // a post and as an article (whose headings stay headings).
+        for blocks in [Blocks::Post, Blocks::Article] {
+            render_checked(text, blocks, &members).unwrap_or_else(|e| panic!("{e}"));
+        }
 
         let found = refs(text);
         for (i, m) in found.mentions.iter().enumerate() {

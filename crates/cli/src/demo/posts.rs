@@ -112,7 +112,7 @@ pub async fn seed_posts(store: &dyn Store, seed: u64, now: i64) -> Result<PostSt
         };
         let created = now - rng.gen_range(0..10 * DAY_MS);
         // As the service writes posts: a mention's link shows the member's name.
-        let body_html = markup::render_named(&body, &|h: &str| {
+        let body_html = markup::render_named(&body, markup::Blocks::Post, &|h: &str| {
             mentioned
                 .as_ref()
                 .filter(|m| m.handle.as_str() == h)

@@ -108,7 +108,9 @@ impl Guild {
             None => None,
         };
         self.comment_limit(&me)?;
-        let (body_html, _tags, mentioned) = self.render_text(viewer, &body).await?;
+        let (body_html, _tags, mentioned) = self
+            .render_text(viewer, &body, crate::markup::Blocks::Post)
+            .await?;
         let now = now_ms();
         let comment = self
             .store
@@ -244,7 +246,9 @@ impl Guild {
     ) -> CoreResult<CommentView> {
         let me = Self::me(viewer)?;
         let body = check_body(raw)?;
-        let (body_html, _, _) = self.render_text(viewer, &body).await?;
+        let (body_html, _, _) = self
+            .render_text(viewer, &body, crate::markup::Blocks::Post)
+            .await?;
         let comment = self
             .store
             .update_comment(id, me, &body, &body_html, now_ms())

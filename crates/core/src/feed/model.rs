@@ -19,6 +19,14 @@ pub enum PostKind {
 }
 
 impl PostKind {
+    /// The blocks its text may have: an article keeps its headings.
+    pub fn blocks(self) -> crate::markup::Blocks {
+        match self {
+            PostKind::Article => crate::markup::Blocks::Article,
+            PostKind::Post | PostKind::Update => crate::markup::Blocks::Post,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             PostKind::Post => "post",

@@ -207,6 +207,7 @@ impl Guild {
         &self,
         viewer: &Viewer,
         text: &str,
+        blocks: markup::Blocks,
     ) -> CoreResult<(String, Vec<String>, Vec<Member>)> {
         let refs = markup::refs(text);
         // The members mentioned, read at once; those the author may not reach stay text (as
@@ -221,7 +222,7 @@ impl Guild {
             .collect();
         mentioned.sort_by_key(|m| handles.iter().position(|h| h == m.handle.as_str()));
         // The link shows the name as it is now; the text keeps the handle it was written with.
-        let html = markup::render_named(text, &|h: &str| {
+        let html = markup::render_named(text, blocks, &|h: &str| {
             mentioned
                 .iter()
                 .find(|m| m.handle.as_str() == h)
@@ -236,7 +237,8 @@ impl Guild {
         let c = self.check_post(input, None)?;
         self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
         self.claim_images(me.id, &c, &[]).await?;
-        let (body_html, hashtags, mentioned) = self.render_text(viewer, &c.body).await?;
+        let (body_html, hashtags, mentioned) =
+            self.render_text(viewer, &c.body, c.kind.blocks()).await?;
         let post = self
             .store
             .create_post(&NewPost {
@@ -346,7 +348,9 @@ impl Guild {
             ));
         }
         self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
-        let (body_html, hashtags, mentioned) = self.render_text(viewer, &text).await?;
+        let (body_html, hashtags, mentioned) = self
+            .render_text(viewer, &text, markup::Blocks::Post)
+            .await?;
         let post = self
             .store
             .create_post(&NewPost {
@@ -416,7 +420,8 @@ impl Guild {
         let c = self.check_post(&input, Some(old.kind))?;
         let kept: Vec<String> = old.images.iter().chain(old.cover.iter()).cloned().collect();
         self.claim_images(me.id, &c, &kept).await?;
-        let (body_html, hashtags, mentioned) = self.render_text(viewer, &c.body).await?;
+        let (body_html, hashtags, mentioned) =
+            self.render_text(viewer, &c.body, c.kind.blocks()).await?;
         let post = self
             .store
             .update_post(

@@ -205,6 +205,9 @@ pub(super) const ALLOWED_TAGS: &[&str] = &[
     "li",
     "blockquote",
     "a",
+    // Only articles' headings (`Blocks::Article`).
+    "h2",
+    "h3",
 ];
 
 /// The allow-list, every setting explicit rather than trusting ammonia's defaults.

@@ -10,7 +10,7 @@
 //!    write our own HTML from its events (`render.rs`): only Guild's subset comes out — paragraphs,
 //!    line breaks (a single newline is one; members write like that), bold, italic, code spans
 //!    and blocks, lists, block quotes and links. Raw HTML is shown as text, headings become bold
-//!    paragraphs, images become links. Every link target is checked (`links.rs`): `http`,
+//!    paragraphs (an article's become `<h2>` and `<h3>`), images become links. Every link target is checked (`links.rs`): `http`,
 //!    `https`, `mailto` and our own `/in/…` and `/hashtags/…` paths, nothing else. In ordinary
 //!    text (not code, not link text) `@mentions`, `#hashtags` and bare URLs become links
 //!    (`scan.rs`);
@@ -29,6 +29,7 @@ mod scan;
 mod tests;
 
 pub use corpus::XSS_CORPUS;
+pub use render::Blocks;
 pub use safety::render_checked;
 
 /// The most characters a hashtag may have.
@@ -47,7 +48,7 @@ pub struct Refs {
 /// The mentions and hashtags in member text, as [`render`] sees them: not in code, not in
 /// link text, not inside URLs or email addresses.
 pub fn refs(text: &str) -> Refs {
-    render::render(text, &|_| Some(String::new())).refs
+    render::render(text, Blocks::Post, &|_| Some(String::new())).refs
 }
 
 /// Renders member text (posts, comments, articles) to safe HTML.
@@ -58,14 +59,19 @@ pub fn refs(text: &str) -> Refs {
 /// Hashtags become `<a href="/hashtags/{tag}" class="hashtag">#Tag</a>`: the address uses the
 /// folded tag (percent-encoded if not ASCII), the text keeps the author's spelling.
 pub fn render(text: &str, mention_ok: &dyn Fn(&str) -> bool) -> String {
-    links::clean(&render::render(text, &handle_label(mention_ok)).html)
+    links::clean(&render::render(text, Blocks::Post, &handle_label(mention_ok)).html)
 }
 
 /// Renders member text as [`render`] does, but a mention's link shows the member's name:
 /// `name_of(handle)` is the name of a member the text may link to (`None`: plain text).
 /// `<a href="/in/linh" class="mention">Linh Reyes</a>`; the text keeps `@linh`.
-pub fn render_named(text: &str, name_of: &dyn Fn(&str) -> Option<String>) -> String {
-    links::clean(&render::render(text, name_of).html)
+/// `blocks` says whether headings stay headings (an article's) or become bold paragraphs.
+pub fn render_named(
+    text: &str,
+    blocks: Blocks,
+    name_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    links::clean(&render::render(text, blocks, name_of).html)
 }
 
 /// The label `@handle` for the mentions `mention_ok` allows.

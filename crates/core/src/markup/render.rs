@@ -2,7 +2,8 @@
 //! plain-text walk behind `plain_excerpt`.
 //!
 //! We write the HTML ourselves instead of using pulldown-cmark's writer because almost every
-//! event needs a decision: raw HTML becomes visible text, headings bold paragraphs, images
+//! event needs a decision: raw HTML becomes visible text, headings bold paragraphs (in
+//! articles, `<h2>` and `<h3>`), images
 //! links, links are checked, and ordinary text is scanned for mentions, hashtags and URLs.
 //! The output is well nested (one close per open, `<a>` never inside `<a>`), so ammonia's
 //! re-parse keeps its shape.
@@ -26,9 +27,22 @@ pub(super) struct Rendered {
     pub refs: Refs,
 }
 
+/// What a text is, for the blocks it may have: an article's headings are headings (`##` and
+/// `#` an `<h2>`, deeper ones an `<h3>`: the page's title is the `<h1>`); a post's or a
+/// comment's are bold paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    Post,
+    Article,
+}
+
 /// `mention_label(handle)` is the text of the link to a mentioned member, or `None` when the
 /// mention may not be linked (it then stays plain text).
-pub(super) fn render(text: &str, mention_label: &dyn Fn(&str) -> Option<String>) -> Rendered {
+pub(super) fn render(
+    text: &str,
+    blocks: Blocks,
+    mention_label: &dyn Fn(&str) -> Option<String>,
+) -> Rendered {
     let text = super::normalise(text);
     let mut writer = Writer {
         out: String::with_capacity(text.len() + text.len() / 4),
@@ -36,6 +50,7 @@ pub(super) fn render(text: &str, mention_label: &dyn Fn(&str) -> Option<String>)
         seen_mentions: HashSet::new(),
         seen_hashtags: HashSet::new(),
         mention_label,
+        blocks,
         open: Vec::new(),
         depth: 0,
         anchors: 0,
@@ -78,6 +93,7 @@ struct Writer<'m> {
     seen_mentions: HashSet<String>,
     seen_hashtags: HashSet<String>,
     mention_label: &'m dyn Fn(&str) -> Option<String>,
+    blocks: Blocks,
     open: Vec<Open>,
     /// Elements written and still open.
     depth: usize,
@@ -112,6 +128,13 @@ impl Writer<'_> {
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
             Tag::Paragraph => self.block("<p>", "</p>\n"),
+            Tag::Heading { level, .. } if self.blocks == Blocks::Article => {
+                if level <= pulldown_cmark::HeadingLevel::H2 {
+                    self.block("<h2>", "</h2>\n")
+                } else {
+                    self.block("<h3>", "</h3>\n")
+                }
+            }
             Tag::Heading { .. } => self.block("<p><strong>", "</strong></p>\n"),
             Tag::BlockQuote(_) => self.block("<blockquote>\n", "</blockquote>\n"),
             Tag::List(Some(start)) if start != 1 => {

@@ -6,11 +6,15 @@
 use super::links::{self, ALLOWED_TAGS};
 use super::render;
 
-/// Renders `text` and checks our writer's own HTML: ammonia must have nothing to catch, so
-/// what [`render`](super::render) returns is that same HTML, which this returns; or what is
-/// wrong with it.
-pub fn render_checked(text: &str, mention_ok: &dyn Fn(&str) -> bool) -> Result<String, String> {
-    let ours = render::render(text, &super::handle_label(mention_ok)).html;
+/// Renders `text` (as a post's or an article's blocks) and checks our writer's own HTML:
+/// ammonia must have nothing to catch, so what [`render`](super::render) returns is that same
+/// HTML, which this returns; or what is wrong with it.
+pub fn render_checked(
+    text: &str,
+    blocks: render::Blocks,
+    mention_ok: &dyn Fn(&str) -> bool,
+) -> Result<String, String> {
+    let ours = render::render(text, blocks, &super::handle_label(mention_ok)).html;
     match violation(&ours) {
         Some(why) => Err(format!("{why} in {ours:?}")),
         None => Ok(ours),

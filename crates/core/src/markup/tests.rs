@@ -27,10 +27,19 @@ fn the_xss_corpus_renders_safe() {
         assert_safe(input, &render(input, &|_| false));
         assert_safe(input, &render(input, &|_| true));
         // Our own writer, before ammonia, must already be clean: the net catches nothing.
-        assert_safe(input, &render::render(input, &handle_label(&|_| true)).html);
+        assert_safe(
+            input,
+            &render::render(input, Blocks::Post, &handle_label(&|_| true)).html,
+        );
         assert_eq!(
-            render_checked(input, &|_| true),
+            render_checked(input, Blocks::Post, &|_| true),
             Ok(render(input, &|_| true))
+        );
+        let as_article = render_named(input, Blocks::Article, &|_| Some("A name".into()));
+        assert_safe(input, &as_article);
+        assert_eq!(
+            render_checked(input, Blocks::Article, &|_| true).map(|h| h.contains("<h2>")),
+            Ok(as_article.contains("<h2>"))
         );
         let excerpt = plain_excerpt(input, 80);
         assert!(excerpt.chars().count() <= 80, "{input:?}");
@@ -67,7 +76,7 @@ fn raw_html_is_shown_as_text() {
 fn named_mentions_show_the_name_and_keep_the_rest() {
     let name_of = |h: &str| (h == "linh").then(|| "Linh <Reyes>".to_string());
     assert_eq!(
-        super::render_named("Thanks @Linh and @nobody", &name_of),
+        super::render_named("Thanks @Linh and @nobody", Blocks::Post, &name_of),
         r#"<p>Thanks <a href="/in/linh" class="mention">Linh &lt;Reyes&gt;</a> and @nobody</p>"#
     );
 }
@@ -266,7 +275,7 @@ fn pathological_nesting_renders() {
         assert_safe(&input[..20], &html(&input));
         assert_safe(
             &input[..20],
-            &render::render(&input, &handle_label(&members)).html,
+            &render::render(&input, Blocks::Post, &handle_label(&members)).html,
         );
     }
 }
@@ -310,7 +319,7 @@ proptest! {
     #[test]
     fn render_is_safe_for_any_text(text in any::<String>()) {
         assert_safe(&text, &render(&text, &|_| true));
-        assert_safe(&text, &render::render(&text, &handle_label(&|_| true)).html);
+        assert_safe(&text, &render::render(&text, Blocks::Post, &handle_label(&|_| true)).html);
     }
 
     #[test]
@@ -319,7 +328,7 @@ proptest! {
     ) {
         let out = render(&text, &|h| h == "ann");
         assert_safe(&text, &out);
-        assert_safe(&text, &render::render(&text, &handle_label(&|h| h == "ann")).html);
+        assert_safe(&text, &render::render(&text, Blocks::Post, &handle_label(&|h| h == "ann")).html);
         prop_assert!(plain_excerpt(&text, 40).chars().count() <= 40);
     }
 
@@ -335,7 +344,7 @@ proptest! {
     ) {
         let text: String = parts.iter().flat_map(|(a, b)| [*a, *b]).collect();
         assert_safe(&text, &render(&text, &|_| true));
-        assert_safe(&text, &render::render(&text, &handle_label(&|_| true)).html);
+        assert_safe(&text, &render::render(&text, Blocks::Post, &handle_label(&|_| true)).html);
     }
 }
 
@@ -357,4 +366,29 @@ fn bare_urls_are_linked_up_to_their_length_limit_only() {
     // The limit falls inside a multi-byte letter: no panic, no link.
     let wide = format!("https://example.com/{}", "é".repeat(1_100));
     assert!(!html(&wide).contains("<a href="));
+}
+
+#[test]
+fn an_articles_headings_are_headings_and_a_posts_are_bold_paragraphs() {
+    let text = "# Why\n\nIntro.\n\n## Start small\n\nText.\n\n### Details\n\n> A quote.";
+    let article = render_named(text, Blocks::Article, &|_| None);
+    assert_eq!(
+        article,
+        "<h2>Why</h2>\n<p>Intro.</p>\n<h2>Start small</h2>\n<p>Text.</p>\n<h3>Details</h3>\n<blockquote>\n<p>A quote.</p>\n</blockquote>"
+    );
+    let post = render_named(text, Blocks::Post, &|_| None);
+    assert!(
+        post.starts_with("<p><strong>Why</strong></p>") && !post.contains("<h2>"),
+        "{post}"
+    );
+    // A heading is no way around the rest of the rules.
+    let tricky = render_named(
+        "## <script>x</script> [a](javascript:alert(1))",
+        Blocks::Article,
+        &|_| None,
+    );
+    assert!(
+        tricky.starts_with("<h2>&lt;script&gt;") && !tricky.contains("javascript:"),
+        "{tricky}"
+    );
 }

@@ -300,7 +300,7 @@ impl Guild {
                 body.push_str(&format!(" Meanwhile, contact @{}.", c.handle));
             }
             let body: String = body.chars().take(lengths::MESSAGE).collect();
-            let html = markup::render_named(&body, &|h: &str| {
+            let html = markup::render_named(&body, markup::Blocks::Post, &|h: &str| {
                 contact
                     .as_ref()
                     .filter(|c| c.handle.as_str() == h)

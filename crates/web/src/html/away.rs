@@ -2,7 +2,7 @@
 //! "while you were away" summary.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -12,6 +12,7 @@ use guild_core::messaging::model::{MessageSettings, WhoCanMessage};
 use guild_core::CoreError;
 use serde::{Deserialize, Serialize};
 
+use super::flash::{with_flash, Flash};
 use super::form::{refuse, Form, PageForm};
 use super::format::date;
 use super::layout::{render, see_other, Layout};
@@ -37,19 +38,11 @@ struct SettingsPage {
     who: &'static str,
     read_receipts: bool,
     email: bool,
-    saved: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct SavedQuery {
-    saved: String,
 }
 
 async fn show_settings(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Query(q): Query<SavedQuery>,
 ) -> PageResult<Response> {
     let s = state
         .message_settings(&v)
@@ -62,7 +55,6 @@ async fn show_settings(
             who: s.who_can_message.as_str(),
             read_receipts: s.read_receipts,
             email: s.email_after_minutes > 0,
-            saved: !q.saved.is_empty(),
         },
     ))
 }
@@ -98,7 +90,10 @@ async fn save_settings(
         )
         .await
         .map_err(back)?;
-    Ok(see_other("/settings/messaging?saved=1", None))
+    Ok(with_flash(
+        see_other("/settings/messaging", None),
+        Flash::MessagingSettingsSaved,
+    ))
 }
 
 #[derive(Template)]
@@ -107,7 +102,6 @@ struct AwayPage {
     layout: Layout,
     form: Form,
     current: Option<String>,
-    saved: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -123,7 +117,6 @@ struct AwayForm {
 async fn show_away(
     State(state): State<AppState>,
     CurrentViewer(v): CurrentViewer,
-    Query(q): Query<SavedQuery>,
 ) -> PageResult<Response> {
     let back = |e| fail(e, &v, "/me/away");
     let a = state.my_away(&v).await.map_err(back)?;
@@ -147,29 +140,16 @@ async fn show_away(
         let name = v.member().map(|m| m.name.clone()).unwrap_or_default();
         current = Some(guild_core::messaging::away_notice(&name, a, None));
     }
-    Ok(away_page(
-        &v,
-        Form::of(&f),
-        current,
-        !q.saved.is_empty(),
-        StatusCode::OK,
-    ))
+    Ok(away_page(&v, Form::of(&f), current, StatusCode::OK))
 }
 
-fn away_page(
-    v: &Viewer,
-    form: Form,
-    current: Option<String>,
-    saved: bool,
-    status: StatusCode,
-) -> Response {
+fn away_page(v: &Viewer, form: Form, current: Option<String>, status: StatusCode) -> Response {
     render(
         status,
         &AwayPage {
             layout: Layout::new("Away", v.member()),
             form,
             current,
-            saved,
         },
     )
 }
@@ -187,7 +167,7 @@ async fn save_away(
         contact_handle: Some(f.contact_handle.clone()),
     };
     match state.set_away(&v, &input).await {
-        Ok(_) => Ok(see_other("/me/away?saved=1", None)),
+        Ok(_) => Ok(with_flash(see_other("/me/away", None), Flash::AwaySaved)),
         Err(e) => {
             let (r, form) = refuse(
                 Form::of(&f),
@@ -201,7 +181,7 @@ async fn save_away(
                 ],
             )
             .map_err(|e| fail(e, &v, "/me/away"))?;
-            Ok(away_page(&v, form, None, false, r.status))
+            Ok(away_page(&v, form, None, r.status))
         }
     }
 }

@@ -293,3 +293,34 @@ async fn the_home_page_has_the_member_card_counts_suggestions_hashtags_and_news(
     assert!(feed_at < html.find("id=\"me-card\"").unwrap());
     assert!(feed_at < html.find("id=\"pymk\"").unwrap());
 }
+
+#[tokio::test]
+async fn an_article_reads_with_real_headings_and_a_post_keeps_its_bold_lines() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let body = "## Start small\n\nWe paired for an hour.\n\n### The rule\n\n> The keyboard goes to whoever is learning.";
+    let posted = |json: Value| {
+        let req = app.post("/api/v1/posts").token(&ann).json(json);
+        async move {
+            let r = req.send().await;
+            r.assert_status(201);
+            r.json()["post"]["id"].as_str().unwrap().to_string()
+        }
+    };
+    let article =
+        posted(json!({"kind": "article", "title": "A year of pairing", "body": body})).await;
+    let html = page(&app, &ann, &format!("/articles/{article}")).await;
+    assert!(html.contains("<h2>Start small</h2>"), "{html}");
+    assert!(html.contains("<h3>The rule</h3>"));
+    assert!(html
+        .contains("<blockquote>\n<p>The keyboard goes to whoever is learning.</p>\n</blockquote>"));
+    // The page's title is its one <h1>.
+    assert_eq!(html.matches("<h1").count(), 1);
+
+    let post = posted(json!({"body": body})).await;
+    let html = page(&app, &ann, &format!("/posts/{post}")).await;
+    assert!(
+        html.contains("<p><strong>Start small</strong></p>") && !html.contains("<h2>Start small"),
+        "{html}"
+    );
+}
