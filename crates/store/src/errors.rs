@@ -145,6 +145,12 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     key("signups_token_hash_key", "signups.token_hash", "token"),
     // 0008_server_keys
     key("server_keys_pkey", "server_keys.name", "key"),
+    // 0010_profile_views (written with ON CONFLICT DO NOTHING: one view a day per viewer)
+    key(
+        "profile_views_pkey",
+        "profile_views.member_id, profile_views.day, profile_views.viewer_id",
+        "view",
+    ),
 ];
 
 /// The key a unique violation is about, if the table knows it.

@@ -361,6 +361,24 @@ impl ProfileStore for SqlStore {
         self.delete_owned("education", member, id).await
     }
 
+    async fn record_profile_view(
+        &self,
+        member: MemberId,
+        viewer: MemberId,
+        day: i64,
+        at: i64,
+    ) -> StoreResult<()> {
+        let sql = "INSERT INTO profile_views (member_id, day, viewer_id, viewed_at) \
+                   VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+        self.run(sql, &vals![member, day, viewer, at]).await?;
+        Ok(())
+    }
+
+    async fn profile_view_count(&self, member: MemberId, since_day: i64) -> StoreResult<i64> {
+        let sql = "SELECT COUNT(*) FROM profile_views WHERE member_id = $1 AND day >= $2";
+        self.scalar(sql, &vals![member, since_day]).await
+    }
+
     async fn skills(&self, member: MemberId) -> StoreResult<Vec<String>> {
         let sql = "SELECT name FROM skills WHERE member_id = $1 ORDER BY position";
         self.scalars(sql, &vals![member]).await

@@ -16,6 +16,9 @@ use crate::media::UploadKind;
 use crate::strength::{self, Strength, StrengthInput};
 use crate::{now_ms, Guild};
 
+/// The days the home page's profile-view count covers.
+pub const PROFILE_VIEW_DAYS: i64 = 90;
+
 mod experience;
 pub mod model;
 mod skills_and_links;
@@ -148,7 +151,26 @@ impl Guild {
                 ),
             });
         }
+        if let Some(me) = viewer.member() {
+            if me.id != member.id {
+                let now = now_ms();
+                self.store
+                    .record_profile_view(member.id, me.id, now / crate::DAY_MS, now)
+                    .await?;
+            }
+        }
         self.assemble(viewer, member, profile).await
+    }
+
+    /// How many times the viewer's own profile was opened by other members in the last
+    /// `PROFILE_VIEW_DAYS` days (each viewer once a day).
+    pub async fn my_profile_views(&self, viewer: &Viewer) -> CoreResult<i64> {
+        let me = viewer.require()?;
+        let today = now_ms() / crate::DAY_MS;
+        Ok(self
+            .store
+            .profile_view_count(me.id, today - PROFILE_VIEW_DAYS + 1)
+            .await?)
     }
 
     async fn assemble(

@@ -60,6 +60,8 @@ pub struct MeCard {
     pub followers: u64,
     /// Members two steps away: whom the member's network reaches.
     pub second_degree: u64,
+    /// Views of the member's profile by other members in the last 90 days.
+    pub profile_views: i64,
 }
 
 /// One line of "News from your network".
@@ -155,6 +157,7 @@ pub async fn home_page(
             connections: profile.network.connections,
             followers: profile.network.followers,
             second_degree: state.network_stats(v)?.second,
+            profile_views: state.my_profile_views(v).await?,
         },
         news: state
             .network_news(v, 4)

@@ -324,3 +324,31 @@ async fn an_article_reads_with_real_headings_and_a_post_keeps_its_bold_lines() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_member_card_counts_profile_views_by_others_once_a_day() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let cleo = app.member("cleo").await;
+    let views = |html: &str| {
+        let at = html.find("id=\"me-profile-views\">").expect("the count")
+            + "id=\"me-profile-views\">".len();
+        html[at..at + html[at..].find('<').unwrap()].to_string()
+    };
+    assert_eq!(views(&page(&app, &ann, "/").await), "0");
+    // Bob twice today (once counted), Cleo through the API; Ann herself and a visitor
+    // who is not signed in do not count.
+    page(&app, &bob, "/in/ann").await;
+    page(&app, &bob, "/in/ann").await;
+    app.get("/api/v1/members/ann")
+        .token(&cleo)
+        .send()
+        .await
+        .assert_status(200);
+    page(&app, &ann, "/in/ann").await;
+    app.get("/in/ann").send().await;
+    assert_eq!(views(&page(&app, &ann, "/").await), "2");
+    // The count is Ann's own: Bob's card says nobody opened his profile.
+    assert_eq!(views(&page(&app, &bob, "/").await), "0");
+}
