@@ -72,6 +72,21 @@ impl Guild {
         Ok(people)
     }
 
+    /// The directory's visibility rule for `viewer`, which every query of it starts from (the
+    /// directory's pages and the picker alike): the profile levels they may see, and not the
+    /// members hidden from them (blocks either way).
+    fn visible_to(&self, viewer: &Viewer) -> DirectoryQuery {
+        DirectoryQuery {
+            visible: auth::visible_levels(viewer),
+            viewer: viewer.id(),
+            hidden: viewer
+                .id()
+                .map(|me| self.network.hidden_from(me).into_iter().collect())
+                .unwrap_or_default(),
+            ..DirectoryQuery::default()
+        }
+    }
+
     /// Members this viewer may see (the directory's rule) matching the picker's words.
     pub(crate) async fn visible_named(
         &self,
@@ -80,16 +95,10 @@ impl Guild {
         limit: u32,
     ) -> CoreResult<Vec<crate::profiles::model::MemberCard>> {
         let q = DirectoryQuery {
-            visible: auth::visible_levels(viewer),
-            viewer: viewer.id(),
-            hidden: viewer
-                .id()
-                .map(|me| self.network.hidden_from(me).into_iter().collect())
-                .unwrap_or_default(),
             limit,
             words,
             connections_first: true,
-            ..DirectoryQuery::default()
+            ..self.visible_to(viewer)
         };
         Ok(self.store.directory(&q).await?)
     }
@@ -106,15 +115,9 @@ impl Guild {
             location: filter(&f.location, "location")?,
             school: filter(&f.school, "school")?,
             skill: filter(&f.skill, "skill")?,
-            visible: auth::visible_levels(viewer),
-            viewer: viewer.id(),
-            hidden: viewer
-                .id()
-                .map(|me| self.network.hidden_from(me).into_iter().collect())
-                .unwrap_or_default(),
             after: page.after.clone(),
             limit: page.fetch(),
-            ..DirectoryQuery::default()
+            ..self.visible_to(viewer)
         };
         let items = self.store.directory(&q).await?;
         let (items, next_cursor) = page.finish(items, |m| (m.sort_key.clone(), m.id));

@@ -184,6 +184,8 @@ fn member_pages(s: &Seeded) -> Vec<(String, Option<&'static str>)> {
         "/network/following".into(),
         "/network/suggestions".into(),
         "/network/manage".into(),
+        "/network/contacts".into(),
+        "/messages?box=requests".into(),
         "/messages/new".into(),
         "/messages/search?q=coffee".into(),
         format!("/posts/{}", s.post),
@@ -203,6 +205,8 @@ const SIGNED_OUT_PAGES: &[&str] = &[
     "/signin",
     "/signup",
     "/password/forgot",
+    "/password/reset/not-a-token",
+    "/unsubscribe?t=1.digest.tampered",
     "/members",
     "/in/ann",
 ];
