@@ -6,7 +6,13 @@ use guild_testkit::{TestApp, TestMember};
 
 use super::{assert_field_error, location};
 
-async fn write(app: &TestApp, from: &TestMember, to: &str, body: &str) -> guild_testkit::Resp {
+/// Sends the new-message form as a browser without JavaScript does.
+pub(super) async fn write(
+    app: &TestApp,
+    from: &TestMember,
+    to: &str,
+    body: &str,
+) -> guild_testkit::Resp {
     app.post("/messages")
         .session(from)
         .multipart(&[("to", to), ("body", body)], &[])

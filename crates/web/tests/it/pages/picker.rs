@@ -6,6 +6,7 @@
 use guild_testkit::{TestApp, TestMember};
 use serde_json::{json, Value};
 
+use super::messages::write;
 use super::{assert_field_error, location};
 
 /// A member with this name and headline.
@@ -128,15 +129,6 @@ async fn lookup_never_offers_blocked_or_hidden_members_and_needs_a_member() {
     let r = app.get("/api/v1/members/lookup?q=reyes").send().await;
     r.assert_status(401);
     assert_eq!(r.error_code(), "unauthenticated");
-}
-
-/// Sends the new-message form as a browser without JavaScript does.
-async fn write(app: &TestApp, from: &TestMember, to: &str, body: &str) -> guild_testkit::Resp {
-    app.post("/messages")
-        .session(from)
-        .multipart(&[("to", to), ("body", body)], &[])
-        .send()
-        .await
 }
 
 #[tokio::test]
