@@ -206,3 +206,35 @@ fn no_rule_outside_the_palette_names_a_colour() {
     );
     assert!(!names_a_colour(" color: var(--text); "));
 }
+
+#[test]
+fn every_block_of_the_stylesheet_is_closed() {
+    // One missing `}` puts every rule after it inside the media query before it: on a
+    // desktop they silently stop applying. Counted outside comments.
+    let mut plain = String::new();
+    let mut rest = CSS;
+    while let Some(i) = rest.find("/*") {
+        plain.push_str(&rest[..i]);
+        rest = rest[i..].find("*/").map_or("", |j| &rest[i + j + 2..]);
+    }
+    plain.push_str(rest);
+    let mut depth = 0i32;
+    for (n, line) in plain.lines().enumerate() {
+        for c in line.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        assert!(depth >= 0, "line {}: a `}}` closes nothing", n + 1);
+        if line.starts_with('.') || line.starts_with("@media") {
+            assert!(
+                depth <= 2,
+                "line {}: a rule inside a rule: a block above is not closed",
+                n + 1
+            );
+        }
+    }
+    assert_eq!(depth, 0, "a block is not closed");
+}
