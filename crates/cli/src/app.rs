@@ -102,36 +102,17 @@ pub async fn run_server(
             }
         }
     });
-    // Email digests, emails about unread messages and "while you were away" summaries: every
-    // few minutes, whoever is due gets theirs, queued in the outbox (a failure is logged and
-    // tried again next round). Uploads nothing used within a day, done jobs after a week and
-    // sign-ups never confirmed are deleted in the same round.
-    let digests = guild.clone();
+    // The change stream: what other nodes commit reaches this node's indexes and live streams.
+    let follower = guild.clone();
+    let stream_task = tokio::spawn(async move { follower.follow_changes().await });
+    // The background round (digests, message emails, away summaries, sweeps, pruning): every
+    // few minutes, on the one node that holds its lease (`Guild::background_round`).
+    let round = guild.clone();
     let digest_task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            match digests.send_due_digests(guild_core::now_ms()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("sent {n} notification digests"),
-                Err(e) => tracing::warn!("sending digests: {e}"),
-            }
-            match digests.send_message_emails().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("sent {n} emails about unread messages"),
-                Err(e) => tracing::warn!("sending message emails: {e}"),
-            }
-            match digests.send_away_summaries().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("sent {n} away summaries"),
-                Err(e) => tracing::warn!("sending away summaries: {e}"),
-            }
-            if let Err(e) = digests.sweep_unused_uploads(guild_core::now_ms()).await {
-                tracing::warn!("deleting unused uploads: {e}");
-            }
-            if let Err(e) = digests.purge_outbox(guild_core::now_ms()).await {
-                tracing::warn!("purging the outbox: {e}");
-            }
+            round.background_round(guild_core::now_ms()).await;
         }
     });
     let server = tokio::spawn(guild_web::serve(listener, guild, async move {
@@ -142,6 +123,7 @@ pub async fn run_server(
     let served = server.await.context("the server task failed")?;
     digest_task.abort();
     outbox_task.abort();
+    stream_task.abort();
     store.close().await;
     served.context("serving")?;
     tracing::info!("stopped");

@@ -10,6 +10,8 @@ use crate::network::state::NetworkState;
 use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::store::Store;
+use crate::stream::model::Position;
+use crate::stream::StreamState;
 
 /// The services. Everything outside core reaches the store, the mailer and the files only
 /// through them, so every read and write is checked here, once.
@@ -28,6 +30,8 @@ pub struct Guild {
     pub(crate) outbox_wake: tokio::sync::Notify,
     /// Permits to decode an image (`image_decodes_at_once`): the memory budget of uploads.
     pub(crate) decodes: Arc<tokio::sync::Semaphore>,
+    /// This node's place in the change stream (see [`crate::stream`]).
+    pub(crate) stream: StreamState,
 }
 
 impl Guild {
@@ -50,6 +54,7 @@ impl Guild {
             feed: FeedState::default(),
             outbox_wake: tokio::sync::Notify::new(),
             decodes,
+            stream: StreamState::new(Position::default()),
         }
     }
 
@@ -61,29 +66,41 @@ impl Guild {
         settings: Settings,
     ) -> CoreResult<Self> {
         let mut guild = Guild::new(store, mailer, media, settings);
+        // The stream's head is read before the indexes: whatever commits while they load is
+        // read from the stream afterwards (applied twice at worst, which changes nothing).
+        let head = guild.store.stream_head().await?;
         guild.load_network().await?;
         guild.load_feed().await?;
+        guild.stream = StreamState::new(head);
         Ok(guild)
     }
 
     /// (Re)loads connections and blocks from the store into memory.
     pub async fn load_network(&mut self) -> CoreResult<()> {
+        self.network = self.read_network().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn read_network(&self) -> CoreResult<NetworkState> {
         let max = self.store.max_member_id().await?;
         let connections = self.store.all_connections().await?;
         let blocks = self.store.all_blocks().await?;
-        self.network = NetworkState::load(max, &connections, &blocks)?;
-        Ok(())
+        NetworkState::load(max, &connections, &blocks)
     }
 
     /// (Re)loads the feed index from the store: every post, and the last 14 days of
     /// activity and impressions (what ranking reads).
     pub async fn load_feed(&mut self) -> CoreResult<()> {
+        self.feed = self.read_feed_index().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn read_feed_index(&self) -> CoreResult<FeedState> {
         const WINDOW_MS: i64 = 14 * crate::DAY_MS;
         let since = crate::now_ms() - WINDOW_MS;
         let posts = self.store.all_indexed_posts().await?;
         let activity = self.store.activity_since(since).await?;
         let seen = self.store.impressions_since(since / 86_400_000).await?;
-        self.feed = FeedState::load(&posts, &activity, &seen)?;
-        Ok(())
+        FeedState::load(&posts, &activity, &seen)
     }
 }

@@ -24,8 +24,10 @@ pub mod paging;
 pub mod photo;
 pub mod profiles;
 pub mod ratelimit;
+pub mod round;
 pub mod settings;
 pub mod store;
+pub mod stream;
 pub mod strength;
 
 mod guild;

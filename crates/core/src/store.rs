@@ -12,6 +12,7 @@ use crate::messaging::store::MessageStore;
 use crate::network::store::{InvitationStore, NetworkStore};
 use crate::outbox::store::OutboxStore;
 use crate::profiles::store::{DirectoryStore, ProfileStore};
+use crate::stream::store::StreamStore;
 
 /// The store's errors live beside the services' own (`crate::error`), so that the feature
 /// traits this umbrella gathers never import it back.
@@ -30,6 +31,7 @@ pub trait Store:
     + MessageStore
     + MediaStore
     + OutboxStore
+    + StreamStore
     + Send
     + Sync
     + 'static
@@ -48,6 +50,7 @@ impl<T> Store for T where
         + MessageStore
         + MediaStore
         + OutboxStore
+        + StreamStore
         + Send
         + Sync
         + 'static

@@ -69,6 +69,13 @@ impl Default for Memo {
 }
 
 impl Memo {
+    /// Forgets every memoised order.
+    pub(crate) fn clear(&self) {
+        for m in self.slots.iter() {
+            *m.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+    }
+
     fn slot(&self, viewer: Member) -> std::sync::MutexGuard<'_, Option<Memoed>> {
         let m = &self.slots[viewer as usize % MEMO_SLOTS];
         m.lock().unwrap_or_else(|p| p.into_inner())
@@ -101,13 +108,6 @@ impl Memo {
                 64 + g.as_ref().map_or(0, |m| m.order.capacity() * 12)
             })
             .sum()
-    }
-
-    #[cfg(test)]
-    pub(crate) fn clear(&self) {
-        for s in self.slots.iter() {
-            *s.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        }
     }
 }
 

@@ -49,6 +49,15 @@ impl FeedIndex {
         self.write().insert(item, counts);
     }
 
+    /// Takes everything `fresh` holds (a node that reloads from its store): the items, the
+    /// members' activity, and no memoised page orders (their slots meant the old items).
+    pub fn replace_with(&self, fresh: FeedIndex) {
+        let FeedIndex { posts, members, .. } = fresh;
+        *self.write() = posts.into_inner().unwrap_or_else(|p| p.into_inner());
+        self.members.replace_with(members);
+        self.memo.clear();
+    }
+
     /// A deleted item: never returned again, and its engagement leaves its author's baseline.
     pub fn remove(&self, id: PostId) {
         self.write().remove(id);

@@ -65,6 +65,16 @@ pub(crate) struct Members {
     shards: Box<[RwLock<IdMap<Member, MemberState>>]>,
 }
 
+impl Members {
+    /// Takes `fresh`'s shards, one at a time.
+    pub(crate) fn replace_with(&self, fresh: Members) {
+        for (mine, theirs) in self.shards.iter().zip(Vec::from(fresh.shards)) {
+            *mine.write().unwrap_or_else(|p| p.into_inner()) =
+                theirs.into_inner().unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
 impl Default for Members {
     fn default() -> Self {
         Members {

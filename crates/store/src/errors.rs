@@ -151,6 +151,10 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         "profile_views.member_id, profile_views.day, profile_views.viewer_id",
         "view",
     ),
+    // 0011_change_stream (each written with ON CONFLICT: a node's row, a lease, the horizon)
+    key("stream_nodes_pkey", "stream_nodes.node", "node"),
+    key("stream_horizon_pkey", "stream_horizon.one", "horizon"),
+    key("leases_pkey", "leases.name", "lease"),
 ];
 
 /// The key a unique violation is about, if the table knows it.

@@ -12,6 +12,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use guild_core::store::StoreError;
@@ -37,6 +38,7 @@ mod profiles;
 mod reactions;
 mod signups;
 mod sql;
+mod stream;
 
 pub(crate) use errors::{backend, db_err};
 pub use errors::{UniqueKey, UNIQUE_KEYS, UNKNOWN_KEY_FIELD};
@@ -64,19 +66,64 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SqlStore {
     pub pool: Pool,
+    /// This process's name in the change stream: the `origin` its PostgreSQL connections
+    /// write (the session setting `guild.node`, read by the triggers) and its row in
+    /// `stream_nodes`. Made anew each time a store is opened.
+    node: Arc<str>,
+    /// PostgreSQL's LISTEN connection for the change stream, opened on first wait.
+    listener: Arc<tokio::sync::Mutex<Option<sqlx::postgres::PgListener>>>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("pool", &self.pool)
+            .field("node", &self.node)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A name for this process in the change stream: host, process id and a random part (two
+/// stores opened by one process, as tests do, are two nodes).
+fn node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    let random = guild_core::auth::new_secret("");
+    let short: String = random
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    format!("{host}-{}-{short}", std::process::id())
 }
 
 impl SqlStore {
     /// Opens (creating a SQLite file if needed) the database at `url`.
     pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
+        let node: Arc<str> = Arc::from(node_name());
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let origin = Arc::clone(&node);
             Pool::Pg(
                 PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // Every change this connection writes names this node (see `stream.rs`).
+                    .after_connect(move |conn, _meta| {
+                        let origin = Arc::clone(&origin);
+                        Box::pin(async move {
+                            sqlx::query("SELECT set_config('guild.node', $1, false)")
+                                .bind(&*origin)
+                                .execute(conn)
+                                .await
+                                .map(|_| ())
+                        })
+                    })
                     .connect(url)
                     .await
                     .map_err(backend)?,
@@ -101,7 +148,11 @@ impl SqlStore {
                 "unsupported database URL {url:?}: use sqlite://FILE or postgres://…"
             )));
         };
-        Ok(SqlStore { pool })
+        Ok(SqlStore {
+            pool,
+            node,
+            listener: Arc::new(tokio::sync::Mutex::new(None)),
+        })
     }
 
     /// Applies the migrations that have not run yet.

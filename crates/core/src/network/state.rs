@@ -19,7 +19,8 @@ const COMPACT_AT: usize = 4_096;
 
 #[derive(Default)]
 pub struct NetworkState {
-    graph: Arc<Graph>,
+    /// Swapped whole only when the node reloads (see [`NetworkState::replace_with`]).
+    graph: RwLock<Arc<Graph>>,
     blocks: RwLock<Blocks>,
     compacting: Arc<AtomicBool>,
 }
@@ -51,7 +52,7 @@ impl NetworkState {
             .map(|&(a, b)| Ok((node(a)?, node(b)?)))
             .collect::<Result<Vec<_>, CoreError>>()?;
         let state = NetworkState {
-            graph: Arc::new(Graph::from_edges(nodes, &edges)),
+            graph: RwLock::new(Arc::new(Graph::from_edges(nodes, &edges))),
             ..NetworkState::default()
         };
         for &(a, b) in blocks {
@@ -60,31 +61,53 @@ impl NetworkState {
         Ok(state)
     }
 
+    fn graph(&self) -> Arc<Graph> {
+        // Only a reload writes the pointer; a poisoned lock still holds a whole one.
+        Arc::clone(&self.graph.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.graph.snapshot()
+        self.graph().snapshot()
+    }
+
+    /// Takes the graph and blocks of `fresh` (loaded again from the store): what a node that
+    /// fell behind the change stream does.
+    pub fn replace_with(&self, fresh: NetworkState) {
+        let graph = fresh.graph();
+        *self.graph.write().unwrap_or_else(|e| e.into_inner()) = graph;
+        let blocks = std::mem::take(&mut *fresh.blocks_write());
+        *self.blocks_write() = blocks;
+    }
+
+    /// Members and connections in the graph (for the operator's metrics).
+    pub fn size(&self) -> (u32, u64) {
+        let snap = self.snapshot();
+        (snap.node_count(), snap.edge_count())
     }
 
     pub fn connect(&self, a: MemberId, b: MemberId) -> Result<(), CoreError> {
         let (na, nb) = (node(a)?, node(b)?);
-        self.graph.ensure_nodes(na.max(nb) + 1);
-        self.graph.connect(na, nb);
-        self.maybe_compact();
+        let graph = self.graph();
+        graph.ensure_nodes(na.max(nb) + 1);
+        graph.connect(na, nb);
+        self.maybe_compact(&graph);
         Ok(())
     }
 
     pub fn disconnect(&self, a: MemberId, b: MemberId) -> Result<(), CoreError> {
-        self.graph.disconnect(node(a)?, node(b)?);
-        self.maybe_compact();
+        let graph = self.graph();
+        graph.disconnect(node(a)?, node(b)?);
+        self.maybe_compact(&graph);
         Ok(())
     }
 
     /// Folds the per-member delta into the compact arrays on a background thread once it has
     /// grown, so snapshots stay cheap to copy. One compaction at a time.
-    fn maybe_compact(&self) {
-        if self.graph.delta_len() < COMPACT_AT || self.compacting.swap(true, Ordering::AcqRel) {
+    fn maybe_compact(&self, graph: &Arc<Graph>) {
+        if graph.delta_len() < COMPACT_AT || self.compacting.swap(true, Ordering::AcqRel) {
             return;
         }
-        let graph = Arc::clone(&self.graph);
+        let graph = Arc::clone(graph);
         let flag = Arc::clone(&self.compacting);
         std::thread::spawn(move || {
             graph.compact();

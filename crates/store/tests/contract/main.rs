@@ -22,6 +22,7 @@ mod network;
 mod notifications;
 mod outbox;
 mod search;
+mod stream;
 mod unique_keys;
 
 fn new_member(handle: &str) -> NewMember {

@@ -1,0 +1,232 @@
+//! `StreamStore` for [`SqlStore`]: the change stream (`changes`, written by the triggers of
+//! `0011_change_stream.sql`), the nodes' positions, the pruning horizon and leases.
+//!
+//! PostgreSQL hands out ids before commit, so a reader that went by id alone could pass a
+//! transaction that commits late. There a position is (writing transaction, id), and only
+//! transactions older than every running one (`pg_snapshot_xmin`) are read: once read past,
+//! nothing new can appear behind. SQLite commits one writer at a time, so ids are enough.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use guild_core::store::StoreResult;
+use guild_core::stream::model::{Change, ChangeKind, ChangeOp, Position};
+use guild_core::stream::store::StreamStore;
+
+use crate::sql::vals;
+use crate::{db_err, Pool, SqlStore};
+
+/// The channel the triggers notify on commit.
+pub(crate) const CHANNEL: &str = "guild_changes";
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: i64,
+    tx: i64,
+    kind: String,
+    op: String,
+    a: Option<i64>,
+    b: Option<i64>,
+    c: Option<i64>,
+    origin: Option<String>,
+    at: i64,
+}
+
+impl From<ChangeRow> for Change {
+    fn from(r: ChangeRow) -> Change {
+        Change {
+            at: Position { tx: r.tx, id: r.id },
+            kind: ChangeKind::parse(&r.kind),
+            op: ChangeOp::parse(&r.op),
+            a: r.a,
+            b: r.b,
+            c: r.c,
+            origin: r.origin,
+            written_at: r.at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PositionRow {
+    tx: i64,
+    change_id: i64,
+}
+
+impl From<PositionRow> for Position {
+    fn from(r: PositionRow) -> Position {
+        Position {
+            tx: r.tx,
+            id: r.change_id,
+        }
+    }
+}
+
+#[async_trait]
+impl StreamStore for SqlStore {
+    fn node_id(&self) -> &str {
+        &self.node
+    }
+
+    fn origin_recorded(&self) -> bool {
+        matches!(self.pool, Pool::Pg(_))
+    }
+
+    async fn stream_head(&self) -> StoreResult<Position> {
+        match &self.pool {
+            // Everything from the oldest running transaction on is still to come (what
+            // already committed there is read again: applying a change twice is harmless).
+            Pool::Pg(_) => {
+                let xmin: i64 = self
+                    .scalar(
+                        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+                        &[],
+                    )
+                    .await?;
+                Ok(Position {
+                    tx: xmin - 1,
+                    id: i64::MAX,
+                })
+            }
+            Pool::Sqlite(_) => {
+                let id: i64 = self
+                    .scalar("SELECT COALESCE(MAX(id), 0) FROM changes", &[])
+                    .await?;
+                Ok(Position { tx: 0, id })
+            }
+        }
+    }
+
+    async fn changes_after(&self, after: Position, limit: u32) -> StoreResult<Vec<Change>> {
+        match &self.pool {
+            Pool::Pg(_) => {
+                let sql = "SELECT id, tx::text::bigint AS tx, kind, op, a, b, c, origin, at \
+                           FROM changes \
+                           WHERE (tx, id) > ($1::text::xid8, $2) \
+                           AND tx < pg_snapshot_xmin(pg_current_snapshot()) \
+                           ORDER BY tx, id LIMIT $3";
+                self.fetch_all::<ChangeRow, Change>(
+                    sql,
+                    &vals![after.tx.to_string(), after.id, limit],
+                )
+                .await
+            }
+            Pool::Sqlite(_) => {
+                let sql = "SELECT id, tx, kind, op, a, b, c, origin, at FROM changes \
+                           WHERE id > $1 ORDER BY id LIMIT $2";
+                self.fetch_all::<ChangeRow, Change>(sql, &vals![after.id, limit])
+                    .await
+            }
+        }
+    }
+
+    async fn stream_horizon(&self) -> StoreResult<Position> {
+        self.fetch_one::<PositionRow, Position>("SELECT tx, change_id FROM stream_horizon", &[])
+            .await
+    }
+
+    async fn record_position(
+        &self,
+        node: &str,
+        at: Position,
+        started_at: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        let sql = "INSERT INTO stream_nodes (node, tx, change_id, started_at, seen_at) \
+                   VALUES ($1, $2, $3, $4, $5) \
+                   ON CONFLICT (node) DO UPDATE SET tx = excluded.tx, \
+                   change_id = excluded.change_id, seen_at = excluded.seen_at";
+        self.run(sql, &vals![node, at.tx, at.id, started_at, now])
+            .await
+            .map(|_| ())
+    }
+
+    async fn prune_changes(&self, dead_before: i64) -> StoreResult<u64> {
+        self.run(
+            "DELETE FROM stream_nodes WHERE seen_at < $1",
+            &vals![dead_before],
+        )
+        .await?;
+        let oldest = self
+            .fetch_optional::<PositionRow, Position>(
+                "SELECT tx, change_id FROM stream_nodes ORDER BY tx, change_id LIMIT 1",
+                &[],
+            )
+            .await?;
+        let Some(oldest) = oldest else {
+            return Ok(0);
+        };
+        // The horizon moves first: a node that reads it after the delete must not think it
+        // is still ahead of what was deleted.
+        self.run(
+            "UPDATE stream_horizon SET tx = $1, change_id = $2 \
+             WHERE tx < $1 OR (tx = $1 AND change_id < $2)",
+            &vals![oldest.tx, oldest.id],
+        )
+        .await?;
+        let deleted = match &self.pool {
+            Pool::Pg(_) => {
+                self.run(
+                    "DELETE FROM changes WHERE (tx, id) <= ($1::text::xid8, $2)",
+                    &vals![oldest.tx.to_string(), oldest.id],
+                )
+                .await?
+            }
+            Pool::Sqlite(_) => {
+                self.run("DELETE FROM changes WHERE id <= $1", &vals![oldest.id])
+                    .await?
+            }
+        };
+        Ok(deleted)
+    }
+
+    async fn take_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: i64,
+        until: i64,
+    ) -> StoreResult<bool> {
+        // One statement: the row is locked while the condition is checked, so of two nodes
+        // asking at once exactly one gets it.
+        let sql = "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, \
+                   expires_at = excluded.expires_at \
+                   WHERE leases.holder = excluded.holder OR leases.expires_at <= $4";
+        Ok(self.run(sql, &vals![name, holder, until, now]).await? == 1)
+    }
+
+    async fn wait_for_changes(&self, timeout: Duration) {
+        let Pool::Pg(pool) = &self.pool else {
+            // One node: nobody else writes, so there is nothing to wake up for early.
+            tokio::time::sleep(timeout).await;
+            return;
+        };
+        let mut guard = self.listener.lock().await;
+        if guard.is_none() {
+            match sqlx::postgres::PgListener::connect_with(pool).await {
+                Ok(mut l) => match l.listen(CHANNEL).await {
+                    Ok(()) => *guard = Some(l),
+                    Err(e) => tracing::warn!("listening for changes: {}", db_err(e)),
+                },
+                Err(e) => tracing::warn!("listening for changes: {}", db_err(e)),
+            }
+        }
+        let Some(listener) = guard.as_mut() else {
+            drop(guard);
+            tokio::time::sleep(timeout).await;
+            return;
+        };
+        match tokio::time::timeout(timeout, listener.recv()).await {
+            Ok(Ok(_)) | Err(_) => {}
+            Ok(Err(e)) => {
+                // The listener reconnects by itself on its next use; a pause keeps a
+                // database that is down from being asked in a tight loop.
+                tracing::debug!("waiting for changes: {}", db_err(e));
+                *guard = None;
+                drop(guard);
+                tokio::time::sleep(timeout).await;
+            }
+        }
+    }
+}
