@@ -32,6 +32,8 @@ pub struct Guild {
     pub(crate) decodes: Arc<tokio::sync::Semaphore>,
     /// This node's place in the change stream (see [`crate::stream`]).
     pub(crate) stream: StreamState,
+    /// Held while the background round runs ([`crate::round`]).
+    pub(crate) round_running: tokio::sync::Mutex<()>,
 }
 
 impl Guild {
@@ -55,6 +57,7 @@ impl Guild {
             outbox_wake: tokio::sync::Notify::new(),
             decodes,
             stream: StreamState::new(Position::default()),
+            round_running: tokio::sync::Mutex::new(()),
         }
     }
 

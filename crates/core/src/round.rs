@@ -23,6 +23,10 @@ impl Guild {
     /// sign-ups never confirmed and what every node has read of the change stream. `None`
     /// when another node holds the lease. Each failure is logged and tried again next round.
     pub async fn background_round(&self, now: i64) -> Option<Round> {
+        // One round at a time on this node too (the lease is this node's while it runs).
+        let Ok(_running) = self.round_running.try_lock() else {
+            return None;
+        };
         match self.take_lease("round", ROUND_LEASE_MS).await {
             Ok(true) => {}
             Ok(false) => return None,

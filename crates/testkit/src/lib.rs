@@ -125,6 +125,44 @@ impl TestApp {
         }
     }
 
+    /// Another node of the same installation: its own store connections, services and
+    /// indexes over the same database, as a second `guild serve` would have (its uploads
+    /// under this app's media directory). Neither follows the change stream until the test
+    /// says so ([`TestApp::follow_changes`]) or catches up by hand (`guild.catch_up()`).
+    pub async fn another_node(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqlStore::connect(&self.database_url)
+            .await
+            .expect("connect");
+        let mailer = LettreMailer::outbox(dir.path().join("outbox"), "Guild <guild@guild.test>")
+            .expect("outbox");
+        let guild = Arc::new(
+            Guild::open(
+                Arc::new(store.clone()),
+                Arc::new(mailer),
+                Arc::new(DiskMedia::new(self.dir.path().join("media"))),
+                self.guild.settings.clone(),
+            )
+            .await
+            .expect("open guild"),
+        );
+        let router = guild_web::router(AppState(guild.clone()));
+        let node = TestApp {
+            guild,
+            store,
+            router,
+            dir,
+            database_url: self.database_url.clone(),
+        };
+        node
+    }
+
+    /// Follows the change stream in the background until the test ends, as a server does.
+    pub fn follow_changes(&self) {
+        let guild = self.guild.clone();
+        tokio::spawn(async move { guild.follow_changes().await });
+    }
+
     pub fn backend(&self) -> &'static str {
         self.store.backend_name()
     }

@@ -20,6 +20,7 @@ mod contrast;
 mod doors;
 mod emails;
 mod forms_feedback;
+mod nodes;
 mod openapi;
 mod pages;
 mod pieces;
