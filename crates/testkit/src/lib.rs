@@ -147,14 +147,13 @@ impl TestApp {
             .expect("open guild"),
         );
         let router = guild_web::router(AppState(guild.clone()));
-        let node = TestApp {
+        TestApp {
             guild,
             store,
             router,
             dir,
             database_url: self.database_url.clone(),
-        };
-        node
+        }
     }
 
     /// Follows the change stream in the background until the test ends, as a server does.
