@@ -130,16 +130,15 @@ impl Cluster {
     /// Stops the database as an operator would (`pg_ctl stop -m fast`: sessions are ended,
     /// nothing committed is lost).
     pub async fn stop(&self) {
-        assert!(
-            self.pg_ctl_stop("fast"),
-            "pg_ctl stop:\n{}",
-            self.server_log()
-        );
+        // pg_ctl waits for the server: off the runtime's threads, so the load goes on.
+        let stopped = tokio::task::block_in_place(|| self.pg_ctl_stop("fast"));
+        assert!(stopped, "pg_ctl stop:\n{}", self.server_log());
     }
 
     /// Starts it again on the same port.
     pub async fn resume(&self) {
-        assert!(self.pg_ctl_start(), "pg_ctl start:\n{}", self.server_log());
+        let started = tokio::task::block_in_place(|| self.pg_ctl_start());
+        assert!(started, "pg_ctl start:\n{}", self.server_log());
     }
 
     pub fn server_log(&self) -> String {
