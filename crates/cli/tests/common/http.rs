@@ -144,10 +144,7 @@ impl Dechunk {
     fn feed(&mut self, bytes: &[u8]) -> String {
         self.pending.extend_from_slice(bytes);
         let mut out = Vec::new();
-        loop {
-            let Some(eol) = self.pending.windows(2).position(|w| w == b"\r\n") else {
-                break;
-            };
+        while let Some(eol) = self.pending.windows(2).position(|w| w == b"\r\n") {
             let size = std::str::from_utf8(&self.pending[..eol])
                 .ok()
                 .and_then(|s| {

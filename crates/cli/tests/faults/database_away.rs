@@ -15,8 +15,9 @@ use crate::common::http::{call, page, EventStream};
 use crate::common::node::{Install, Node};
 use crate::common::{pg, seed};
 
-/// What "fail fast" means here: the server waits 3 s for a connection, then answers.
-const FAST: Duration = Duration::from_secs(5);
+/// What "fail fast" means here: the server waits 3 s for a connection, then answers; the
+/// rest is slack for a loaded machine (a pool that waited 10 s, as before, would fail this).
+const FAST: Duration = Duration::from_secs(7);
 const OUTAGE: Duration = Duration::from_secs(10);
 
 /// Waits until the ledger holds `n` acknowledged writes; false if not within `within`.
@@ -149,7 +150,7 @@ async fn postgres_stopped_under_load_fails_fast_keeps_streams_open_and_recovers(
     stop.store(true, Ordering::SeqCst);
     running.await.unwrap();
 
-    let l = ledger.lock().unwrap();
+    let l = ledger.lock().unwrap().clone();
     // What the load met meanwhile: only 503s, none slow.
     for (what, status, body) in &l.failures {
         assert_eq!(*status, 503, "{what}: {body}");

@@ -44,7 +44,7 @@ async fn kill_under_load(install: Install, dir: &std::path::Path) {
         stop.store(true, Ordering::SeqCst);
         states = running.await.unwrap();
         node.restart().await;
-        let l = ledger.lock().unwrap();
+        let l = ledger.lock().unwrap().clone();
         assert!(
             l.failures.is_empty(),
             "server errors under load: {:?}",
@@ -62,7 +62,7 @@ async fn kill_under_load(install: Install, dir: &std::path::Path) {
         );
         verify::everything(&node.addr, &cast, &l, &url).await;
     }
-    let l = ledger.lock().unwrap();
+    let l = ledger.lock().unwrap().clone();
     assert!(
         !l.posts.is_empty()
             && !l.reactions.is_empty()

@@ -28,7 +28,7 @@ pub struct Cast {
 }
 
 /// Every acknowledged write, and every answer that was neither a success nor a refusal.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Ledger {
     /// (post id, author's client index).
     pub posts: Vec<(String, usize)>,
@@ -228,7 +228,7 @@ async fn invite(addr: &str, cast: &Cast, ledger: &Shared, c: usize, j: usize) ->
     )
     .await?;
     match invitation {
-        Some(inv) if j % 2 == 0 => {
+        Some(inv) if j.is_multiple_of(2) => {
             let path = format!("/api/v1/invitations/{inv}/accept");
             timed(addr, ledger, "POST", &path, &them.token, None, |l, _| {
                 l.accepted.push((c, j))

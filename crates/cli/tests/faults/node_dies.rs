@@ -75,7 +75,7 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
     load_until(&mut nodes[1], &cast, &ledger, states, 40, false).await;
     let b = nodes[1].addr.clone();
     {
-        let l = ledger.lock().unwrap();
+        let l = ledger.lock().unwrap().clone();
         assert!(l.failures.is_empty(), "{:?}", l.failures);
         for (post, author) in &l.posts {
             let r = req(
@@ -101,7 +101,7 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
     // The dead node, started again, has every acknowledged write, whichever node took it,
     // and its indexes agree with the store.
     nodes[0].restart().await;
-    let l = ledger.lock().unwrap();
+    let l = ledger.lock().unwrap().clone();
     verify::everything(&nodes[0].addr, &cast, &l, &url).await;
     for n in &mut nodes {
         assert!(n.running());
