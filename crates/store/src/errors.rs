@@ -215,7 +215,29 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use super::UNIQUE_KEYS;
+    use super::{db_err, UNIQUE_KEYS};
+    use guild_core::store::StoreError;
+
+    /// A database that cannot be reached is "try again", not "internal": clients get 503.
+    #[test]
+    fn an_unreachable_database_is_unavailable_and_other_errors_keep_their_meaning() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for e in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(refused),
+        ] {
+            assert!(matches!(db_err(e), StoreError::Unavailable(_)));
+        }
+        assert!(matches!(
+            db_err(sqlx::Error::RowNotFound),
+            StoreError::NotFound
+        ));
+        assert!(matches!(
+            db_err(sqlx::Error::Protocol("unexpected".into())),
+            StoreError::Backend(_)
+        ));
+    }
 
     #[test]
     fn each_key_is_listed_once() {
