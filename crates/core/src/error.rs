@@ -62,6 +62,9 @@ pub enum Code {
     NotFound,
     /// Something failed on our side.
     Internal,
+    /// The database cannot be reached just now (stopped, restarting, the network to it
+    /// gone): nothing was done, and the same request may succeed in a few seconds.
+    DatabaseUnavailable,
     // Limits: each lifts at `retry_after`.
     RateLimited,
     SignupRateLimited,
@@ -89,12 +92,13 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::InvalidInput,
         Code::Unauthenticated,
         Code::Forbidden,
         Code::NotFound,
         Code::Internal,
+        Code::DatabaseUnavailable,
         Code::RateLimited,
         Code::SignupRateLimited,
         Code::SignInRateLimited,
@@ -124,6 +128,7 @@ impl Code {
             Code::Forbidden => "forbidden",
             Code::NotFound => "not_found",
             Code::Internal => "internal",
+            Code::DatabaseUnavailable => "database_unavailable",
             Code::RateLimited => "rate_limited",
             Code::SignupRateLimited => "signup_rate_limited",
             Code::SignInRateLimited => "sign_in_rate_limited",
@@ -188,6 +193,10 @@ pub enum CoreError {
     /// The storage or mail backend failed; the cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database cannot be reached; the cause is logged, never shown. Kept apart from
+    /// `Internal` so that clients are told to retry rather than that something broke.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl CoreError {
@@ -247,6 +256,7 @@ impl CoreError {
             CoreError::NotFound => Code::NotFound,
             CoreError::Refused { code, .. } | CoreError::RateLimited { code, .. } => *code,
             CoreError::Internal(_) => Code::Internal,
+            CoreError::Unavailable(_) => Code::DatabaseUnavailable,
         }
     }
 }
@@ -261,6 +271,10 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("storage: {0}")]
     Backend(String),
+    /// The database cannot be reached (refused, timed out waiting for a connection, the
+    /// connection cut): the statement may not have run, and may succeed when retried.
+    #[error("storage unreachable: {0}")]
+    Unavailable(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -273,6 +287,7 @@ impl From<StoreError> for CoreError {
                 CoreError::invalid(field, format!("This {field} is already taken."))
             }
             StoreError::Backend(m) => CoreError::Internal(m),
+            StoreError::Unavailable(m) => CoreError::Unavailable(m),
         }
     }
 }

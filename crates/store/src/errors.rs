@@ -169,8 +169,30 @@ fn violated_key(d: &dyn DatabaseError) -> Option<&'static UniqueKey> {
         .or_else(|| by_columns(d.message()))
 }
 
+/// Whether the error says the database cannot be reached now, rather than that this
+/// statement is wrong: no connection came within the pool's acquire timeout (the server is
+/// down or refusing), the connection was cut (I/O, TLS, a dead worker), or PostgreSQL said so
+/// itself (class 08 "connection exception", 57P01–57P03: shutting down, crashed, starting up).
+/// The request may succeed when retried, so clients are told that, never "internal".
+fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
 /// Maps a database error, naming the field of a unique-key violation.
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    if unreachable(&e) {
+        return StoreError::Unavailable(e.to_string());
+    }
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
             StoreError::Conflict(violated_key(d.as_ref()).map_or(UNKNOWN_KEY_FIELD, |k| k.field))
@@ -197,7 +219,29 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use super::UNIQUE_KEYS;
+    use super::{db_err, UNIQUE_KEYS};
+    use guild_core::store::StoreError;
+
+    /// A database that cannot be reached is "try again", not "internal": clients get 503.
+    #[test]
+    fn an_unreachable_database_is_unavailable_and_other_errors_keep_their_meaning() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for e in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(refused),
+        ] {
+            assert!(matches!(db_err(e), StoreError::Unavailable(_)));
+        }
+        assert!(matches!(
+            db_err(sqlx::Error::RowNotFound),
+            StoreError::NotFound
+        ));
+        assert!(matches!(
+            db_err(sqlx::Error::Protocol("unexpected".into())),
+            StoreError::Backend(_)
+        ));
+    }
 
     #[test]
     fn each_key_is_listed_once() {

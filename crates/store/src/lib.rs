@@ -48,6 +48,9 @@ pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../mi
 pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
     sqlx::migrate!("../../migrations/postgres");
 
+/// How long a PostgreSQL request waits for a connection before it fails as unreachable.
+pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 #[derive(Clone, Debug)]
 pub enum Pool {
     Sqlite(SqlitePool),
@@ -112,7 +115,14 @@ impl SqlStore {
             Pool::Pg(
                 PgPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    // Fail fast when the database is away: a request waits at most this long
+                    // for a connection (sqlx retries a refused connect until then), then
+                    // answers 503 `database_unavailable` instead of hanging. Each connection
+                    // is pinged before it is handed out (`test_before_acquire`, sqlx's
+                    // default, kept explicit), so ones PostgreSQL closed while it restarted
+                    // are dropped and replaced, and the pool recovers by itself.
+                    .acquire_timeout(PG_ACQUIRE_TIMEOUT)
+                    .test_before_acquire(true)
                     // Every change this connection writes names this node (see `stream.rs`).
                     .after_connect(move |conn, _meta| {
                         let origin = Arc::clone(&origin);

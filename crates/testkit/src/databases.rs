@@ -8,7 +8,7 @@ use guild_store::SqlStore;
 /// builds a template (named for the migrations, so a changed migration gets a new one) and
 /// every test clones it. An advisory lock keeps two test processes from building it at once,
 /// and the template is published by renaming only once it is complete.
-pub(crate) async fn fresh_postgres(admin_url: &str) -> String {
+pub async fn fresh_postgres(admin_url: &str) -> String {
     use sqlx::Connection;
     let (base, _) = admin_url
         .rsplit_once('/')

@@ -20,6 +20,7 @@ use guild_web::mail::LettreMailer;
 use guild_web::AppState;
 
 mod databases;
+pub use databases::fresh_postgres;
 mod outbox;
 mod request;
 

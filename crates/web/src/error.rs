@@ -11,6 +11,7 @@
 //! | Refused          | 409 (a clash) or 403  | its own code                                      |
 //! | RateLimited      | 429                   | its own code, `retry_after`, `Retry-After` header |
 //! | Internal         | 500                   | `internal`: logged with an id; the client sees only the id |
+//! | Unavailable      | 503                   | `database_unavailable`, `Retry-After` header; the cause logged |
 //!
 //! [`ApiError`] renders it as JSON (`{"error":{…}}`), [`PageError`] as an HTML page.
 
@@ -51,7 +52,20 @@ pub fn status(code: Code) -> StatusCode {
         | Code::InvitationQuotaExceeded
         | Code::InvitationCooldown => StatusCode::TOO_MANY_REQUESTS,
         Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Code::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
+}
+
+/// What a client is told while the database cannot be reached, and when to try again
+/// (seconds, `Retry-After`): about as long as a PostgreSQL restart takes.
+const UNAVAILABLE: &str =
+    "Guild cannot reach its database just now. Nothing was changed; please try again in a few seconds.";
+const UNAVAILABLE_RETRY_SECS: HeaderValue = HeaderValue::from_static("5");
+
+/// Logs why the database could not be reached (once per failed request: an operator
+/// watching the log sees the outage start and end).
+fn log_unavailable(cause: &str) {
+    tracing::warn!("database unavailable: {cause}");
 }
 
 fn retry_after_header(retry_after: &chrono::DateTime<chrono::Utc>) -> Option<HeaderValue> {
@@ -106,6 +120,10 @@ impl IntoResponse for ApiError {
                     json!({}),
                 )
             }
+            CoreError::Unavailable(cause) => {
+                log_unavailable(cause);
+                (UNAVAILABLE.to_string(), json!({}))
+            }
         };
         let mut err = json!({"code": code.as_str(), "message": message});
         if let (Some(obj), Some(extra)) = (err.as_object_mut(), extra.as_object()) {
@@ -116,6 +134,10 @@ impl IntoResponse for ApiError {
             if let Some(v) = retry_after_header(retry_after) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
+        }
+        if let CoreError::Unavailable(_) = &e {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS);
         }
         resp
     }
@@ -189,6 +211,13 @@ impl IntoResponse for PageError {
             CoreError::Internal(cause) => {
                 let id = log_internal(&cause);
                 render_error(v, status, "Something went wrong", &format!("This is our fault, not yours. Please try again; if it keeps happening, tell an administrator the error id {id}."))
+            }
+            CoreError::Unavailable(cause) => {
+                log_unavailable(&cause);
+                let mut r = render_error(v, status, "Guild is briefly unavailable", UNAVAILABLE);
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS);
+                r
             }
         }
     }

@@ -18,3 +18,8 @@ pub fn guild(dir: &std::path::Path) -> Command {
     }
     cmd
 }
+
+pub mod http;
+pub mod node;
+pub mod pg;
+pub mod seed;

@@ -201,6 +201,10 @@ fn usual_reason(status: &str) -> &'static str {
         "409" => "It clashes with how things stand.",
         "422" => "Some fields are not valid: `fields` says which, and why.",
         "429" => "A limit was reached: `retry_after` (and `Retry-After`) says when it lifts.",
+        "503" => {
+            "The database cannot be reached just now (`database_unavailable`); nothing was \
+                  changed. Try again after `Retry-After` seconds."
+        }
         _ => "An error.",
     }
 }
@@ -288,6 +292,10 @@ fn describe(method: &str, path: &str, op: &mut Operation) {
             "403",
             "Not allowed; or a session-cookie request from another site.",
         );
+    }
+    if path != OPENAPI_PATH {
+        // Any operation may find the database away; none hangs waiting for it.
+        add(op, "503", usual_reason("503"));
     }
     for (status, response) in op.responses.responses.iter_mut() {
         if status.starts_with('4') || status.starts_with('5') {

@@ -5,7 +5,7 @@
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use guild_core::live::BadgeCounts;
 
 use super::layout::{FrameContext, Tab, Theme, FRAME, THEME_COOKIE};
@@ -22,6 +22,11 @@ pub async fn topbar_counts(state: State<AppState>, req: Request, next: Next) -> 
             let counts = state.badge_counts(&v).await;
             parts.extensions.insert(ResolvedViewer(v));
             counts
+        }
+        // With the database away the handler would only wait as long again to fail the
+        // same way: answer now (503, a clear page).
+        Err(rejection) if matches!(rejection.error, guild_core::CoreError::Unavailable(_)) => {
+            return rejection.into_response();
         }
         Err(_) => BadgeCounts::default(),
     };
