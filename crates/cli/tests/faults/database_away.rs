@@ -67,9 +67,7 @@ async fn ask_while_down(addr: &str, token: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_stopped_under_load_fails_fast_keeps_streams_open_and_recovers() {
-    let Some(cluster) = pg::Cluster::start().await else {
-        return;
-    };
+    let cluster = pg::Cluster::start().await;
     let dir = tempfile::tempdir().unwrap();
     let install = Install::postgres(&dir.path().join("data"), &cluster.url());
     let members = seed::members(&cluster.url(), "member", 8).await;
