@@ -10,8 +10,8 @@
 
 CREATE TABLE changes (
     id     BIGSERIAL PRIMARY KEY,
-    -- The writing transaction: readers take only transactions older than every running one
-    -- (pg_snapshot_xmin), so an entry never appears behind a reader's position.
+    -- The writing transaction: readers take only transactions older than every one still
+    -- running in this database, so an entry never appears behind a reader's position.
     tx     XID8 NOT NULL DEFAULT pg_current_xact_id(),
     kind   TEXT NOT NULL,
     op     TEXT NOT NULL,

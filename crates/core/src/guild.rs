@@ -7,7 +7,6 @@ use crate::feed::state::FeedState;
 use crate::mail::Mailer;
 use crate::media::store::MediaStorage;
 use crate::network::state::NetworkState;
-use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::stream::model::Position;
@@ -21,7 +20,6 @@ pub struct Guild {
     pub settings: Settings,
     /// Where uploaded files are kept (see [`crate::media`]).
     pub(crate) media: Arc<dyn MediaStorage>,
-    pub(crate) limiter: RateLimiter,
     /// The connection graph and blocks in memory (see [`crate::network::state`]).
     pub(crate) network: NetworkState,
     /// The post index that ranks feeds, and the live-push hub (see [`crate::feed::state`]).
@@ -51,7 +49,6 @@ impl Guild {
             mailer,
             settings,
             media,
-            limiter: RateLimiter::new(),
             network: NetworkState::default(),
             feed: FeedState::default(),
             outbox_wake: tokio::sync::Notify::new(),

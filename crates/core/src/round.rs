@@ -20,6 +20,7 @@ impl Guild {
     /// Runs the round if this node holds (or takes) its lease: email digests, emails about
     /// unread messages and "while you were away" summaries for whoever is due (queued in the
     /// outbox), then deleting uploads nothing used within a day, done jobs after a week,
+    /// attempts older than every rate limit's window,
     /// sign-ups never confirmed and what every node has read of the change stream. `None`
     /// when another node holds the lease. Each failure is logged and tried again next round.
     pub async fn background_round(&self, now: i64) -> Option<Round> {
@@ -53,6 +54,9 @@ impl Guild {
         }
         if let Err(e) = self.purge_outbox(now).await {
             tracing::warn!("purging the outbox: {e}");
+        }
+        if let Err(e) = self.purge_rate_events(now).await {
+            tracing::warn!("purging old rate-limit attempts: {e}");
         }
         match self.prune_changes().await {
             Ok(n) => done.changes_pruned = n,

@@ -12,6 +12,7 @@ use crate::messaging::store::MessageStore;
 use crate::network::store::{InvitationStore, NetworkStore};
 use crate::outbox::store::OutboxStore;
 use crate::profiles::store::{DirectoryStore, ProfileStore};
+use crate::ratelimit::RateStore;
 use crate::stream::store::StreamStore;
 
 /// The store's errors live beside the services' own (`crate::error`), so that the feature
@@ -32,6 +33,7 @@ pub trait Store:
     + MediaStore
     + OutboxStore
     + StreamStore
+    + RateStore
     + Send
     + Sync
     + 'static
@@ -51,6 +53,7 @@ impl<T> Store for T where
         + MediaStore
         + OutboxStore
         + StreamStore
+        + RateStore
         + Send
         + Sync
         + 'static

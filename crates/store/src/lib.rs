@@ -35,6 +35,7 @@ mod notifications;
 mod outbox;
 mod posts;
 mod profiles;
+mod ratelimit;
 mod reactions;
 mod signups;
 mod sql;

@@ -3,8 +3,11 @@
 //!
 //! PostgreSQL hands out ids before commit, so a reader that went by id alone could pass a
 //! transaction that commits late. There a position is (writing transaction, id), and only
-//! transactions older than every running one (`pg_snapshot_xmin`) are read: once read past,
-//! nothing new can appear behind. SQLite commits one writer at a time, so ids are enough.
+//! transactions older than every one still running *in this database* are read
+//! ([`SqlStore::settled_below`]): once read past, nothing new can appear behind. (The
+//! snapshot's own `xmin` would do, but it counts every database of the cluster, so another
+//! database's long transaction would hold the stream back.) SQLite commits one writer at a
+//! time, so ids are enough.
 
 use std::time::Duration;
 
@@ -62,6 +65,43 @@ impl From<PositionRow> for Position {
     }
 }
 
+impl SqlStore {
+    /// PostgreSQL: a transaction id below which every transaction of this database has
+    /// ended, so every change written below it is committed (and visible to the next
+    /// statement) or never will be. Read in two statements, in this order: the next id to be
+    /// handed out, then the oldest transaction still running here. A transaction that got its
+    /// id after the first has an id above the answer; one running at the second is at or
+    /// above it; any other had ended before the second statement, so the statements after it
+    /// see what it committed. Needs the nodes to connect as one role (or one with
+    /// `pg_read_all_stats`), which may read each other's `backend_xid`.
+    async fn settled_below(&self) -> StoreResult<i64> {
+        let next: i64 = self
+            .scalar(
+                "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
+                &[],
+            )
+            .await?;
+        let running: Vec<i64> = self
+            .scalars(
+                "SELECT backend_xid::text::bigint FROM pg_stat_activity \
+                 WHERE datname = current_database() AND backend_xid IS NOT NULL",
+                &[],
+            )
+            .await?;
+        Ok(running
+            .into_iter()
+            .map(|x| full_xid(next, x))
+            .fold(next, i64::min))
+    }
+}
+
+/// The 64-bit id of a running transaction from its 32-bit one (what `pg_stat_activity`
+/// shows): the latest id at or below `next` with those low 32 bits.
+fn full_xid(next: i64, xid32: i64) -> i64 {
+    const EPOCH: i64 = 1 << 32;
+    next - (next.rem_euclid(EPOCH) - xid32).rem_euclid(EPOCH)
+}
+
 #[async_trait]
 impl StreamStore for SqlStore {
     fn node_id(&self) -> &str {
@@ -76,18 +116,10 @@ impl StreamStore for SqlStore {
         match &self.pool {
             // Everything from the oldest running transaction on is still to come (what
             // already committed there is read again: applying a change twice is harmless).
-            Pool::Pg(_) => {
-                let xmin: i64 = self
-                    .scalar(
-                        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-                        &[],
-                    )
-                    .await?;
-                Ok(Position {
-                    tx: xmin - 1,
-                    id: i64::MAX,
-                })
-            }
+            Pool::Pg(_) => Ok(Position {
+                tx: self.settled_below().await? - 1,
+                id: i64::MAX,
+            }),
             Pool::Sqlite(_) => {
                 let id: i64 = self
                     .scalar("SELECT COALESCE(MAX(id), 0) FROM changes", &[])
@@ -100,14 +132,14 @@ impl StreamStore for SqlStore {
     async fn changes_after(&self, after: Position, limit: u32) -> StoreResult<Vec<Change>> {
         match &self.pool {
             Pool::Pg(_) => {
+                let below = self.settled_below().await?;
                 let sql = "SELECT id, tx::text::bigint AS tx, kind, op, a, b, c, origin, at \
                            FROM changes \
-                           WHERE (tx, id) > ($1::text::xid8, $2) \
-                           AND tx < pg_snapshot_xmin(pg_current_snapshot()) \
-                           ORDER BY tx, id LIMIT $3";
+                           WHERE (tx, id) > ($1::text::xid8, $2) AND tx < $3::text::xid8 \
+                           ORDER BY tx, id LIMIT $4";
                 self.fetch_all::<ChangeRow, Change>(
                     sql,
-                    &vals![after.tx.to_string(), after.id, limit],
+                    &vals![after.tx.to_string(), after.id, below.to_string(), limit],
                 )
                 .await
             }
@@ -228,5 +260,19 @@ impl StreamStore for SqlStore {
                 tokio::time::sleep(timeout).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_xid;
+
+    #[test]
+    fn a_32_bit_transaction_id_is_placed_in_its_epoch() {
+        let epoch = 1_i64 << 32;
+        assert_eq!(full_xid(1_000, 990), 990);
+        assert_eq!(full_xid(3 * epoch + 10, 5), 3 * epoch + 5);
+        // Started before the counter wrapped into the current epoch.
+        assert_eq!(full_xid(3 * epoch + 10, epoch - 6), 3 * epoch - 6);
     }
 }

@@ -25,7 +25,8 @@ impl Guild {
             format!("reset-ip:{ip}"),
             self.settings.limits.signups_per_ip_per_hour,
             "reset requests from your network",
-        )?;
+        )
+        .await?;
         self.enqueue(&Job::PasswordReset {
             email: email.to_string(),
         })
@@ -39,15 +40,12 @@ impl Guild {
             return Ok(());
         };
         let per_account = format!("reset-acct:{}", m.id);
-        if self
-            .limiter
-            .hit(
+        if !self
+            .within_hourly(
                 &per_account,
                 self.settings.limits.password_resets_per_account_per_hour,
-                HOUR_MS,
-                now_ms(),
             )
-            .is_err()
+            .await?
         {
             return Ok(());
         }

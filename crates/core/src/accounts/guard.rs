@@ -15,7 +15,7 @@ use crate::error::{Code, CoreError, CoreResult, StoreError};
 use crate::lengths;
 use crate::mail::Letter;
 use crate::outbox::Job;
-use crate::{now_ms, Guild, HOUR_MS};
+use crate::{now_ms, Guild};
 
 /// How long an emailed sign-in code works.
 const CODE_MINUTES: i64 = 15;
@@ -46,7 +46,7 @@ impl Guild {
         if email.len() > lengths::EMAIL || password.len() > lengths::PASSWORD_CHECKED {
             return Err(CoreError::Unauthenticated(NOT_RIGHT.into()));
         }
-        self.attempt_limits(&key, ip)?;
+        self.attempt_limits(&key, ip).await?;
         let member = self.store.member_by_email(&key).await?;
         let hash = member
             .as_ref()
@@ -65,7 +65,7 @@ impl Guild {
             ));
         }
         let limit = self.settings.limits.sign_ins_per_account_per_hour as usize;
-        if self.limiter.count(&failures_key(&key), HOUR_MS, now_ms()) > limit {
+        if self.count_hourly(&failures_key(&key)).await? > limit {
             self.send_sign_in_code(&m, ip).await?;
             return Err(CoreError::refused(
                 Code::SignInCodeRequired,
@@ -73,7 +73,7 @@ impl Guild {
                  you a sign-in code. Enter it to sign in.",
             ));
         }
-        self.signed_in(&key, ip);
+        self.signed_in(&key, ip).await?;
         Ok(m)
     }
 
@@ -89,13 +89,14 @@ impl Guild {
         if email.len() > lengths::EMAIL || code.len() > 12 {
             return Err(CoreError::invalid("code", "This code is not right."));
         }
-        self.attempt_limits(&key, ip)?;
+        self.attempt_limits(&key, ip).await?;
         self.limit(
             Code::SignInRateLimited,
             format!("signin-code:{key}"),
             WRONG_CODES_PER_HOUR,
             "wrong codes for this account",
-        )?;
+        )
+        .await?;
         let wrong = || CoreError::invalid("code", "This code is not right, or it has expired.");
         let Some(m) = self.store.member_by_email(&key).await? else {
             return Err(wrong());
@@ -111,30 +112,33 @@ impl Guild {
         if taken != Some(m.id) || !m.active {
             return Err(wrong());
         }
-        self.limiter.clear(&format!("signin-code:{key}"));
-        self.limiter.clear(&failures_key(&key));
-        self.signed_in(&key, ip);
+        self.forget_attempts(&format!("signin-code:{key}")).await?;
+        self.forget_attempts(&failures_key(&key)).await?;
+        self.signed_in(&key, ip).await?;
         Ok(m)
     }
 
-    fn attempt_limits(&self, key: &str, ip: &str) -> CoreResult<()> {
+    async fn attempt_limits(&self, key: &str, ip: &str) -> CoreResult<()> {
         let limits = &self.settings.limits;
         self.limit(
             Code::SignInRateLimited,
             format!("signin-ip:{ip}"),
             limits.sign_ins_per_ip_per_hour,
             "sign-in attempts from your network",
-        )?;
+        )
+        .await?;
         self.limit(
             Code::SignInRateLimited,
             format!("signin-acct:{key}|{ip}"),
             limits.sign_ins_per_account_per_hour,
             "sign-in attempts for this account from your network",
         )
+        .await
     }
 
-    fn signed_in(&self, key: &str, ip: &str) {
-        self.limiter.clear(&format!("signin-acct:{key}|{ip}"));
+    async fn signed_in(&self, key: &str, ip: &str) -> CoreResult<()> {
+        self.forget_attempts(&format!("signin-acct:{key}|{ip}"))
+            .await
     }
 
     /// Counts a wrong password against the account (telling its owner once, when it becomes
@@ -146,7 +150,7 @@ impl Guild {
         password: &str,
     ) -> CoreResult<CoreError> {
         let limit = self.settings.limits.sign_ins_per_account_per_hour as usize;
-        let failures = self.limiter.note(&failures_key(key), HOUR_MS, now_ms());
+        let failures = self.note_hourly(&failures_key(key)).await?;
         if let (Some(m), true) = (member, failures == limit + 1) {
             let letter = Letter::new(m.email.as_str(), "Someone is trying to guess your Guild password")
                 .hello(&m.name)

@@ -28,7 +28,13 @@ use crate::{DAY_MS, HOUR_MS};
 impl Guild {
     /// Counts one attempt against `max` per hour under `key`; past it, a refusal that says
     /// when the next attempt is allowed.
-    pub(super) fn limit(&self, code: Code, key: String, max: u32, what: &str) -> CoreResult<()> {
+    pub(super) async fn limit(
+        &self,
+        code: Code,
+        key: String,
+        max: u32,
+        what: &str,
+    ) -> CoreResult<()> {
         self.per_hour(code, &key, max, |lift| {
             let mins = lift.minutes;
             format!(
@@ -37,5 +43,6 @@ impl Guild {
                 lift.at
             )
         })
+        .await
     }
 }

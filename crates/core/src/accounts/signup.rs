@@ -102,7 +102,8 @@ impl Guild {
             format!("signup-ip:{ip}"),
             limits.signups_per_ip_per_hour,
             "sign-ups from your network",
-        )?;
+        )
+        .await?;
         // Whether a handle is taken is public (profiles are found by it), and the same for
         // every address; whether the address is registered is looked up only by the job.
         let handle = match handle {

@@ -107,7 +107,7 @@ impl Guild {
             }
             None => None,
         };
-        self.comment_limit(&me)?;
+        self.comment_limit(&me).await?;
         let (body_html, _tags, mentioned) = self
             .render_text(viewer, &body, crate::markup::Blocks::Post)
             .await?;
@@ -171,7 +171,7 @@ impl Guild {
         })
     }
 
-    fn comment_limit(&self, me: &crate::accounts::model::Member) -> CoreResult<()> {
+    async fn comment_limit(&self, me: &crate::accounts::model::Member) -> CoreResult<()> {
         let max = self.settings.limits.comments_per_hour;
         self.per_hour(
             Code::RateLimited,
@@ -184,6 +184,7 @@ impl Guild {
                 )
             },
         )
+        .await
     }
 
     /// A post's comments and replies, oldest first, as the viewer may see them.

@@ -187,7 +187,7 @@ impl Guild {
     }
 
     /// The posting limit: so many per hour per member, with a message saying when it lifts.
-    fn posting_limit(&self, me: &Member, what: &'static str, max: u32) -> CoreResult<()> {
+    async fn posting_limit(&self, me: &Member, what: &'static str, max: u32) -> CoreResult<()> {
         self.per_hour(
             Code::RateLimited,
             &format!("{what}:{}", me.id),
@@ -199,6 +199,7 @@ impl Guild {
                 )
             },
         )
+        .await
     }
 
     /// Renders member text: mentions of members the author may reach become links showing
@@ -235,7 +236,8 @@ impl Guild {
     pub async fn create_post(&self, viewer: &Viewer, input: &PostInput) -> CoreResult<PostView> {
         let me = viewer.require()?.clone();
         let c = self.check_post(input, None)?;
-        self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
+        self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)
+            .await?;
         self.claim_images(me.id, &c, &[]).await?;
         let (body_html, hashtags, mentioned) =
             self.render_text(viewer, &c.body, c.kind.blocks()).await?;
@@ -347,7 +349,8 @@ impl Guild {
                 format!("A post is at most {} characters.", lengths::POST),
             ));
         }
-        self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)?;
+        self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)
+            .await?;
         let (body_html, hashtags, mentioned) = self
             .render_text(viewer, &text, markup::Blocks::Post)
             .await?;
@@ -531,7 +534,8 @@ impl Guild {
             &me,
             "image uploads",
             self.settings.limits.posts_per_hour * 4,
-        )?;
+        )
+        .await?;
         let kept = self
             .keep_upload(me.id, UploadKind::PostImage, bytes, false)
             .await?;

@@ -142,7 +142,7 @@ impl Guild {
                     lift.at
                 )
             },
-        )?;
+        ).await?;
         let (max_bytes, max_pixels) = (kind.max_bytes(limits), limits.photo_max_pixels);
         let task_key = key.clone();
         // One decode per permit: uploads beyond `image_decodes_at_once` wait their turn

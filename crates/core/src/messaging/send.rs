@@ -117,7 +117,7 @@ impl Guild {
                     lift.at
                 )
             },
-        )?;
+        ).await?;
         let strangers: Vec<MemberId> = to
             .iter()
             .filter(|m| !self.is_connected(viewer, m.id))
@@ -377,7 +377,8 @@ impl Guild {
                     lift.at
                 )
             },
-        )?;
+        )
+        .await?;
         // `delivery` says where the message went, and only the participants' states decide
         // that: a first message to a non-connection is a request (or held) whatever the
         // sender's age, and a message to a non-connection who accepted (or whose request the

@@ -290,3 +290,32 @@ async fn the_background_round_runs_on_one_node_and_each_email_is_sent_once() {
         .collect();
     assert_eq!(digests.len(), 1, "ran {a:?} and {b:?}: {emails:?}");
 }
+
+#[tokio::test]
+async fn a_limit_counts_the_attempts_made_through_every_node_once() {
+    let app = TestApp::with_settings(|s| s.limits.posts_per_hour = 3).await;
+    let other = other_node(&app).await;
+    let (one, two) = (&app, other.as_ref().unwrap_or(&app));
+    let ann = app.member("ann").await;
+    let post = |node: &'static str| {
+        let (app, ann) = (if node == "one" { one } else { two }, &ann);
+        async move {
+            app.post("/api/v1/posts")
+                .token(ann)
+                .json(json!({"body": format!("Through node {node}"), "visibility": "anyone"}))
+                .send()
+                .await
+        }
+    };
+    // Three at once, through both nodes: all three fit.
+    let (a, b, c) = tokio::join!(post("one"), post("two"), post("one"));
+    for r in [&a, &b, &c] {
+        r.assert_status(201);
+    }
+    // The fourth is refused whichever node it reaches, saying when the limit lifts.
+    for node in ["two", "one"] {
+        let r = post(node).await;
+        r.assert_status(429);
+        assert_eq!(r.json()["error"]["code"], "rate_limited", "{}", r.text());
+    }
+}
