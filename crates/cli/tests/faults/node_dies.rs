@@ -1,6 +1,7 @@
 //! A node dies: two `guild serve` on one PostgreSQL database, one killed with SIGKILL under
-//! load; the other keeps serving every member's reads and writes, and the dead one, started
-//! again, has everything (its indexes are loaded from the store).
+//! load; the other keeps serving every member's reads and writes, its indexes hold what the
+//! dead one took (through the change stream), and the dead one, started again, has
+//! everything.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -95,6 +96,13 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
     for m in cast.clients.iter().chain(&cast.invitees) {
         let r = req(&b, "GET", "/api/v1/me", &m.token, None).await.unwrap();
         assert_eq!(r.status, 200, "{}: {}", m.handle, r.body);
+    }
+    // Node B's indexes (graph, feed) learned node A's writes from the change stream: within
+    // a second of the last write they agree with the store.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    {
+        let l = ledger.lock().unwrap().clone();
+        verify::everything(&b, &cast, &l, &url).await;
     }
     // The dead node, started again, has every acknowledged write, whichever node took it,
     // and its indexes agree with the store.
