@@ -22,6 +22,7 @@ mod emails;
 mod forms_feedback;
 mod nodes;
 mod openapi;
+mod ops;
 mod pages;
 mod pieces;
 mod seams;
