@@ -133,6 +133,8 @@ pub struct OpsReport {
     pub version: &'static str,
     pub started_ms: i64,
     pub uptime: Duration,
+    /// The process's resident memory, where the system says (Linux's `/proc`).
+    pub resident_bytes: Option<u64>,
     pub pool: PoolStats,
     pub query_times: HistogramSnapshot,
     /// Member slots of the in-memory graph (the highest member id + 1).
@@ -220,6 +222,7 @@ impl Guild {
             version: env!("CARGO_PKG_VERSION"),
             started_ms: ops.started_ms,
             uptime: ops.started.elapsed(),
+            resident_bytes: resident_bytes(),
             pool: self.store.pool_stats(),
             query_times: self.store.query_times(),
             graph_nodes: u64::from(graph.node_count()),
@@ -235,6 +238,20 @@ impl Guild {
             requests: ops.requests.snapshot(),
         }
     }
+}
+
+/// `VmRSS` of `/proc/self/status`, in bytes; `None` where there is no such file.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    Some(kb * 1024)
 }
 
 /// The store's rows, plus a row of zeros for each kind of job none is kept of, so a

@@ -39,6 +39,15 @@ pub fn render(r: &OpsReport) -> String {
     );
     o.sample("guild_uptime_seconds", &[], r.uptime.as_secs_f64());
 
+    if let Some(bytes) = r.resident_bytes {
+        o.family(
+            "guild_process_resident_memory_bytes",
+            "gauge",
+            "Memory the process holds in RAM (resident set size).",
+        );
+        o.sample("guild_process_resident_memory_bytes", &[], bytes);
+    }
+
     requests(&mut o, r);
     database(&mut o, r);
 

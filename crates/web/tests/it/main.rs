@@ -23,6 +23,7 @@ mod forms_feedback;
 mod nodes;
 mod openapi;
 mod ops;
+mod ops_promtool;
 mod pages;
 mod pieces;
 mod seams;

@@ -1,12 +1,20 @@
-//! `/healthz`, `/readyz` and `/metrics`: readiness follows the database and the change
-//! stream's hook, metrics open only to allowed addresses or the token (others see the
+//! `/healthz`, `/readyz` and `/metrics`: readiness follows the indexes, the database and the
+//! change stream's hook, metrics open only to allowed addresses or the token (others see the
 //! ordinary "not found" page), requests are counted by route template, live streams and
-//! emails are counted, and `promtool check metrics` accepts the output.
+//! emails are counted. `ops_promtool.rs` checks the output with `promtool`.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::http::Request;
+use guild_core::Guild;
+use guild_web::mail::LettreMailer;
+use tower::ServiceExt;
+
+use guild_core::ops::Unready;
 use guild_core::outbox::Job;
-use guild_testkit::{TestApp, TestMember};
+use guild_testkit::TestApp;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::api_notifications::{open_events, read_until};
@@ -77,6 +85,44 @@ async fn readyz_follows_the_database_and_the_change_stream() {
     let m = scrape(&app).await;
     assert!(m.contains("guild_build_info{"), "{m}");
     assert!(!m.contains("guild_outbox_jobs_pending"), "{m}");
+}
+
+/// A Guild over `app`'s database, made but not loaded yet: a server reading the graph and posts.
+fn unloaded(app: &TestApp) -> Guild {
+    let mailer = LettreMailer::outbox(app.outbox_dir(), "g@guild.test").unwrap();
+    Guild::new(
+        Arc::new(app.store.clone()),
+        Arc::new(mailer),
+        Arc::new(guild_store::DiskMedia::new(app.dir.path().join("media"))),
+        app.guild.settings.clone(),
+    )
+}
+
+/// `/readyz` of a router over `guild`: status and body.
+async fn readyz_of(guild: Guild) -> (u16, String) {
+    let router = guild_web::router(guild_web::AppState(Arc::new(guild)));
+    let req = Request::get("/readyz").body(Body::empty()).unwrap();
+    let resp = router.oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let body = axum::body::to_bytes(resp.into_body(), 1024).await.unwrap();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn readyz_waits_for_the_indexes() {
+    let app = TestApp::new().await;
+    let (status, body) = readyz_of(unloaded(&app)).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (503, "not ready: loading indexes\n")
+    );
+
+    let mut guild = unloaded(&app);
+    guild.load_network().await.unwrap();
+    let unready = guild.readiness().await.unready;
+    assert_eq!(unready, [Unready::LoadingIndexes], "the feed index too");
+    guild.load_feed().await.unwrap();
+    assert_eq!(readyz_of(guild).await, (200, "ready\n".to_string()));
 }
 
 #[tokio::test]
@@ -288,7 +334,7 @@ async fn emails_and_job_failures_are_counted() {
 }
 
 /// The body of `GET path` over a real socket from 127.0.0.1 (the default allowed address).
-async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+pub(crate) async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     s.write_all(req.as_bytes()).await.unwrap();
@@ -303,70 +349,4 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
         "{head}"
     );
     body.to_string()
-}
-
-/// Some of everything, so every family has samples to check.
-async fn traffic(app: &TestApp, ann: &TestMember) {
-    let p = id(&new_post(app, ann, "Checked by promtool", "anyone").await);
-    app.get(&format!("/api/v1/posts/{p}"))
-        .token(ann)
-        .send()
-        .await
-        .assert_status(200);
-    app.get("/nope").send().await.assert_status(404);
-    app.get("/readyz").send().await.assert_status(200);
-    let job = Job::PasswordReset {
-        email: "nobody@example.com".into(),
-    };
-    app.guild.enqueue(&job).await.unwrap();
-}
-
-#[tokio::test]
-async fn promtool_accepts_the_metrics() {
-    let app = TestApp::new().await;
-    let ann = app.member("ann").await;
-    traffic(&app, &ann).await;
-    // From 127.0.0.1 over a real socket: allowed by the default `[metrics] allow`.
-    let addr = app.spawn_server().await;
-    let mut s = open_events(addr, &ann, None).await;
-    read_until(&mut s, &mut String::new(), "event: counts").await;
-    let text = http_get(addr, "/metrics").await;
-    for family in [
-        "guild_http_request_duration_seconds_bucket",
-        "guild_db_query_duration_seconds_bucket",
-        "guild_outbox_jobs_pending{kind=\"password_reset\"} 1",
-        "guild_live_streams_open 1",
-        "guild_uptime_seconds",
-    ] {
-        assert!(text.contains(family), "{family} missing:\n{text}");
-    }
-
-    let mut child = match tokio::process::Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => panic!(
-            "promtool could not be run ({e}): it comes with Debian's `prometheus` package, \
-             which scripts/test.sh installs; run scripts/test.sh once (or \
-             apt-get install --no-install-recommends prometheus)"
-        ),
-    };
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(text.as_bytes()).await.unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().await.unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "promtool check metrics failed:\n{said}\n{text}"
-    );
-    assert_eq!(said.trim(), "", "promtool has remarks:\n{said}");
 }
