@@ -76,6 +76,11 @@ async fn demo_seeds_serves_and_prints_logins() {
         status.starts_with("HTTP/1.1 200") || status.starts_with("HTTP/1.1 3"),
         "GET / answered {status:?}"
     );
+    // Health and metrics, the latter to this machine by the default `[metrics] allow`.
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let status = get(&addr, path).await;
+        assert!(status.starts_with("HTTP/1.1 200"), "GET {path}: {status:?}");
+    }
 
     child.kill().await.unwrap();
     assert!(data.join("guild.db").exists());
@@ -174,6 +179,7 @@ async fn config_example_is_printed() {
     std::fs::write(dir.path().join("guild.toml"), &text).unwrap();
     let out = guild(dir.path())
         .args(["config", "show"])
+        .env("GUILD_METRICS__TOKEN", "metrics-secret")
         .output()
         .await
         .unwrap();
@@ -182,6 +188,13 @@ async fn config_example_is_printed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Secrets are not shown.
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains("[metrics]") && shown.contains("token = \"***\""),
+        "{shown}"
+    );
+    assert!(!shown.contains("metrics-secret"), "{shown}");
 }
 
 #[tokio::test]
