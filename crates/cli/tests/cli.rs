@@ -77,9 +77,22 @@ async fn demo_seeds_serves_and_prints_logins() {
         "GET / answered {status:?}"
     );
     // Health and metrics, the latter to this machine by the default `[metrics] allow`.
-    for path in ["/healthz", "/readyz", "/metrics"] {
+    for path in ["/healthz", "/metrics"] {
         let status = get(&addr, path).await;
         assert!(status.starts_with("HTTP/1.1 200"), "GET {path}: {status:?}");
+    }
+    // Ready once the change stream's follower has read to the end, which it does at start.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = get(&addr, "/readyz").await;
+        if status.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "GET /readyz: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     child.kill().await.unwrap();

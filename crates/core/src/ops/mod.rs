@@ -3,9 +3,9 @@
 //! as `/healthz`, `/readyz` and `/metrics`; who may read metrics is decided in [`access`].
 //!
 //! [`OpsState`] holds what cannot be read from elsewhere: whether the in-memory indexes are
-//! loaded, whether the node is catching up with the change stream (set by its follower),
-//! open live streams, and counters of emails and jobs. Everything is an atomic, so the paths
-//! that count never wait.
+//! loaded, open live streams, and counters of emails and jobs. Everything is an atomic, so
+//! the paths that count never wait. Where the node stands in the change stream is the
+//! stream's own ([`Guild::stream_status`]).
 
 pub mod access;
 pub mod histogram;
@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use self::histogram::HistogramSnapshot;
 use self::requests::RequestMetrics;
 use self::store::{OutboxDepth, PoolStats};
+use crate::stream::StreamStatus;
 use crate::Guild;
 
 /// How long `/readyz` and `/metrics` wait for the database: a load balancer's health check
@@ -33,7 +34,6 @@ pub struct OpsState {
     started_ms: i64,
     network_loaded: AtomicBool,
     feed_loaded: AtomicBool,
-    catching_up: AtomicBool,
     live_streams: Arc<AtomicI64>,
     live_streams_opened: AtomicU64,
     pub(crate) emails_sent: AtomicU64,
@@ -51,7 +51,6 @@ impl Default for OpsState {
             started_ms: crate::now_ms(),
             network_loaded: AtomicBool::new(false),
             feed_loaded: AtomicBool::new(false),
-            catching_up: AtomicBool::new(false),
             live_streams: Arc::default(),
             live_streams_opened: AtomicU64::new(0),
             emails_sent: AtomicU64::new(0),
@@ -100,7 +99,8 @@ pub enum Unready {
     DatabaseUnreachable,
     /// The graph or the feed index is not loaded yet.
     LoadingIndexes,
-    /// The change stream's follower is replaying entries this node has not applied yet.
+    /// The change stream's follower has not read to the stream's end since the node
+    /// started, or lost the database, or is reloading after falling behind the pruning.
     CatchingUp,
 }
 
@@ -128,7 +128,7 @@ impl Readiness {
 
 /// Everything `/metrics` shows, read at one moment. Counters count since this process
 /// started; gauges read from the database (`outbox`) are the whole installation's.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpsReport {
     pub version: &'static str,
     pub started_ms: i64,
@@ -143,9 +143,10 @@ pub struct OpsReport {
     pub graph_connections: u64,
     /// Posts in the in-memory feed index.
     pub feed_posts: u64,
-    // The change stream's lag per index (`guild_change_stream_lag_entries` and `_seconds`,
-    // labelled `index="graph"|"feed"|…`) belongs here, read from the stream's follower
-    // once it exists (issue 17, item 1): not reported until then rather than shown as 0.
+    /// Where the node is in the change stream, which feeds every index above (one follower
+    /// for all, so one lag). Its lag is in time only: on PostgreSQL a position is (oldest
+    /// running transaction, id), so no difference of positions counts the changes between.
+    pub stream: StreamStatus,
     pub live_streams_open: i64,
     pub live_streams_opened: u64,
     /// `None` when the database did not answer within [`DATABASE_TIMEOUT`].
@@ -158,9 +159,10 @@ pub struct OpsReport {
 }
 
 impl Guild {
-    /// Whether this node should get traffic: the indexes are loaded, it is not catching up,
-    /// and the database answers within [`DATABASE_TIMEOUT`]. The database is asked even when
-    /// another reason already holds, so the answer lists every reason.
+    /// Whether this node should get traffic: the indexes are loaded, the change stream's
+    /// follower has read to the end, and the database answers within [`DATABASE_TIMEOUT`].
+    /// The database is asked even when another reason already holds, so the answer lists
+    /// every reason.
     pub async fn readiness(&self) -> Readiness {
         let mut unready = Vec::new();
         let ops = &self.ops;
@@ -168,7 +170,7 @@ impl Guild {
         {
             unready.push(Unready::LoadingIndexes);
         }
-        if ops.catching_up.load(Ordering::Acquire) {
+        if !self.stream_status().caught_up {
             unready.push(Unready::CatchingUp);
         }
         match tokio::time::timeout(DATABASE_TIMEOUT, self.store.ping()).await {
@@ -183,13 +185,6 @@ impl Guild {
             }
         }
         Readiness { unready }
-    }
-
-    /// The hook of the change stream's follower: `true` while it replays entries behind the
-    /// stream's head (after a start or a cut from the database), `false` once caught up.
-    /// `/readyz` answers 503 meanwhile, so a load balancer sends members elsewhere.
-    pub fn set_catching_up(&self, catching_up: bool) {
-        self.ops.catching_up.store(catching_up, Ordering::Release);
     }
 
     /// Where the web layer records the requests it answers.
@@ -228,6 +223,7 @@ impl Guild {
             graph_nodes: u64::from(graph.node_count()),
             graph_connections: graph.edge_count(),
             feed_posts: self.feed.index.len() as u64,
+            stream: self.stream_status(),
             live_streams_open: ops.live_streams.load(Ordering::Relaxed),
             live_streams_opened: n(&ops.live_streams_opened),
             outbox,

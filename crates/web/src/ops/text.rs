@@ -69,8 +69,7 @@ pub fn render(r: &OpsReport) -> String {
         "Posts in the in-memory feed index.",
     );
     o.sample("guild_feed_index_posts", &[], r.feed_posts);
-    // The change stream's lag per index (guild_change_stream_lag_entries and _seconds) will
-    // be written here from the report, once the change stream exists.
+    stream(&mut o, r);
 
     o.family(
         "guild_live_streams_open",
@@ -129,6 +128,52 @@ fn requests(o: &mut Out, r: &OpsReport) {
         }
         let labels = [("route", first.route.as_str()), ("method", first.method)];
         o.histogram("guild_http_request_duration_seconds", &labels, &merged);
+    }
+}
+
+/// The change stream feeds every index above through one follower, so it has one lag.
+fn stream(o: &mut Out, r: &OpsReport) {
+    let st = &r.stream;
+    o.family(
+        "guild_change_stream_caught_up",
+        "gauge",
+        "1 once this node has read the change stream to its end; 0 at start, while the database is away, or while reloading.",
+    );
+    o.sample(
+        "guild_change_stream_caught_up",
+        &[],
+        i64::from(st.caught_up),
+    );
+    o.family(
+        "guild_change_stream_lag_seconds",
+        "gauge",
+        "Age, when read, of the newest change this node last read: how late other nodes' changes reach its indexes.",
+    );
+    o.sample(
+        "guild_change_stream_lag_seconds",
+        &[],
+        st.lag_ms as f64 / 1000.0,
+    );
+    let counters = [
+        (
+            "guild_change_stream_changes_read_total",
+            "Changes this node read from the stream (its own and other nodes').",
+            st.read,
+        ),
+        (
+            "guild_change_stream_changes_applied_total",
+            "Other nodes' changes this node applied to its indexes.",
+            st.applied,
+        ),
+        (
+            "guild_change_stream_reloads_total",
+            "Full reloads of the indexes after falling behind the stream's pruning.",
+            st.reloads,
+        ),
+    ];
+    for (name, help, value) in counters {
+        o.family(name, "counter", help);
+        o.sample(name, &[], value);
     }
 }
 

@@ -58,17 +58,34 @@ async fn healthz_answers_without_the_database() {
 #[tokio::test]
 async fn readyz_follows_the_database_and_the_change_stream() {
     let app = app_with_token().await;
-    let r = app.get("/readyz").send().await;
-    r.assert_status(200);
-    assert_eq!(r.text(), "ready\n");
-
-    // The change stream's follower says it is replaying: not ready, and says why.
-    app.guild.set_catching_up(true);
+    // Nothing has read the change stream yet (a test app runs no follower): not ready, and
+    // it says why.
     let r = app.get("/readyz").send().await;
     r.assert_status(503);
     assert_eq!(r.text(), "not ready: catching up with the change stream\n");
-    app.guild.set_catching_up(false);
-    app.get("/readyz").send().await.assert_status(200);
+    let m = scrape(&app).await;
+    assert_eq!(
+        sample(&m, "guild_change_stream_caught_up"),
+        Some(0.0),
+        "{m}"
+    );
+    // Read to the end: ready.
+    app.guild.catch_up().await.unwrap();
+    let r = app.get("/readyz").send().await;
+    r.assert_status(200);
+    assert_eq!(r.text(), "ready\n");
+    let m = scrape(&app).await;
+    assert_eq!(
+        sample(&m, "guild_change_stream_caught_up"),
+        Some(1.0),
+        "{m}"
+    );
+    assert_eq!(
+        sample(&m, "guild_change_stream_lag_seconds"),
+        Some(0.0),
+        "{m}"
+    );
+    assert!(m.contains("guild_change_stream_changes_read_total "), "{m}");
 
     // The database goes away: 503 quickly, naming it.
     app.store.close().await;
@@ -112,12 +129,12 @@ async fn readyz_of(guild: Guild) -> (u16, String) {
 async fn readyz_waits_for_the_indexes() {
     let app = TestApp::new().await;
     let (status, body) = readyz_of(unloaded(&app)).await;
-    assert_eq!(
-        (status, body.as_str()),
-        (503, "not ready: loading indexes\n")
-    );
+    let why = "not ready: loading indexes; catching up with the change stream\n";
+    assert_eq!((status, body.as_str()), (503, why));
 
     let mut guild = unloaded(&app);
+    guild.catch_up().await.unwrap();
+    assert_eq!(guild.readiness().await.unready, [Unready::LoadingIndexes]);
     guild.load_network().await.unwrap();
     let unready = guild.readiness().await.unready;
     assert_eq!(unready, [Unready::LoadingIndexes], "the feed index too");
@@ -180,7 +197,7 @@ async fn requests_are_counted_by_route_template_never_by_raw_path() {
         let path = format!("/api/v1/posts/{p}");
         app.get(&path).token(&ann).send().await.assert_status(200);
     }
-    app.get("/api/v1/posts/999999")
+    app.get("/api/v1/posts/987654321")
         .token(&ann)
         .send()
         .await
@@ -223,7 +240,7 @@ async fn requests_are_counted_by_route_template_never_by_raw_path() {
     for raw in [
         format!("/api/v1/posts/{p}"),
         "/zz-raw-path-42".into(),
-        "999999".into(),
+        "posts/987654321".into(),
         "/in/ann".into(),
     ] {
         assert!(!m.contains(&raw), "raw path {raw} in the metrics:\n{m}");

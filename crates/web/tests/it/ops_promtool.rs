@@ -19,6 +19,7 @@ async fn traffic(app: &TestApp, ann: &TestMember) {
         .await
         .assert_status(200);
     app.get("/nope").send().await.assert_status(404);
+    app.guild.catch_up().await.unwrap();
     app.get("/readyz").send().await.assert_status(200);
     let job = Job::PasswordReset {
         email: "nobody@example.com".into(),
@@ -43,6 +44,8 @@ async fn promtool_accepts_the_metrics() {
         "guild_live_streams_open 1",
         "guild_uptime_seconds",
         "guild_process_resident_memory_bytes",
+        "guild_change_stream_lag_seconds",
+        "guild_change_stream_changes_read_total",
     ] {
         assert!(text.contains(family), "{family} missing:\n{text}");
     }
