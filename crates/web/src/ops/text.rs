@@ -1,9 +1,11 @@
 //! [`render`]: an [`OpsReport`] in Prometheus's text exposition format (version 0.0.4).
 //!
 //! Written by hand rather than through the `prometheus-client` crate: that crate writes
-//! OpenMetrics (`# EOF`, counters typed without their `_total`), which `promtool check
-//! metrics` reads as the classic format and flags, and most of these numbers are read at
-//! scrape time from core anyway, so a registry of live instruments would only copy them.
+//! OpenMetrics, where a counter's `# HELP`/`# TYPE` name lacks the `_total` its samples
+//! carry, and `promtool check metrics` (the classic format) then reads the samples as a
+//! family with no help text and fails (checked with promtool 2.42). And most of these
+//! numbers are read from core at scrape time, so a registry of live instruments would only
+//! copy them.
 //! The format is a few lines per metric: `# HELP`, `# TYPE`, then samples.
 
 use std::fmt::Write as _;
