@@ -44,6 +44,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(npm)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# promtool checks the /metrics output (crates/web/tests/it/ops.rs).
+command -v promtool >/dev/null || missing+=(prometheus)
 PG_BIN=$(pg_bin)
 if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
     missing+=(postgresql)
@@ -59,6 +61,7 @@ fi
 [ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
 command -v chromium >/dev/null || die "chromium not found after install"
 command -v chromedriver >/dev/null || die "chromedriver not found after install"
+command -v promtool >/dev/null || die "promtool (Debian package prometheus) not found after install"
 echo "postgres: $("$PG_BIN/postgres" --version)"
 echo "chromium: $(chromium --version 2>/dev/null || echo '?')"
 echo "chromedriver: $(chromedriver --version 2>/dev/null || echo '?')"

@@ -108,6 +108,9 @@ pub async fn run(cli: Cli) -> Result<()> {
                     smtp.password = Some("***".into());
                 }
             }
+            if config.metrics.token.is_some() {
+                config.metrics.token = Some("***".into());
+            }
             config.database_url = Some(app::redact_url(&config.database_url()));
             print!(
                 "{}",

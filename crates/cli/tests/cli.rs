@@ -76,6 +76,24 @@ async fn demo_seeds_serves_and_prints_logins() {
         status.starts_with("HTTP/1.1 200") || status.starts_with("HTTP/1.1 3"),
         "GET / answered {status:?}"
     );
+    // Health and metrics, the latter to this machine by the default `[metrics] allow`.
+    for path in ["/healthz", "/metrics"] {
+        let status = get(&addr, path).await;
+        assert!(status.starts_with("HTTP/1.1 200"), "GET {path}: {status:?}");
+    }
+    // Ready once the change stream's follower has read to the end, which it does at start.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = get(&addr, "/readyz").await;
+        if status.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "GET /readyz: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     child.kill().await.unwrap();
     assert!(data.join("guild.db").exists());
@@ -174,6 +192,7 @@ async fn config_example_is_printed() {
     std::fs::write(dir.path().join("guild.toml"), &text).unwrap();
     let out = guild(dir.path())
         .args(["config", "show"])
+        .env("GUILD_METRICS__TOKEN", "metrics-secret")
         .output()
         .await
         .unwrap();
@@ -182,6 +201,13 @@ async fn config_example_is_printed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Secrets are not shown.
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains("[metrics]") && shown.contains("token = \"***\""),
+        "{shown}"
+    );
+    assert!(!shown.contains("metrics-secret"), "{shown}");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use crate::feed::state::FeedState;
 use crate::mail::Mailer;
 use crate::media::store::MediaStorage;
 use crate::network::state::NetworkState;
+use crate::ops::OpsState;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::stream::model::Position;
@@ -32,6 +33,8 @@ pub struct Guild {
     pub(crate) stream: StreamState,
     /// Held while the background round runs ([`crate::round`]).
     pub(crate) round_running: tokio::sync::Mutex<()>,
+    /// Readiness and the counters metrics show (see [`crate::ops`]).
+    pub(crate) ops: OpsState,
 }
 
 impl Guild {
@@ -55,6 +58,7 @@ impl Guild {
             decodes,
             stream: StreamState::new(Position::default()),
             round_running: tokio::sync::Mutex::new(()),
+            ops: OpsState::default(),
         }
     }
 
@@ -78,6 +82,7 @@ impl Guild {
     /// (Re)loads connections and blocks from the store into memory.
     pub async fn load_network(&mut self) -> CoreResult<()> {
         self.network = self.read_network().await?;
+        self.ops.network_loaded();
         Ok(())
     }
 
@@ -92,6 +97,7 @@ impl Guild {
     /// activity and impressions (what ranking reads).
     pub async fn load_feed(&mut self) -> CoreResult<()> {
         self.feed = self.read_feed_index().await?;
+        self.ops.feed_loaded();
         Ok(())
     }
 

@@ -19,6 +19,7 @@ pub mod markup;
 pub mod media;
 pub mod messaging;
 pub mod network;
+pub mod ops;
 pub mod outbox;
 pub mod paging;
 pub mod photo;

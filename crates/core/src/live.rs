@@ -15,6 +15,7 @@ use crate::auth::Viewer;
 use crate::error::CoreResult;
 use crate::feed::{NotificationView, Push};
 use crate::messaging::MessageView;
+use crate::ops::StreamGuard;
 use crate::Guild;
 
 /// The counts beside the top bar's links. `None` is a count that could not be read: the
@@ -80,6 +81,8 @@ pub struct LiveStream {
     member: MemberId,
     pushes: Receiver<Push>,
     mark: Mark,
+    /// Counts the stream among the open ones until it is dropped (metrics).
+    _open: StreamGuard,
 }
 
 impl Guild {
@@ -127,6 +130,7 @@ impl Guild {
             member,
             pushes,
             mark,
+            _open: self.ops.stream_opened(),
         };
         let mut first = Vec::new();
         if last_n.is_some() {

@@ -16,6 +16,8 @@ pub struct Settings {
     /// How long (seconds) browsers are told to reach Guild only over https
     /// (`Strict-Transport-Security`), when `public_url` is https; 0 tells them nothing.
     pub hsts_max_age: u64,
+    /// Who may read `/metrics`.
+    pub metrics: crate::ops::access::MetricsAccess,
 }
 
 /// A year: what browsers' preload lists ask for.
@@ -29,6 +31,7 @@ impl Default for Settings {
             limits: Limits::default(),
             behind_proxy: false,
             hsts_max_age: DEFAULT_HSTS_MAX_AGE,
+            metrics: Default::default(),
         }
     }
 }

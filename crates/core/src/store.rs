@@ -1,7 +1,7 @@
 //! What the services need from storage, as one trait: [`Store`] is every feature's store
 //! trait together (each defined beside its feature: `accounts::store`, `profiles::store`,
 //! `network::store`, `feed::store`, `messaging::store`, `media::store`,
-//! `outbox::store`), so the services hold one
+//! `outbox::store`, `ops::store`), so the services hold one
 //! `Arc<dyn Store>`. `guild-store` implements it for SQLite and PostgreSQL; the contract suite
 //! in that crate runs the same tests against both.
 
@@ -10,6 +10,7 @@ use crate::feed::store::{FeedStore, NotificationStore};
 use crate::media::store::MediaStore;
 use crate::messaging::store::MessageStore;
 use crate::network::store::{InvitationStore, NetworkStore};
+use crate::ops::store::OpsStore;
 use crate::outbox::store::OutboxStore;
 use crate::profiles::store::{DirectoryStore, ProfileStore};
 use crate::ratelimit::RateStore;
@@ -34,6 +35,7 @@ pub trait Store:
     + OutboxStore
     + StreamStore
     + RateStore
+    + OpsStore
     + Send
     + Sync
     + 'static
@@ -54,6 +56,7 @@ impl<T> Store for T where
         + OutboxStore
         + StreamStore
         + RateStore
+        + OpsStore
         + Send
         + Sync
         + 'static

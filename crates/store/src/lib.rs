@@ -15,6 +15,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use guild_core::ops::histogram::Histogram;
 use guild_core::store::StoreError;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -32,6 +33,7 @@ mod media;
 mod messaging;
 mod network;
 mod notifications;
+mod ops;
 mod outbox;
 mod posts;
 mod profiles;
@@ -79,6 +81,9 @@ pub struct SqlStore {
     node: Arc<str>,
     /// PostgreSQL's LISTEN connection for the change stream, opened on first wait.
     listener: Arc<tokio::sync::Mutex<Option<sqlx::postgres::PgListener>>>,
+    /// How long each statement of `sql.rs`'s helpers took (metrics; see `ops.rs`). Shared by
+    /// the clones of one store, as the pool is.
+    query_times: Arc<Histogram>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -163,6 +168,7 @@ impl SqlStore {
             pool,
             node,
             listener: Arc::new(tokio::sync::Mutex::new(None)),
+            query_times: Arc::default(),
         })
     }
 

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod html;
 mod incident;
 pub mod mail;
+mod ops;
 mod router;
 pub mod security;
 

@@ -11,7 +11,7 @@ use guild_core::auth::Viewer;
 use guild_core::media::pipeline::MediaCache;
 
 use crate::extract::CurrentViewer;
-use crate::{api, html, security, AppState};
+use crate::{api, html, ops, security, AppState};
 
 /// Request bodies are small unless a route says otherwise (photo uploads do).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -47,6 +47,10 @@ pub fn router(state: AppState) -> Router {
             get(|| icon("manifest.webmanifest")),
         )
         .route("/media/{*path}", get(media_file))
+        // Health and metrics: outside the API, for load balancers and monitoring.
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .fallback(fallback)
         .layer(from_fn(security::csrf))
         .layer(axum::middleware::from_fn_with_state(
@@ -54,6 +58,11 @@ pub fn router(state: AppState) -> Router {
             security::headers,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Outermost, so every answer is counted, refusals by the layers above included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::track_requests,
+        ))
         .with_state(state)
 }
 
@@ -151,8 +160,13 @@ async fn fallback(
         return crate::error::ApiError::Core(guild_core::CoreError::NotFound).into_response();
     }
     let viewer = viewer.ok().and_then(|CurrentViewer(v)| v.member().cloned());
+    page_not_found(viewer.as_ref())
+}
+
+/// The page of an address where nothing is (also what `/metrics` shows those it refuses).
+pub(crate) fn page_not_found(viewer: Option<&guild_core::accounts::model::Member>) -> Response {
     crate::html::layout::render_error(
-        viewer.as_ref(),
+        viewer,
         StatusCode::NOT_FOUND,
         "Page not found",
         "There is nothing at this address. It may have moved, or never existed.",

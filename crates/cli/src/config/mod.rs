@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use figment::providers::{Format, Serialized, Toml};
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
+use guild_core::ops::access::MetricsAccess;
 use guild_core::settings::{Limits, Registration, Settings};
 use guild_web::mail::SmtpSettings;
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,8 @@ pub struct Config {
     pub mail_from: String,
     pub registration: Registration,
     pub limits: Limits,
+    /// Who may read `/metrics`: addresses or networks, or a bearer token.
+    pub metrics: MetricsAccess,
     /// An SMTP server; without one, email is written to `<data_dir>/outbox` as `.eml` files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp: Option<SmtpSettings>,
@@ -60,6 +63,7 @@ impl Default for Config {
             mail_from: "Guild <guild@localhost>".into(),
             registration: Registration::default(),
             limits: Limits::default(),
+            metrics: MetricsAccess::default(),
             smtp: None,
         }
     }
@@ -93,6 +97,7 @@ impl Config {
             limits: self.limits.clone(),
             behind_proxy: self.behind_proxy,
             hsts_max_age: self.hsts_max_age,
+            metrics: self.metrics.clone(),
         }
     }
 }
@@ -195,6 +200,7 @@ fn check(c: &Config) -> Result<(), ConfigError> {
             )));
         }
     }
+    c.metrics.check().map_err(ConfigError)?;
     if !valid_mailbox(&c.mail_from) {
         return Err(ConfigError(format!(
             "`mail_from` must be an address like \"Guild <guild@example.com>\", not {:?}",
@@ -349,6 +355,11 @@ pub fn example() -> Result<String, toml::ser::Error> {
                 let _ = writeln!(out, "# {key} = {}", toml::Value::String(derived));
             }
         }
+        if table == "metrics" && line.starts_with("allow = ") {
+            // No token by default: shown commented out.
+            comment(&mut out, table_comment("metrics", "token"));
+            out.push_str("# token = \"change-me\"\n");
+        }
         if table.is_empty() && !line.is_empty() {
             out.push('\n');
         }
@@ -454,6 +465,12 @@ pub fn table_comment(table: &str, key: &str) -> &'static str {
             "Images decoded at once across the server; each may take photo_max_pixels × 8 bytes of memory."
         }
         ("limits", "uploads_per_hour") => "Files one member may upload in an hour.",
+        ("metrics", "allow") => {
+            "Who may read /metrics (Prometheus format): addresses or networks, e.g. [\"127.0.0.1\", \"::1\", \"10.0.0.0/8\"].\nBehind a proxy (behind_proxy = true) the address is the first X-Forwarded-For entry. Others get 404."
+        }
+        ("metrics", "token") => {
+            "Also open /metrics to anyone sending Authorization: Bearer <token> (GUILD_METRICS__TOKEN keeps it out of this file)."
+        }
         ("smtp", "host") => "The SMTP server.",
         ("smtp", "port") => "Default 587.",
         ("smtp", "username") => "Optional credentials.",

@@ -179,6 +179,41 @@ fn bad_values_are_errors() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("mail_from"), "{err}");
+    let err = load(
+        &sources(dir.path(), &[("GUILD_METRICS__ALLOW", "[\"localhost\"]")]),
+        &none,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("metrics.allow") && err.contains("localhost"),
+        "{err}"
+    );
+}
+
+#[test]
+fn metrics_access_from_the_file_and_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = FlagOverrides::default();
+    std::fs::write(
+        dir.path().join(DEFAULT_FILE),
+        "[metrics]\nallow = [\"10.0.0.0/8\"]\n",
+    )
+    .unwrap();
+    let c = load(
+        &sources(dir.path(), &[("GUILD_METRICS__TOKEN", "s3cret")]),
+        &none,
+    )
+    .unwrap();
+    let s = c.settings("http://x.test".into());
+    assert_eq!(s.metrics.allow, vec!["10.0.0.0/8".to_string()]);
+    assert_eq!(s.metrics.token.as_deref(), Some("s3cret"));
+    assert!(s.metrics.permits("10.1.2.3".parse().ok(), None));
+    assert!(
+        !s.metrics.permits("127.0.0.1".parse().ok(), None),
+        "the file replaced the default"
+    );
+    assert!(s.metrics.permits(None, Some("s3cret")));
 }
 
 #[test]
@@ -197,6 +232,10 @@ fn example_lists_every_key_and_parses_back_to_the_defaults() {
     let full = Config {
         database_url: Some("x".into()),
         public_url: Some("x".into()),
+        metrics: MetricsAccess {
+            token: Some("t".into()),
+            ..MetricsAccess::default()
+        },
         smtp: Some(SmtpSettings {
             host: "h".into(),
             port: 1,

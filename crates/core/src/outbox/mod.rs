@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, CoreResult};
 use crate::mail::OutgoingEmail;
+use crate::ops::OpsState;
 use crate::{now_ms, Guild, DAY_MS, HOUR_MS};
 
 /// How long a claimed job is held before another node may run it.
@@ -48,6 +49,9 @@ pub enum Job {
 }
 
 impl Job {
+    /// Every kind [`Job::kind`] gives: metrics show each, at 0 when none is queued.
+    pub const KINDS: [&'static str; 3] = ["mail", "password_reset", "signup"];
+
     fn kind(&self) -> &'static str {
         match self {
             Job::Mail { .. } => "mail",
@@ -107,6 +111,9 @@ impl Guild {
                     Ok(job) => self.run_job(job).await,
                     Err(e) => Err(CoreError::Internal(format!("unreadable job: {e}"))),
                 };
+                if result.is_err() {
+                    OpsState::count(&self.ops.job_attempts_failed);
+                }
                 match result {
                     Ok(()) => {
                         self.store.finish_job(queued.id, now_ms(), None).await?;
@@ -114,6 +121,7 @@ impl Guild {
                     }
                     Err(e) if queued.attempts >= MAX_ATTEMPTS => {
                         tracing::error!(job = queued.id, kind = %queued.kind, "giving up: {e}");
+                        OpsState::count(&self.ops.jobs_given_up);
                         let error = e.to_string();
                         self.store
                             .finish_job(queued.id, now_ms(), Some(&error))
@@ -169,10 +177,12 @@ impl Guild {
 
     /// Hands an email to the mail server; only jobs call this.
     pub(crate) async fn send_now(&self, email: OutgoingEmail) -> CoreResult<()> {
-        self.mailer
-            .send(email)
-            .await
-            .map_err(|e| CoreError::Internal(format!("mail: {e}")))
+        let sent = self.mailer.send(email).await;
+        OpsState::count(match sent {
+            Ok(()) => &self.ops.emails_sent,
+            Err(_) => &self.ops.emails_failed,
+        });
+        sent.map_err(|e| CoreError::Internal(format!("mail: {e}")))
     }
 }
 
@@ -212,6 +222,7 @@ mod tests {
                 text.contains(&format!("\"kind\":\"{}\"", job.kind())),
                 "{text}"
             );
+            assert!(Job::KINDS.contains(&job.kind()));
             assert_eq!(serde_json::from_str::<Job>(&text).ok(), Some(job));
         }
     }

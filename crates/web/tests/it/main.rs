@@ -22,6 +22,8 @@ mod emails;
 mod forms_feedback;
 mod nodes;
 mod openapi;
+mod ops;
+mod ops_promtool;
 mod pages;
 mod pieces;
 mod seams;
