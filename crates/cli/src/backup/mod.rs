@@ -17,6 +17,7 @@
 mod pg;
 mod restore;
 mod take;
+mod unpack;
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -145,6 +146,22 @@ impl Target {
         Ok(opts.get_filename().to_path_buf())
     }
 }
+
+/// The change stream's bookkeeping (issue 17's `0011_change_stream`), reset by a restore to
+/// what a new installation has: a restored installation's nodes load every index from the
+/// tables at start, so old entries are not needed; the nodes named are the source's; and on
+/// PostgreSQL the entries' and the horizon's transaction ids belong to the source's cluster,
+/// so a new cluster (whose ids may be lower) would find its nodes behind a horizon from the
+/// future. Each statement runs only when its table exists.
+pub const STREAM_RESET: &[(&str, &str)] = &[
+    ("changes", "DELETE FROM changes"),
+    ("stream_nodes", "DELETE FROM stream_nodes"),
+    ("leases", "DELETE FROM leases"),
+    (
+        "stream_horizon",
+        "UPDATE stream_horizon SET tx = 0, change_id = 0",
+    ),
+];
 
 /// The newest migration this binary knows for `backend`: a backup with a newer schema came
 /// from a newer Guild, which this one cannot serve.

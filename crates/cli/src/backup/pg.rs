@@ -247,6 +247,25 @@ pub async fn clear_migrated(conn: &mut PgConnection) -> Result<()> {
     Ok(())
 }
 
+/// [`STREAM_RESET`](super::STREAM_RESET), in one transaction.
+pub async fn reset_stream(conn: &mut PgConnection) -> Result<()> {
+    let mut tx = conn.begin().await.context("starting a transaction")?;
+    for (table, reset) in super::STREAM_RESET {
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(table)
+            .fetch_one(&mut *tx)
+            .await
+            .with_context(|| format!("looking for {table}"))?;
+        if exists {
+            sqlx::query(reset)
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("running {reset}"))?;
+        }
+    }
+    tx.commit().await.context("resetting the change stream")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

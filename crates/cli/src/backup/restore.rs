@@ -9,7 +9,6 @@
 //! PostgreSQL backup into PostgreSQL; moving between backends is not supported.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -18,13 +17,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteLockingMode};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
 use super::{
-    bar, known_schema_version, pg, safe_media_path, sha256_hex, sync_dir, Backend, FileEntry,
-    Hashing, Manifest, RestoreArgs, Target, FORMAT, FORMAT_VERSION, MANIFEST, MANIFEST_DIGEST,
-    MEDIA_PREFIX,
+    known_schema_version, pg, sync_dir, Backend, Manifest, RestoreArgs, Target, MEDIA_PREFIX,
 };
-
-/// A manifest larger than this is not one of ours (it lists paths and digests).
-const MANIFEST_MAX: u64 = 256 << 20;
 
 pub async fn restore(args: RestoreArgs) -> Result<()> {
     let started = Instant::now();
@@ -70,7 +64,7 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
 
 async fn restore_from(target: &Target, archive: &Path, staging: &Path) -> Result<Manifest> {
     let (from, into) = (archive.to_path_buf(), staging.to_path_buf());
-    let manifest = tokio::task::spawn_blocking(move || unpack(&from, &into))
+    let manifest = tokio::task::spawn_blocking(move || super::unpack::unpack(&from, &into))
         .await
         .context("the archive reader stopped")??;
     if manifest.backend != target.backend {
@@ -106,6 +100,9 @@ async fn restore_from(target: &Target, archive: &Path, staging: &Path) -> Result
             .with_context(|| format!("moving the media into {}", media_dir.display()))?;
     }
     let db = staging.join(target.backend.database_entry());
+    if target.backend == Backend::Sqlite {
+        reset_stream_sqlite(&db).await?;
+    }
     let installed = match target.backend {
         Backend::Sqlite => install_sqlite(target, &db).await,
         Backend::Postgres => install_postgres(target, &db).await,
@@ -208,6 +205,32 @@ async fn check_sqlite_empty(target: &Target) -> Result<()> {
     Ok(())
 }
 
+/// [`STREAM_RESET`](super::STREAM_RESET) on the staged copy, before it is put in place.
+async fn reset_stream_sqlite(db: &Path) -> Result<()> {
+    let mut conn = SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(db))
+        .await
+        .with_context(|| format!("opening {}", db.display()))?;
+    let mut tx = conn.begin().await.context("starting a transaction")?;
+    for (table, reset) in super::STREAM_RESET {
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1)",
+        )
+        .bind(table)
+        .fetch_one(&mut *tx)
+        .await
+        .with_context(|| format!("looking for {table}"))?;
+        if exists {
+            sqlx::query(reset)
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("running {reset}"))?;
+        }
+    }
+    tx.commit().await.context("resetting the change stream")?;
+    conn.close().await.context("closing the copy")?;
+    Ok(())
+}
+
 /// The snapshot becomes the database file: written beside it, flushed, then renamed over
 /// the empty one, whose write-ahead log (of an empty installation) is removed first.
 async fn install_sqlite(target: &Target, db: &Path) -> Result<()> {
@@ -274,6 +297,7 @@ async fn install_postgres(target: &Target, dump: &Path) -> Result<()> {
         "restoring the database",
     )
     .await?;
+    pg::reset_stream(&mut conn).await?;
     // A restored database has no planner statistics until autovacuum gets to it.
     sqlx::query("ANALYZE")
         .execute(&mut conn)
@@ -281,122 +305,4 @@ async fn install_postgres(target: &Target, dump: &Path) -> Result<()> {
         .context("analyzing the restored database")?;
     let _ = conn.close().await;
     Ok(())
-}
-
-/// Unpacks the archive into `staging`, hashing each entry, then checks the manifest and its
-/// digest against what was found. Any difference, a missing manifest (a truncated archive) or
-/// an entry with an unexpected name refuses the archive.
-fn unpack(archive: &Path, staging: &Path) -> Result<Manifest> {
-    let file = File::open(archive).with_context(|| format!("opening {}", archive.display()))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let progress = bar(len, "checking the archive");
-    let damaged = || {
-        format!(
-            "reading {}: the archive is damaged or truncated",
-            archive.display()
-        )
-    };
-    let mut tar = tar::Archive::new(BufReader::with_capacity(1 << 20, progress.wrap_read(file)));
-    let mut found: Vec<FileEntry> = Vec::new();
-    let (mut manifest, mut digest): (Option<Vec<u8>>, Option<Vec<u8>>) = (None, None);
-    for entry in tar.entries().with_context(damaged)? {
-        let mut entry = entry.with_context(damaged)?;
-        let name = String::from_utf8(entry.path_bytes().into_owned())
-            .map_err(|_| anyhow::anyhow!("{}: an entry's name is not UTF-8", damaged()))?;
-        if entry.header().entry_type() != tar::EntryType::Regular {
-            bail!("{}: unexpected entry {name:?}", damaged());
-        }
-        if digest.is_some() {
-            bail!("{}: entries after the manifest", damaged());
-        }
-        if name == MANIFEST || name == MANIFEST_DIGEST {
-            let mut bytes = Vec::new();
-            (&mut entry)
-                .take(MANIFEST_MAX)
-                .read_to_end(&mut bytes)
-                .with_context(damaged)?;
-            let slot = if name == MANIFEST {
-                &mut manifest
-            } else {
-                &mut digest
-            };
-            *slot = Some(bytes);
-            continue;
-        }
-        if manifest.is_some() {
-            bail!("{}: entries after the manifest", damaged());
-        }
-        let dest = staged_path(staging, &name)
-            .with_context(|| format!("{}: unexpected entry {name:?}", damaged()))?;
-        if found.iter().any(|f| f.path == name) || dest.exists() {
-            bail!("{}: {name} appears twice", damaged());
-        }
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        let out = File::create(&dest).with_context(|| format!("creating {}", dest.display()))?;
-        let mut writer = Hashing::new(BufWriter::new(out));
-        std::io::copy(&mut entry, &mut writer).with_context(damaged)?;
-        writer
-            .flush()
-            .with_context(|| format!("writing {}", dest.display()))?;
-        let (size, sha256) = writer.finish();
-        found.push(FileEntry {
-            path: name,
-            size,
-            sha256,
-        });
-    }
-    progress.finish_and_clear();
-    let manifest =
-        manifest.with_context(|| format!("{}: it ends before its manifest", damaged()))?;
-    let digest =
-        digest.with_context(|| format!("{}: the manifest's digest is missing", damaged()))?;
-    if String::from_utf8_lossy(&digest).trim() != sha256_hex(&manifest) {
-        bail!("{}: the manifest does not match its digest", damaged());
-    }
-    let manifest: Manifest = serde_json::from_slice(&manifest)
-        .with_context(|| format!("{}: reading the manifest", damaged()))?;
-    if manifest.format != FORMAT {
-        bail!("{} is not a Guild backup", archive.display());
-    }
-    if manifest.format_version > FORMAT_VERSION {
-        bail!(
-            "{} was written by a newer Guild ({}, archive format {}): restore it with that version",
-            archive.display(),
-            manifest.guild_version,
-            manifest.format_version
-        );
-    }
-    for (i, want) in manifest.files.iter().enumerate() {
-        match found.get(i) {
-            Some(got) if got == want => {}
-            Some(got) if got.path == want.path => bail!(
-                "{}: {} does not match the manifest (size {} and SHA-256 {}, expected {} and {})",
-                damaged(),
-                want.path,
-                got.size,
-                got.sha256,
-                want.size,
-                want.sha256
-            ),
-            _ => bail!("{}: {} is missing or out of place", damaged(), want.path),
-        }
-    }
-    if found.len() != manifest.files.len() {
-        bail!("{}: it holds files its manifest does not list", damaged());
-    }
-    if manifest.files.first().map(|f| f.path.as_str()) != Some(manifest.backend.database_entry()) {
-        bail!("{}: the database is missing", damaged());
-    }
-    Ok(manifest)
-}
-
-/// Where an entry is unpacked: the database file, or a media file under `staging/media`.
-fn staged_path(staging: &Path, name: &str) -> Option<PathBuf> {
-    if name == Backend::Sqlite.database_entry() || name == Backend::Postgres.database_entry() {
-        return Some(staging.join(name));
-    }
-    let rel = name.strip_prefix(MEDIA_PREFIX)?;
-    safe_media_path(rel).then(|| staging.join("media").join(rel))
 }
