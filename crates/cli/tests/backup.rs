@@ -205,6 +205,9 @@ async fn backup_under_writes(pg: Option<&str>) {
 
 #[tokio::test]
 async fn a_backup_under_writes_restores_its_snapshot_on_sqlite() {
+    if install::postgres_pass() {
+        return;
+    }
     backup_under_writes(None).await;
 }
 
@@ -289,6 +292,9 @@ async fn quiet_backup_is_restored_exactly(pg: Option<&str>) {
 
 #[tokio::test]
 async fn a_quiet_backup_is_restored_exactly_on_sqlite() {
+    if install::postgres_pass() {
+        return;
+    }
     quiet_backup_is_restored_exactly(None).await;
 }
 

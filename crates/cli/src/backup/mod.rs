@@ -254,15 +254,20 @@ pub fn bar(len: u64, message: &'static str) -> ProgressBar {
     bar
 }
 
-/// A spinner for work whose length is unknown (a dump, a restore by `pg_restore`).
-pub fn spinner(message: &'static str) -> ProgressBar {
+/// A spinner for work whose length is unknown (a copy, a dump, `pg_restore`), showing the
+/// bytes written so far when there is a file to watch.
+pub fn spinner(message: &'static str, bytes: bool) -> ProgressBar {
     if !io::IsTerminal::is_terminal(&io::stderr()) {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let template = if bytes {
+        "{spinner} {msg}: {bytes} ({elapsed})"
+    } else {
+        "{spinner} {msg} ({elapsed})"
+    };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {bytes} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.set_message(message);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));

@@ -119,7 +119,7 @@ pub async fn run_tool(
         }
         text
     });
-    let bar = spinner(message);
+    let bar = spinner(message, watch.is_some());
     let status = loop {
         tokio::select! {
             status = child.wait() => break status.with_context(|| format!("waiting for {tool}"))?,

@@ -120,12 +120,24 @@ async fn snapshot_sqlite(target: &Target, into: &Path) -> Result<i64> {
     let mut conn = SqliteConnection::connect_with(&opts)
         .await
         .with_context(|| format!("opening {}", file.display()))?;
-    let spin = spinner("copying the database");
-    sqlx::query("VACUUM INTO $1")
-        .bind(into_str)
-        .execute(&mut conn)
-        .await
-        .with_context(|| format!("copying {} with VACUUM INTO", file.display()))?;
+    let spin = spinner("copying the database", true);
+    let copied = {
+        let copy = sqlx::query("VACUUM INTO $1")
+            .bind(into_str)
+            .execute(&mut conn);
+        tokio::pin!(copy);
+        loop {
+            tokio::select! {
+                done = &mut copy => break done,
+                () = tokio::time::sleep(Duration::from_millis(200)) => {
+                    if let Ok(m) = std::fs::metadata(into) {
+                        spin.set_position(m.len());
+                    }
+                }
+            }
+        }
+    };
+    copied.with_context(|| format!("copying {} with VACUUM INTO", file.display()))?;
     spin.finish_and_clear();
     conn.close().await.context("closing the database")?;
 

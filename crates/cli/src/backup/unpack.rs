@@ -134,3 +134,101 @@ fn staged_path(staging: &Path, name: &str) -> Option<PathBuf> {
     let rel = name.strip_prefix(MEDIA_PREFIX)?;
     safe_media_path(rel).then(|| staging.join("media").join(rel))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tar of `(name, bytes)` entries, names written into the header as they are (the tar
+    /// crate's own setters refuse `..`, which is what a crafted archive would hold).
+    fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = tar::Builder::new(Vec::new());
+        for (name, bytes) in entries {
+            let mut h = tar::Header::new_old();
+            h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+            h.set_size(bytes.len() as u64);
+            h.set_mode(0o600);
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_cksum();
+            out.append(&h, *bytes).unwrap();
+        }
+        out.into_inner().unwrap()
+    }
+
+    fn unpack_bytes(bytes: &[u8]) -> (tempfile::TempDir, Result<Manifest>) {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a.tar");
+        std::fs::write(&archive, bytes).unwrap();
+        let staging = dir.path().join("staging");
+        std::fs::create_dir(&staging).unwrap();
+        let got = unpack(&archive, &staging);
+        (dir, got)
+    }
+
+    #[test]
+    fn entries_outside_the_staging_directory_are_refused() {
+        for name in [
+            "media/../../evil",
+            "../evil",
+            "/tmp/evil",
+            "media/.hidden",
+            "other.txt",
+        ] {
+            let (dir, got) = unpack_bytes(&tar_of(&[("database.sqlite", b"db"), (name, b"x")]));
+            let err = format!("{:#}", got.unwrap_err());
+            assert!(err.contains("unexpected entry"), "{name}: {err}");
+            assert!(!dir.path().join("evil").exists() && !Path::new("/tmp/evil").exists());
+        }
+    }
+
+    #[test]
+    fn a_repeated_entry_or_a_missing_manifest_is_refused() {
+        let db: (&str, &[u8]) = ("database.sqlite", b"db");
+        let (_d, got) = unpack_bytes(&tar_of(&[db, db]));
+        assert!(format!("{:#}", got.unwrap_err()).contains("appears twice"));
+        let (_d, got) = unpack_bytes(&tar_of(&[db, ("media/photos/a.jpg", b"jpg")]));
+        assert!(format!("{:#}", got.unwrap_err()).contains("ends before its manifest"));
+    }
+
+    #[test]
+    fn a_manifest_that_lists_other_files_is_refused() {
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            guild_version: "0".into(),
+            backend: Backend::Sqlite,
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+            schema_version: 1,
+            files: vec![FileEntry {
+                path: "database.sqlite".into(),
+                size: 2,
+                sha256: sha256_hex(b"db"),
+            }],
+        };
+        let json = serde_json::to_vec(&manifest).unwrap();
+        let digest = sha256_hex(&json);
+        let ok = tar_of(&[
+            ("database.sqlite", b"db"),
+            (MANIFEST, &json),
+            (MANIFEST_DIGEST, digest.as_bytes()),
+        ]);
+        let (_d, got) = unpack_bytes(&ok);
+        assert_eq!(got.unwrap(), manifest);
+        // The same manifest over another database, and over an extra file.
+        let other = tar_of(&[
+            ("database.sqlite", b"DB"),
+            (MANIFEST, &json),
+            (MANIFEST_DIGEST, digest.as_bytes()),
+        ]);
+        let (_d, got) = unpack_bytes(&other);
+        assert!(format!("{:#}", got.unwrap_err()).contains("does not match the manifest"));
+        let extra = tar_of(&[
+            ("database.sqlite", b"db"),
+            ("media/x.jpg", b"x"),
+            (MANIFEST, &json),
+            (MANIFEST_DIGEST, digest.as_bytes()),
+        ]);
+        let (_d, got) = unpack_bytes(&extra);
+        assert!(format!("{:#}", got.unwrap_err()).contains("does not list"));
+    }
+}

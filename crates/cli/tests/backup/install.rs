@@ -23,6 +23,13 @@ pub fn pg_admin() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// Whether this is the test script's PostgreSQL pass. The script runs the suite twice, without
+/// and with `TEST_DATABASE_URL`, as every `TestApp` test picks its backend by it: the SQLite
+/// variants run in the first pass and the PostgreSQL ones in the second, each once.
+pub fn postgres_pass() -> bool {
+    pg_admin().is_some()
+}
+
 pub struct Install {
     pub dir: tempfile::TempDir,
     pub data: PathBuf,

@@ -38,6 +38,9 @@ fn refused(out: &std::process::Output, words: &str) {
 
 #[tokio::test]
 async fn a_damaged_archive_or_a_non_empty_target_is_refused() {
+    if super::install::postgres_pass() {
+        return;
+    }
     let (source, archive) = small_backup().await;
     let bytes = std::fs::read(&archive).unwrap();
     let target = Install::new(None).await;
