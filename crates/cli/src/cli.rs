@@ -1,4 +1,4 @@
-//! The command line: `guild demo|serve|migrate|admin|config`.
+//! The command line: `guild demo|serve|migrate|admin|config|backup|restore`.
 
 use std::path::PathBuf;
 
@@ -40,6 +40,10 @@ pub enum Command {
     /// People You May Know from an edge list alone: the product's engine and ranking, fed
     /// from a file; prints `{"ID":[ID,…],…}`, each listed member's top N, best first.
     Suggest(SuggestArgs),
+    /// Copy the database and the media files into one archive while the server runs.
+    Backup(crate::backup::BackupArgs),
+    /// Restore an archive of `guild backup` into an empty installation (server stopped).
+    Restore(crate::backup::RestoreArgs),
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod backup;
 pub mod bench;
 pub mod bench_deliver;
 mod bench_members;
@@ -91,6 +92,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Export(cmd) => bench::export(cmd),
         Command::Suggest(args) => bench::suggest(args),
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Config(ConfigCommand::Example) => {
             print!(
                 "{}",
