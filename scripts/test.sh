@@ -194,13 +194,16 @@ sqlite_suite() {
 # and the web crate's integration tests (every route and page through the router, on the
 # PostgreSQL store). The browser tests run once, on SQLite: what they add — scripts, layout,
 # accessibility in Chromium — does not depend on the database, and every page they drive is
-# also requested on PostgreSQL by the integration tests.
+# also requested on PostgreSQL by the integration tests. `guild backup` and `guild restore`
+# (crates/cli/tests/backup.rs) run here too, on PostgreSQL. (The fault tests of
+# crates/cli/tests/faults start PostgreSQL clusters of their own, so they run in the SQLite
+# step.)
 # Built as the whole workspace and filtered, not with `-p`: a `-p` build unifies features
 # differently and would compile the dependencies a second time.
 postgres_suite() {
     if [ $RUNNER = nextest ]; then
         env TEST_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" cargo nextest run --workspace --no-fail-fast \
-            -E '(package(guild-store) | package(guild-web)) - binary(browser)'
+            -E '(package(guild-store) | package(guild-web) | (package(guild-cli) & binary(backup))) - binary(browser)'
     else
         env TEST_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" cargo test --workspace --no-fail-fast
     fi
