@@ -15,7 +15,8 @@ use guild_store::SqlStore;
 
 use crate::bench_members::bench_member;
 use crate::cli::{
-    BenchCommand, BenchFeedArgs, BenchGraphArgs, BenchMessagingArgs, BenchSuggestionsArgs,
+    BenchCommand, BenchFeedArgs, BenchGraphArgs, BenchHttpArgs, BenchMessagingArgs,
+    BenchSuggestionsArgs,
     ExportCommand, NetworkArgs, SuggestArgs,
 };
 
@@ -25,7 +26,27 @@ pub async fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Feed(args) => feed(args).await,
         BenchCommand::Messaging(args) => messaging(args).await,
         BenchCommand::Suggestions(args) => suggestions(args),
+        BenchCommand::Http(args) => http(args).await,
     }
+}
+
+async fn http(args: BenchHttpArgs) -> Result<()> {
+    let start = Instant::now();
+    let json = crate::bench_http::run(
+        crate::bench_http::HttpOptions {
+            members: args.members,
+            seconds: args.seconds,
+            connections: args.connections,
+            postgres: args.postgres,
+            nodes: args.nodes,
+            seed: args.seed,
+        },
+        &mut |m| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64()),
+    )
+    .await?;
+    println!("{json}");
+    eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn read_edges(path: &std::path::Path) -> Result<guild_graph::linkpred::EdgeList> {

@@ -37,7 +37,7 @@ const RING: usize = 3;
 /// How long a message may take before it counts as lost.
 const PATIENCE: Duration = Duration::from_secs(10);
 
-struct NoMail;
+pub(crate) struct NoMail;
 
 #[async_trait]
 impl Mailer for NoMail {

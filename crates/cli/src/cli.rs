@@ -113,6 +113,33 @@ pub enum BenchCommand {
     /// connections and prints precision@10 and recall@10 for Guild's ranking beside common
     /// neighbours, Adamic-Adar, resource allocation and random, and the time per query.
     Suggestions(BenchSuggestionsArgs),
+    /// A mixed load over real HTTP against `guild serve` processes (80 % reads: feed,
+    /// profile, notifications, People You May Know, directory; 20 % writes: posts, reactions,
+    /// comments, messages): requests per second, p50/p99/p999 per route, errors and each
+    /// node's CPU, on SQLite or on one PostgreSQL database with one or more nodes.
+    Http(BenchHttpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchHttpArgs {
+    /// Members of the seeded network (each connected to the next eight).
+    #[arg(long, default_value_t = 2_000, value_name = "N")]
+    pub members: usize,
+    /// How long the load runs.
+    #[arg(long, default_value_t = 20, value_name = "S")]
+    pub seconds: u64,
+    /// Keep-alive connections (one member each), spread over the nodes.
+    #[arg(long, default_value_t = 16, value_name = "C")]
+    pub connections: usize,
+    /// A PostgreSQL server, as an administrator's URL: the bench makes a database there for
+    /// the run and drops it after. Without it: one node on a SQLite file.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
+    /// Nodes on that database (more than one needs --postgres).
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub nodes: usize,
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod backup;
 pub mod bench;
 pub mod bench_deliver;
+pub mod bench_http;
 mod bench_members;
 pub mod bench_notify;
 pub mod cli;

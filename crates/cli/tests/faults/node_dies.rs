@@ -97,9 +97,22 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
         let r = req(&b, "GET", "/api/v1/me", &m.token, None).await.unwrap();
         assert_eq!(r.status, 200, "{}: {}", m.handle, r.body);
     }
-    // Node B's indexes (graph, feed) learned node A's writes from the change stream: within
-    // a second of the last write they agree with the store.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Node B's indexes (graph, feed) learned node A's writes from the change stream: every
+    // invitation A took is still open or is a connection in B's graph (within a second by
+    // design; the bound leaves room for a test machine busy with other tests), then
+    // everything agrees with the store.
+    let started = Instant::now();
+    while !invitations_settled(&b, &cast, &ledger.lock().unwrap().clone()).await {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "node B's graph lacks connections node A made"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "node B had node A's connections {} ms after the load",
+        started.elapsed().as_millis()
+    );
     {
         let l = ledger.lock().unwrap().clone();
         verify::everything(&b, &cast, &l, &url).await;
@@ -113,4 +126,26 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
         assert!(n.running());
         assert!(!n.log_text().contains("panicked"), "{}", n.log_text());
     }
+}
+
+/// Whether every invitation of the ledger is in its sender's sent list or a connection of
+/// degree 1, as `addr` answers.
+async fn invitations_settled(addr: &str, cast: &load::Cast, l: &Ledger) -> bool {
+    for (c, client) in cast.clients.iter().enumerate() {
+        let r = req(addr, "GET", "/api/v1/invitations?box=sent&limit=100", &client.token, None)
+            .await
+            .unwrap();
+        let sent = r.body.clone();
+        for (inv, _, j) in l.invitations.iter().filter(|(_, from, _)| *from == c) {
+            if sent.contains(&format!("\"{inv}\"")) {
+                continue;
+            }
+            let path = format!("/api/v1/members/{}", cast.invitees[*j].handle);
+            let r = req(addr, "GET", &path, &client.token, None).await.unwrap();
+            if r.json()["degree"] != 1 {
+                return false;
+            }
+        }
+    }
+    true
 }
