@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 ST_VERSION=4.32.5
 VENV=target/schemathesis-venv
 GUILD=${1:-target/debug/guild}
-EXAMPLES=${SCHEMATHESIS_EXAMPLES:-20}
+EXAMPLES=${SCHEMATHESIS_EXAMPLES:-15}
 SEED=${SCHEMATHESIS_SEED:-20261207}
 
 [ -x "$GUILD" ] || {

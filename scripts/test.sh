@@ -184,9 +184,11 @@ doc_tests() {
 # The whole suite with TEST_DATABASE_URL unset: every TestApp uses SQLite.
 sqlite_suite() {
     if [ $RUNNER = nextest ]; then
-        env -u TEST_DATABASE_URL "${TEST_ENV[@]}" cargo nextest run --workspace --no-fail-fast && doc_tests
+        env -u TEST_DATABASE_URL FAULTS_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" \
+            cargo nextest run --workspace --no-fail-fast && doc_tests
     else
-        env -u TEST_DATABASE_URL "${TEST_ENV[@]}" cargo test --workspace --no-fail-fast
+        env -u TEST_DATABASE_URL FAULTS_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" \
+            cargo test --workspace --no-fail-fast
     fi
 }
 
@@ -259,7 +261,7 @@ fuzz_briefly() {
     fi
     [ $built -eq 0 ] &&
         cargo fmt --manifest-path fuzz/Cargo.toml -- --check &&
-        FUZZ_PROFILE=smoke FUZZ_OUT="$ROOT/target/fuzz/out-smoke" bash scripts/fuzz.sh "${FUZZ_SECONDS:-6}"
+        FUZZ_PROFILE=smoke FUZZ_OUT="$ROOT/target/fuzz/out-smoke" bash scripts/fuzz.sh "${FUZZ_SECONDS:-4}"
 }
 
 step "cargo fmt --check" cargo fmt --all -- --check

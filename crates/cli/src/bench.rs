@@ -16,8 +16,7 @@ use guild_store::SqlStore;
 use crate::bench_members::bench_member;
 use crate::cli::{
     BenchCommand, BenchFeedArgs, BenchGraphArgs, BenchHttpArgs, BenchMessagingArgs,
-    BenchSuggestionsArgs,
-    ExportCommand, NetworkArgs, SuggestArgs,
+    BenchSuggestionsArgs, ExportCommand, NetworkArgs, SuggestArgs,
 };
 
 pub async fn run(cmd: BenchCommand) -> Result<()> {

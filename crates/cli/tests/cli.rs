@@ -449,6 +449,46 @@ async fn bench_messaging_delivers_every_message_over_the_event_streams() {
     assert!(json["machine"]["cores"].as_u64().unwrap() >= 1);
 }
 
+/// `guild bench http` starts real `guild serve` nodes, drives every route of the mix over
+/// HTTP and reports each, with no errors.
+#[tokio::test]
+async fn bench_http_drives_every_route_of_the_mix_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guild(dir.path())
+        .args(["bench", "http", "--members", "30", "--seconds", "2"])
+        .args(["--connections", "3"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 0, "{json}");
+    assert_eq!(json["setup"]["database"], "sqlite");
+    for route in ["feed", "profile", "notifications", "pymk", "directory"] {
+        let r = &json["routes"][route];
+        assert!(r["count"].as_u64().unwrap_or(0) > 0, "{route}: {json}");
+        assert!(r["p50_ms"].as_f64().unwrap() <= r["p99_ms"].as_f64().unwrap());
+    }
+    let cpu = &json["nodes_cpu"][0];
+    assert!(
+        cpu["pid"].as_u64().unwrap() > 0 && cpu["cpu_s"].as_f64().unwrap() > 0.0,
+        "{json}"
+    );
+    assert!(json["requests_per_s"].as_f64().unwrap() > 0.0);
+    // Several nodes share PostgreSQL: asked on SQLite, it says so.
+    let two = guild(dir.path())
+        .args(["bench", "http", "--members", "30", "--nodes", "2"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!two.status.success());
+    assert!(String::from_utf8_lossy(&two.stderr).contains("--postgres"));
+}
+
 /// `guild suggest` is People You May Know fed from a file: for the same connections, the same
 /// members in the same order as `/api/v1/pymk`.
 #[tokio::test]

@@ -74,7 +74,9 @@ impl Conn {
             .context("sending")?;
 
         let mut line = String::new();
-        io.read_line(&mut line).await.context("reading the status")?;
+        io.read_line(&mut line)
+            .await
+            .context("reading the status")?;
         let status: u16 = line
             .split_whitespace()
             .nth(1)
@@ -105,7 +107,9 @@ impl Conn {
         if chunked {
             loop {
                 line.clear();
-                io.read_line(&mut line).await.context("reading a chunk size")?;
+                io.read_line(&mut line)
+                    .await
+                    .context("reading a chunk size")?;
                 let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)
                     .with_context(|| format!("a bad chunk size {line:?}"))?;
                 let mut chunk = vec![0; size + 2];

@@ -71,8 +71,13 @@ fn pick(rng: &mut StdRng) -> &'static str {
 
 /// Seeds `members` bench members in a ring and gives each an API token.
 async fn seed(url: &str, members: usize, dir: &std::path::Path) -> Result<Vec<String>> {
-    let store = SqlStore::connect(url).await.context("opening the bench database")?;
-    store.migrate().await.context("migrating the bench database")?;
+    let store = SqlStore::connect(url)
+        .await
+        .context("opening the bench database")?;
+    store
+        .migrate()
+        .await
+        .context("migrating the bench database")?;
     let now = guild_core::now_ms();
     let seeds = (0..members)
         .map(|i| bench_member(i, true, now - 86_400_000, Some("Engineer")))
@@ -140,14 +145,18 @@ async fn one(conn: &mut Conn, w: &World, me: usize, what: &str, rng: &mut StdRng
             let path = format!("/api/v1/members/bench-{}", rng.gen_range(0..n));
             conn.send("GET", &path, token, None).await?
         }
-        "notifications" => conn.send("GET", "/api/v1/notifications", token, None).await?,
+        "notifications" => {
+            conn.send("GET", "/api/v1/notifications", token, None)
+                .await?
+        }
         "pymk" => conn.send("GET", "/api/v1/pymk", token, None).await?,
         "directory" => {
             let path = format!("/api/v1/members?q=member%20{}", rng.gen_range(1..10));
             conn.send("GET", &path, token, None).await?
         }
         "post" => {
-            let body = json!({"body": format!("Bench post {}", rng.gen::<u32>()), "visibility": "anyone"});
+            let body =
+                json!({"body": format!("Bench post {}", rng.gen::<u32>()), "visibility": "anyone"});
             conn.send("POST", "/api/v1/posts", token, Some(&body.to_string()))
                 .await?
         }
@@ -163,8 +172,13 @@ async fn one(conn: &mut Conn, w: &World, me: usize, what: &str, rng: &mut StdRng
         }
         _ => {
             let body = json!({"to": [format!("bench-{other}")], "body": "Are you at the meetup?"});
-            conn.send("POST", "/api/v1/conversations", token, Some(&body.to_string()))
-                .await?
+            conn.send(
+                "POST",
+                "/api/v1/conversations",
+                token,
+                Some(&body.to_string()),
+            )
+            .await?
         }
     };
     Ok(a.status)
@@ -210,7 +224,11 @@ fn summary(samples: &mut [f64], seconds: f64) -> Value {
 }
 
 pub async fn run(o: HttpOptions, progress: &mut dyn FnMut(&str)) -> Result<Value> {
-    anyhow::ensure!(o.members > RING + 1, "--members must be more than {}", RING + 1);
+    anyhow::ensure!(
+        o.members > RING + 1,
+        "--members must be more than {}",
+        RING + 1
+    );
     anyhow::ensure!(o.nodes >= 1, "--nodes must be at least 1");
     anyhow::ensure!(
         o.nodes == 1 || o.postgres.is_some(),
@@ -290,7 +308,10 @@ pub async fn run(o: HttpOptions, progress: &mut dyn FnMut(&str)) -> Result<Value
     let mut reads_p99_ms: f64 = 0.0;
     for (k, v) in &mut all.ok {
         let s = summary(v, elapsed);
-        if matches!(*k, "feed" | "profile" | "notifications" | "pymk" | "directory") {
+        if matches!(
+            *k,
+            "feed" | "profile" | "notifications" | "pymk" | "directory"
+        ) {
             reads_p99_ms = reads_p99_ms.max(s["p99_ms"].as_f64().unwrap_or(0.0));
         }
         routes.insert((*k).to_string(), s);
@@ -299,8 +320,8 @@ pub async fn run(o: HttpOptions, progress: &mut dyn FnMut(&str)) -> Result<Value
         .get("feed")
         .and_then(|r| r["p99_ms"].as_f64())
         .unwrap_or(f64::NAN);
-    let machine: Value = serde_json::from_str(&Machine::detect().to_json())
-        .context("reading the machine's JSON")?;
+    let machine: Value =
+        serde_json::from_str(&Machine::detect().to_json()).context("reading the machine's JSON")?;
     Ok(json!({
         "machine": machine,
         "setup": {

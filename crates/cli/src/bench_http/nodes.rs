@@ -25,7 +25,11 @@ impl Database {
                 dir.display()
             )));
         };
-        let name = format!("guild_bench_{}_{}", std::process::id(), guild_core::now_ms());
+        let name = format!(
+            "guild_bench_{}_{}",
+            std::process::id(),
+            guild_core::now_ms()
+        );
         let conn = sqlx::postgres::PgPool::connect(admin)
             .await
             .context("connecting to --postgres")?;
@@ -115,7 +119,12 @@ impl Node {
                 .await
                 .context("the node did not start within a minute")?
                 .context("reading the node's output")?
-                .with_context(|| format!("the node stopped; see {}", data_dir.join("serve.log").display()))?;
+                .with_context(|| {
+                    format!(
+                        "the node stopped; see {}",
+                        data_dir.join("serve.log").display()
+                    )
+                })?;
             if let Some(a) = line.strip_prefix("listening on http://") {
                 break a.trim().to_string();
             }
@@ -132,7 +141,8 @@ impl Node {
     /// CPU time (user + system) the node has used, in seconds (Linux; 0 elsewhere). Clock
     /// ticks are taken as 100 a second, which Linux reports to user space everywhere.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
         let Some((_, rest)) = stat.rsplit_once(')') else {
             return 0.0;
         };

@@ -57,8 +57,10 @@ pub async fn members(url: &str, prefix: &str, n: usize) -> Vec<Member> {
 
 /// A database for one test on the test script's PostgreSQL (`TEST_DATABASE_URL`), if set.
 pub async fn test_postgres() -> Option<String> {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => Some(guild_testkit::fresh_postgres(&admin).await),
-        _ => None,
-    }
+    // The test script's PostgreSQL step sets TEST_DATABASE_URL; its SQLite step (where these
+    // tests run) names the same server as FAULTS_DATABASE_URL, so no cluster is made per test.
+    let admin = ["TEST_DATABASE_URL", "FAULTS_DATABASE_URL"]
+        .into_iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))?;
+    Some(guild_testkit::fresh_postgres(&admin).await)
 }

@@ -132,9 +132,15 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
 /// degree 1, as `addr` answers.
 async fn invitations_settled(addr: &str, cast: &load::Cast, l: &Ledger) -> bool {
     for (c, client) in cast.clients.iter().enumerate() {
-        let r = req(addr, "GET", "/api/v1/invitations?box=sent&limit=100", &client.token, None)
-            .await
-            .unwrap();
+        let r = req(
+            addr,
+            "GET",
+            "/api/v1/invitations?box=sent&limit=100",
+            &client.token,
+            None,
+        )
+        .await
+        .unwrap();
         let sent = r.body.clone();
         for (inv, _, j) in l.invitations.iter().filter(|(_, from, _)| *from == c) {
             if sent.contains(&format!("\"{inv}\"")) {
