@@ -8,7 +8,7 @@ use guild_core::network::store::InvitationStore;
 use guild_core::store::{StoreError, StoreResult};
 
 use crate::sql::{exec, vals, Sql};
-use crate::{db_err, with_pool, SqlStore};
+use crate::{db_err, with_pool, Pool, SqlStore};
 
 #[derive(sqlx::FromRow)]
 struct InvitationRow {
@@ -80,6 +80,69 @@ impl InvitationStore for SqlStore {
             ignored_at: None,
             withdrawn_at: None,
         })
+    }
+
+    async fn create_invitation_within(
+        &self,
+        from: MemberId,
+        to: MemberId,
+        note: Option<&str>,
+        now: i64,
+        since: i64,
+        max: u32,
+    ) -> StoreResult<Option<Invitation>> {
+        // Written first, counted after, in one transaction: SQLite's write lock, or on
+        // PostgreSQL an advisory lock on the sender taken first, puts a sender's concurrent
+        // invitations one after the other (as `ratelimit.rs` does for attempts).
+        let pg = matches!(self.pool, Pool::Pg(_));
+        let lock = format!("invitations:{from}");
+        let id: Option<i64> = with_pool!(self, |p| {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            if pg {
+                exec!(
+                    tx,
+                    "SELECT pg_advisory_xact_lock(hashtext($1))",
+                    [lock.as_str()]
+                )?;
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO invitations (from_id, to_id, note, state, created_at) \
+                 VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(note)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let sent: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM invitations WHERE from_id = $1 AND created_at >= $2",
+            )
+            .bind(from)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if sent > i64::from(max) {
+                tx.rollback().await.map_err(db_err)?;
+                Ok::<_, StoreError>(None)
+            } else {
+                tx.commit().await.map_err(db_err)?;
+                Ok(Some(id))
+            }
+        })?;
+        Ok(id.map(|id| Invitation {
+            id,
+            from,
+            to,
+            note: note.map(str::to_string),
+            state: InvitationState::Pending,
+            created_at: now,
+            responded_at: None,
+            ignored_at: None,
+            withdrawn_at: None,
+        }))
     }
 
     async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>> {

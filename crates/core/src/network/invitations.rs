@@ -175,15 +175,7 @@ impl Guild {
             .await?;
         let quota = Quota::new(limits.invitations_per_week, sent, now);
         if quota.left() == 0 {
-            return Err(CoreError::RateLimited {
-                code: Code::InvitationQuotaExceeded,
-                message: format!(
-                    "You have sent your {} invitations for this week. You can send more from Monday {}.",
-                    quota.limit,
-                    rules::day_label(quota.resets_at)
-                ),
-                retry_after: rules::utc(quota.resets_at),
-            });
+            return Err(quota_used_up(limits.invitations_per_week, now));
         }
         self.check_cap(me, to)?;
         let window = i64::from(limits.dont_know_window_days) * rules::DAY_MS;
@@ -291,12 +283,22 @@ impl Guild {
                 self.store.close_invitation(old.id, now).await?;
             }
         }
+        let limits = &self.settings.limits;
         let inv = match self
             .store
-            .create_invitation(me.id, to.id, note.as_deref(), now)
+            .create_invitation_within(
+                me.id,
+                to.id,
+                note.as_deref(),
+                now,
+                rules::week_start(now),
+                limits.invitations_per_week,
+            )
             .await
         {
-            Ok(inv) => inv,
+            Ok(Some(inv)) => inv,
+            // Sent meanwhile through another tab or node: the store counts exactly.
+            Ok(None) => return Err(quota_used_up(limits.invitations_per_week, now)),
             // Two tabs sending at once: the unique index keeps one.
             Err(crate::error::StoreError::Conflict(_)) => {
                 return Err(CoreError::refused(
@@ -491,5 +493,19 @@ fn cooldown_error(message: String, until: i64) -> CoreError {
         code: Code::InvitationCooldown,
         message,
         retry_after: rules::utc(until),
+    }
+}
+
+/// The refusal when the week's invitations are used up, saying when more may be sent.
+fn quota_used_up(per_week: u32, now: i64) -> CoreError {
+    let quota = Quota::new(per_week, i64::from(per_week), now);
+    CoreError::RateLimited {
+        code: Code::InvitationQuotaExceeded,
+        message: format!(
+            "You have sent your {} invitations for this week. You can send more from Monday {}.",
+            quota.limit,
+            rules::day_label(quota.resets_at)
+        ),
+        retry_after: rules::utc(quota.resets_at),
     }
 }

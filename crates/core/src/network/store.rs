@@ -99,6 +99,18 @@ pub trait InvitationStore: Send + Sync {
         note: Option<&str>,
         now: i64,
     ) -> StoreResult<Invitation>;
+    /// [`InvitationStore::create_invitation`] under a quota: `None` (nothing written) when
+    /// `from` already sent `max` invitations since `since`. Invitations of one sender through
+    /// several nodes at once are counted one after the other, so the quota is exact.
+    async fn create_invitation_within(
+        &self,
+        from: MemberId,
+        to: MemberId,
+        note: Option<&str>,
+        now: i64,
+        since: i64,
+        max: u32,
+    ) -> StoreResult<Option<Invitation>>;
     async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>>;
     /// Closes an open invitation without an answer (it expired).
     async fn close_invitation(&self, id: i64, now: i64) -> StoreResult<()>;

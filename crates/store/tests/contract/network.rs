@@ -283,3 +283,34 @@ async fn lookups_for_contacts_and_suggestions() {
     );
     assert!(s.max_member_id().await.unwrap() >= c);
 }
+
+#[tokio::test]
+async fn an_invitation_under_a_quota_is_written_only_while_the_quota_lasts() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let (a, b, c) = three(s).await;
+    let d = s.create_member(&new_member("dan"), None).await.unwrap().id;
+    // One sent before the week began does not count.
+    s.create_invitation(a, d, None, 500).await.unwrap();
+    let first = s
+        .create_invitation_within(a, b, None, 2_000, 1_000, 1)
+        .await
+        .unwrap();
+    assert_eq!(first.map(|i| i.to), Some(b));
+    assert!(s
+        .create_invitation_within(a, c, None, 3_000, 1_000, 1)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        s.invitations_sent_since(a, 1_000).await.unwrap(),
+        1,
+        "nothing written"
+    );
+    // The open-pair rule still holds under a quota.
+    assert!(matches!(
+        s.create_invitation_within(a, b, None, 4_000, 1_000, 5)
+            .await,
+        Err(StoreError::Conflict("invitation"))
+    ));
+}

@@ -319,3 +319,50 @@ async fn a_limit_counts_the_attempts_made_through_every_node_once() {
         assert_eq!(r.json()["error"]["code"], "rate_limited", "{}", r.text());
     }
 }
+
+#[tokio::test]
+async fn the_weekly_invitation_quota_is_exact_when_invitations_arrive_through_both_nodes_at_once() {
+    let app = TestApp::with_settings(|s| s.limits.invitations_per_week = 2).await;
+    let other = other_node(&app).await;
+    let (one, two) = (&app, other.as_ref().unwrap_or(&app));
+    let ann = app.member("ann").await;
+    let mut them = Vec::new();
+    for h in ["bob", "cyd", "dan", "eve"] {
+        them.push(app.member(h).await);
+    }
+    let invite = |node: &'static str, to: &TestMember| {
+        let (app, ann, to) = (
+            if node == "one" { one } else { two },
+            &ann,
+            to.handle.clone(),
+        );
+        async move {
+            app.post("/api/v1/invitations")
+                .token(ann)
+                .json(json!({"to": to}))
+                .send()
+                .await
+        }
+    };
+    let (a, b, c, d) = tokio::join!(
+        invite("one", &them[0]),
+        invite("two", &them[1]),
+        invite("one", &them[2]),
+        invite("two", &them[3])
+    );
+    let statuses: Vec<u16> = [&a, &b, &c, &d].iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        2,
+        "{statuses:?}"
+    );
+    for r in [&a, &b, &c, &d]
+        .into_iter()
+        .filter(|r| r.status.as_u16() != 201)
+    {
+        r.assert_status(429);
+        assert_eq!(r.json()["error"]["code"], "invitation_quota_exceeded");
+    }
+    let (_, sent) = json_of(one, &ann, "/api/v1/invitations?box=sent").await;
+    assert_eq!(sent["items"].as_array().map(Vec::len), Some(2), "{sent}");
+}
