@@ -102,7 +102,8 @@ async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catc
     // design; the bound leaves room for a test machine busy with other tests), then
     // everything agrees with the store.
     let started = Instant::now();
-    while !invitations_settled(&b, &cast, &ledger.lock().unwrap().clone()).await {
+    let settled = ledger.lock().unwrap().clone();
+    while !invitations_settled(&b, &cast, &settled).await {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "node B's graph lacks connections node A made"
