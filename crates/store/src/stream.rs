@@ -250,7 +250,12 @@ impl StreamStore for SqlStore {
             return;
         };
         match tokio::time::timeout(timeout, listener.recv()).await {
-            Ok(Ok(_)) | Err(_) => {}
+            Ok(Ok(_)) => {
+                // One catch-up reads everything committed so far: the wake-ups already
+                // waiting are for changes it will read too.
+                while listener.next_buffered().is_some() {}
+            }
+            Err(_) => {}
             Ok(Err(e)) => {
                 // The listener reconnects by itself on its next use; a pause keeps a
                 // database that is down from being asked in a tight loop.
