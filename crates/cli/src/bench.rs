@@ -31,21 +31,28 @@ pub async fn run(cmd: BenchCommand) -> Result<()> {
 
 async fn http(args: BenchHttpArgs) -> Result<()> {
     let start = Instant::now();
-    let json = crate::bench_http::run(
-        crate::bench_http::HttpOptions {
-            members: args.members,
-            seconds: args.seconds,
-            connections: args.connections,
-            postgres: args.postgres,
-            nodes: args.nodes,
-            seed: args.seed,
-        },
-        &mut |m| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64()),
-    )
-    .await?;
+    let options = crate::bench_http::HttpOptions {
+        members: args.members,
+        seconds: args.seconds,
+        connections: args.connections,
+        postgres: args.postgres,
+        nodes: args.nodes,
+        seed: args.seed,
+    };
+    let json = crate::bench_http::run(options, &mut progress_since(start)).await?;
+    print_json(&json, start);
+    Ok(())
+}
+
+/// Progress lines for stderr, stamped with the time since `start`.
+fn progress_since(start: Instant) -> impl FnMut(&str) {
+    move |m| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64())
+}
+
+/// A bench's JSON on stdout, and how long it took on stderr.
+fn print_json(json: &serde_json::Value, start: Instant) {
     println!("{json}");
     eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
-    Ok(())
 }
 
 fn read_edges(path: &std::path::Path) -> Result<guild_graph::linkpred::EdgeList> {
@@ -142,11 +149,10 @@ async fn messaging(args: BenchMessagingArgs) -> Result<()> {
             concurrency: args.concurrency,
             seed: args.seed,
         },
-        &mut |m| eprintln!("[{:7.1} s] {m}", start.elapsed().as_secs_f64()),
+        &mut progress_since(start),
     )
     .await?;
-    println!("{json}");
-    eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
+    print_json(&json, start);
     Ok(())
 }
 

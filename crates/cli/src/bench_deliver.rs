@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use async_trait::async_trait;
-use guild_core::auth::Viewer;
 use guild_core::mail::{Mailer, OutgoingEmail};
 use guild_core::network::store::NetworkStore;
 use guild_core::profiles::store::DirectoryStore;
@@ -211,19 +210,7 @@ pub async fn run(o: DeliverOptions, progress: &mut dyn FnMut(&str)) -> Result<Va
         .await
         .context("opening Guild on the bench store")?,
     );
-    let mut tokens = Vec::with_capacity(o.members);
-    for i in 0..o.members {
-        let m = store
-            .member_by_id(first + i as i64)
-            .await
-            .context("reading a member")?
-            .context("a seeded member is missing")?;
-        let (_, token) = guild
-            .create_token(&Viewer::Member(m), "bench")
-            .await
-            .map_err(|e| anyhow::anyhow!("making a token: {e}"))?;
-        tokens.push(token);
-    }
+    let tokens = crate::bench_members::tokens(store.as_ref(), &guild, first, o.members).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

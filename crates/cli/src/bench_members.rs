@@ -1,9 +1,12 @@
 //! The members the benches seed: bare rows, `bench-<i>`, parsed like anyone's.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use guild_core::accounts::model::NewMember;
+use guild_core::auth::Viewer;
 use guild_core::domain::{Email, Handle, Role, Visibility};
 use guild_core::profiles::model::SeedMember;
+use guild_core::store::Store;
+use guild_core::Guild;
 
 /// A bare member of the benches' networks, `bench-<i>`: no profile beyond the row every
 /// member has (and `headline`, where a bench shows one).
@@ -33,4 +36,27 @@ pub(crate) fn bench_member(
         education: Vec::new(),
         skills: Vec::new(),
     })
+}
+
+/// An API token for each of the `n` members from id `first` on, in order.
+pub(crate) async fn tokens(
+    store: &dyn Store,
+    guild: &Guild,
+    first: i64,
+    n: usize,
+) -> Result<Vec<String>> {
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let m = store
+            .member_by_id(first + i as i64)
+            .await
+            .context("reading a member")?
+            .context("a seeded member is missing")?;
+        let (_, token) = guild
+            .create_token(&Viewer::Member(m), "bench")
+            .await
+            .map_err(|e| anyhow::anyhow!("making a token: {e}"))?;
+        tokens.push(token);
+    }
+    Ok(tokens)
 }

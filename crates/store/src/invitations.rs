@@ -42,6 +42,21 @@ impl From<InvitationRow> for Invitation {
 const INVITATION_COLS: &str =
     "id, from_id, to_id, note, state, created_at, responded_at, ignored_at, withdrawn_at";
 
+/// A pending invitation as just written.
+fn pending(id: i64, from: MemberId, to: MemberId, note: Option<&str>, now: i64) -> Invitation {
+    Invitation {
+        id,
+        from,
+        to,
+        note: note.map(str::to_string),
+        state: InvitationState::Pending,
+        created_at: now,
+        responded_at: None,
+        ignored_at: None,
+        withdrawn_at: None,
+    }
+}
+
 #[async_trait]
 impl InvitationStore for SqlStore {
     async fn invite_policy(&self, member: MemberId) -> StoreResult<InvitePolicy> {
@@ -69,17 +84,7 @@ impl InvitationStore for SqlStore {
         let sql = "INSERT INTO invitations (from_id, to_id, note, state, created_at) \
              VALUES ($1, $2, $3, 'pending', $4) RETURNING id";
         let id: i64 = self.scalar(sql, &vals![from, to, note, now]).await?;
-        Ok(Invitation {
-            id,
-            from,
-            to,
-            note: note.map(str::to_string),
-            state: InvitationState::Pending,
-            created_at: now,
-            responded_at: None,
-            ignored_at: None,
-            withdrawn_at: None,
-        })
+        Ok(pending(id, from, to, note, now))
     }
 
     async fn create_invitation_within(
@@ -132,17 +137,7 @@ impl InvitationStore for SqlStore {
                 Ok(Some(id))
             }
         })?;
-        Ok(id.map(|id| Invitation {
-            id,
-            from,
-            to,
-            note: note.map(str::to_string),
-            state: InvitationState::Pending,
-            created_at: now,
-            responded_at: None,
-            ignored_at: None,
-            withdrawn_at: None,
-        }))
+        Ok(id.map(|id| pending(id, from, to, note, now)))
     }
 
     async fn invitation(&self, id: i64) -> StoreResult<Option<Invitation>> {

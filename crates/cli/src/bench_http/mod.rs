@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use guild_core::auth::Viewer;
 use guild_core::network::store::NetworkStore;
 use guild_core::profiles::store::DirectoryStore;
 use guild_core::store::Store;
@@ -105,19 +104,7 @@ async fn seed(url: &str, members: usize, dir: &std::path::Path) -> Result<Vec<St
     )
     .await
     .map_err(|e| anyhow::anyhow!("opening Guild on the bench store: {e}"))?;
-    let mut tokens = Vec::with_capacity(members);
-    for i in 0..members {
-        let m = store
-            .member_by_id(first + i as i64)
-            .await
-            .context("reading a member")?
-            .context("a seeded member is missing")?;
-        let (_, token) = guild
-            .create_token(&Viewer::Member(m), "bench")
-            .await
-            .map_err(|e| anyhow::anyhow!("making a token: {e}"))?;
-        tokens.push(token);
-    }
+    let tokens = crate::bench_members::tokens(store.as_ref(), &guild, first, members).await?;
     Ok(tokens)
 }
 

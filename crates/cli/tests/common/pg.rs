@@ -153,3 +153,16 @@ impl Drop for Cluster {
         }
     }
 }
+
+/// A PostgreSQL database for one test: a fresh one on the test script's server when the
+/// environment names one (`seed::test_postgres`), else on a cluster of the test's own, which
+/// lives as long as the second value.
+pub async fn database() -> (String, Option<Cluster>) {
+    match super::seed::test_postgres().await {
+        Some(url) => (url, None),
+        None => {
+            let cluster = Cluster::start().await;
+            (cluster.url(), Some(cluster))
+        }
+    }
+}

@@ -86,15 +86,7 @@ async fn kill_9_under_load_on_sqlite_loses_nothing_acknowledged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_under_load_on_postgres_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
-    let own;
-    let url = match seed::test_postgres().await {
-        Some(url) => url,
-        None => {
-            let cluster = pg::Cluster::start().await;
-            own = cluster;
-            own.url()
-        }
-    };
+    let (url, _cluster) = pg::database().await;
     let install = Install::postgres(&dir.path().join("data"), &url);
     kill_under_load(install, dir.path()).await;
 }

@@ -52,15 +52,7 @@ async fn load_until(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_one_killed_the_other_serves_every_member_and_the_restart_catches_up() {
     let dir = tempfile::tempdir().unwrap();
-    let own;
-    let url = match seed::test_postgres().await {
-        Some(url) => url,
-        None => {
-            let cluster = pg::Cluster::start().await;
-            own = cluster;
-            own.url()
-        }
-    };
+    let (url, _cluster) = pg::database().await;
     let install = Install::postgres(&dir.path().join("data"), &url);
     let members = seed::members(&url, "member", CLIENTS * 2).await;
     let (clients, invitees) = members.split_at(CLIENTS);
