@@ -96,10 +96,18 @@ impl SqlStore {
 }
 
 /// The 64-bit id of a running transaction from its 32-bit one (what `pg_stat_activity`
-/// shows): the latest id at or below `next` with those low 32 bits.
+/// shows), given `next` (64-bit, from the same moment): the id with those low 32 bits
+/// nearest to `next`. A running transaction is within 2³¹ of it either way (it may be newer
+/// than the last one that completed, so above `next`; PostgreSQL keeps every live id within
+/// half the circle).
 fn full_xid(next: i64, xid32: i64) -> i64 {
     const EPOCH: i64 = 1 << 32;
-    next - (next.rem_euclid(EPOCH) - xid32).rem_euclid(EPOCH)
+    let ahead = (xid32 - next).rem_euclid(EPOCH);
+    if ahead < EPOCH / 2 {
+        next + ahead
+    } else {
+        next + ahead - EPOCH
+    }
 }
 
 #[async_trait]
@@ -277,7 +285,12 @@ mod tests {
         let epoch = 1_i64 << 32;
         assert_eq!(full_xid(1_000, 990), 990);
         assert_eq!(full_xid(3 * epoch + 10, 5), 3 * epoch + 5);
-        // Started before the counter wrapped into the current epoch.
+        // Newer than the last transaction that completed: above `next`.
+        assert_eq!(full_xid(1_000, 1_003), 1_003);
+        assert_eq!(full_xid(3 * epoch + 10, 12), 3 * epoch + 12);
+        // Started before the counter wrapped into the current epoch…
         assert_eq!(full_xid(3 * epoch + 10, epoch - 6), 3 * epoch - 6);
+        // …or after it wrapped, when `next` was read just before.
+        assert_eq!(full_xid(4 * epoch - 2, 1), 4 * epoch + 1);
     }
 }
