@@ -73,9 +73,10 @@ impl Guild {
         // The stream's head is read before the indexes: whatever commits while they load is
         // read from the stream afterwards (applied twice at worst, which changes nothing).
         let head = guild.store.stream_head().await?;
+        guild.stream = StreamState::new(head);
+        guild.hold_stream_from(head).await?;
         guild.load_network().await?;
         guild.load_feed().await?;
-        guild.stream = StreamState::new(head);
         Ok(guild)
     }
 

@@ -128,9 +128,14 @@ impl StreamStore for SqlStore {
                 tx: self.settled_below().await? - 1,
                 id: i64::MAX,
             }),
+            // The last id handed out (AUTOINCREMENT never hands one out again), which a
+            // prune that emptied the table does not take back.
             Pool::Sqlite(_) => {
                 let id: i64 = self
-                    .scalar("SELECT COALESCE(MAX(id), 0) FROM changes", &[])
+                    .scalar(
+                        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)",
+                        &[],
+                    )
                     .await?;
                 Ok(Position { tx: 0, id })
             }

@@ -110,17 +110,26 @@ impl Guild {
     pub async fn catch_up(&self) -> CoreResult<usize> {
         let _one = self.stream.reading.lock().await;
         let mut pos = self.stream.position();
-        let horizon = self.store.stream_horizon().await?;
-        if pos < horizon {
-            tracing::warn!(
-                "this node fell behind the change stream's pruning horizon: reloading its indexes"
-            );
-            self.stream.caught_up.store(false, Ordering::Release);
-            pos = self.reload_indexes().await?;
-        }
         let mut total = 0;
+        let mut reloaded = false;
         loop {
             let batch = self.store.changes_after(pos, BATCH).await?;
+            // Read after the batch: pruning moves the horizon before it deletes, so a batch
+            // that lost changes to a prune running meanwhile is caught here.
+            if pos < self.store.stream_horizon().await? {
+                if reloaded {
+                    return Err(crate::CoreError::Internal(
+                        "the change stream's head is behind its pruning horizon".into(),
+                    ));
+                }
+                reloaded = true;
+                tracing::warn!(
+                    "this node fell behind the change stream's pruning horizon: reloading its indexes"
+                );
+                self.stream.caught_up.store(false, Ordering::Release);
+                pos = self.reload_indexes().await?;
+                continue;
+            }
             let Some(last) = batch.last() else { break };
             let newest_age = now_ms() - last.written_at;
             let applied = self.apply_changes(&batch).await?;
@@ -180,10 +189,22 @@ impl Guild {
             .await?)
     }
 
+    /// Records `head` as this node's position before its indexes load from the store, so
+    /// that no prune deletes what commits while they load (what the load will not hold).
+    pub(crate) async fn hold_stream_from(&self, head: Position) -> CoreResult<()> {
+        let now = now_ms();
+        self.store
+            .record_position(self.store.node_id(), head, self.stream.started_at, now)
+            .await?;
+        self.stream.recorded_at.store(now, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Loads the network and the feed index again from the store and swaps them in; the
     /// position they are current from.
     async fn reload_indexes(&self) -> CoreResult<Position> {
         let head = self.store.stream_head().await?;
+        self.hold_stream_from(head).await?;
         let network = self.read_network().await?;
         let feed = self.read_feed_index().await?;
         self.network.replace_with(network);

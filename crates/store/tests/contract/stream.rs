@@ -190,10 +190,15 @@ async fn pruning_keeps_what_a_live_node_has_not_read() {
     let first = s.changes_after(start, 100).await.unwrap();
     let read_to = first.last().unwrap().at;
     let bob = s.create_member(&new_member("bob"), None).await.unwrap().id;
-    // A live node has read the first change; a dead one (not seen for long) had read nothing.
-    s.record_position("live", read_to, 0, 10_000).await.unwrap();
-    s.record_position("dead", start, 0, 1_000).await.unwrap();
-    s.prune_changes(5_000).await.unwrap();
+    // This live node has read the first change; a dead one (not seen for an hour) had read
+    // nothing.
+    let now = guild_core::now_ms();
+    let me = s.node_id().to_string();
+    s.record_position(&me, read_to, 0, now).await.unwrap();
+    s.record_position("dead", start, 0, now - 3_600_000)
+        .await
+        .unwrap();
+    s.prune_changes(now - 600_000).await.unwrap();
     assert!(s.stream_horizon().await.unwrap() >= read_to);
     assert!(s
         .changes_after(start, 100)
@@ -215,8 +220,11 @@ async fn pruning_keeps_what_a_live_node_has_not_read() {
         .last()
         .unwrap()
         .at;
-    s.record_position("live", end, 0, 11_000).await.unwrap();
-    assert_eq!(s.prune_changes(5_000).await.unwrap(), rest.len() as u64);
+    s.record_position(&me, end, 0, now).await.unwrap();
+    assert_eq!(
+        s.prune_changes(now - 600_000).await.unwrap(),
+        rest.len() as u64
+    );
     assert!(s.changes_after(start, 100).await.unwrap().is_empty());
     assert!(s.stream_horizon().await.unwrap() >= end);
 }
@@ -235,4 +243,29 @@ async fn a_lease_has_one_holder_until_it_lapses() {
     assert!(!s.take_lease("round", "a", 8_000, 12_000).await.unwrap());
     // Another lease is another name.
     assert!(s.take_lease("other", "a", 8_000, 12_000).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_head_stays_past_everything_pruned_even_when_nothing_is_left() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let start = s.stream_head().await.unwrap();
+    let ann = s.create_member(&new_member("ann"), None).await.unwrap().id;
+    settled(s, start, |g| {
+        g.iter().any(|c| c.0 == K::Profile && c.2 == Some(ann))
+    })
+    .await;
+    let end = s
+        .changes_after(start, 100)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .at;
+    let now = guild_core::now_ms();
+    s.record_position(s.node_id(), end, 0, now).await.unwrap();
+    assert!(s.prune_changes(now - 600_000).await.unwrap() > 0);
+    assert!(s.changes_after(start, 100).await.unwrap().is_empty());
+    // A node opening now starts at or after the horizon: it has nothing to reload.
+    assert!(s.stream_head().await.unwrap() >= s.stream_horizon().await.unwrap());
 }
