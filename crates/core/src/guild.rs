@@ -6,6 +6,7 @@ use crate::error::CoreResult;
 use crate::feed::state::FeedState;
 use crate::mail::Mailer;
 use crate::media::store::MediaStorage;
+use crate::network::affinity::AffinityIndex;
 use crate::network::state::NetworkState;
 use crate::ops::OpsState;
 use crate::settings::Settings;
@@ -23,6 +24,9 @@ pub struct Guild {
     pub(crate) media: Arc<dyn MediaStorage>,
     /// The connection graph and blocks in memory (see [`crate::network::state`]).
     pub(crate) network: NetworkState,
+    /// Members' employers, schools and places in memory: People You May Know's profile
+    /// signals (see [`crate::network::affinity`]).
+    pub(crate) affinity: AffinityIndex,
     /// The post index that ranks feeds, and the live-push hub (see [`crate::feed::state`]).
     pub(crate) feed: FeedState,
     /// Woken when a job is queued (see [`crate::outbox`]).
@@ -53,6 +57,7 @@ impl Guild {
             settings,
             media,
             network: NetworkState::default(),
+            affinity: AffinityIndex::default(),
             feed: FeedState::default(),
             outbox_wake: tokio::sync::Notify::new(),
             decodes,
@@ -76,6 +81,7 @@ impl Guild {
         guild.stream = StreamState::new(head);
         guild.hold_stream_from(head).await?;
         guild.load_network().await?;
+        guild.affinity = guild.read_affinities().await?;
         guild.load_feed().await?;
         Ok(guild)
     }

@@ -23,6 +23,7 @@ use sqlx::sqlite::{
 };
 
 mod accounts;
+mod affinity;
 mod comments;
 mod directory;
 mod errors;

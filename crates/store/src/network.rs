@@ -8,6 +8,7 @@ use guild_core::network::store::NetworkStore;
 use guild_core::profiles::model::MemberCard;
 use guild_core::store::StoreResult;
 
+use crate::affinity::Which;
 use crate::directory::{CardRow, CARD_COLS};
 use crate::sql::{exec, id_list, like_escape, placeholders, vals, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
@@ -241,64 +242,12 @@ impl NetworkStore for SqlStore {
     }
 
     async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = id_list(ids);
-        type Place = (i64, Option<String>, Option<String>);
-        type Job = (i64, String, String, i32, Option<i32>);
-        type School = (i64, String, String, Option<i32>, Option<i32>);
-        let places: Vec<Place> = self
-            .fetch_all::<Place, _>(
-                &format!(
-                    "SELECT member_id, location, location_key FROM profiles WHERE member_id IN ({list})"
-                ),
-                &[],
-            )
-            .await?;
-        let jobs: Vec<Job> = self
-            .fetch_all::<Job, _>(
-                &format!(
-                    "SELECT member_id, company, company_key, start_month, end_month FROM positions \
-                     WHERE member_id IN ({list})"
-                ),
-                &[],
-            )
-            .await?;
-        let schools: Vec<School> = self
-            .fetch_all::<School, _>(
-                &format!(
-                    "SELECT member_id, school, school_key, start_year, end_year FROM education \
-                         WHERE member_id IN ({list})"
-                ),
-                &[],
-            )
-            .await?;
-        let mut out: std::collections::HashMap<i64, Affinity> = places
-            .into_iter()
-            .map(|(id, location, location_key)| {
-                (
-                    id,
-                    Affinity {
-                        member: id,
-                        location,
-                        location_key,
-                        ..Affinity::default()
-                    },
-                )
-            })
-            .collect();
-        for (id, company, key, start, end) in jobs {
-            if let Some(a) = out.get_mut(&id) {
-                a.jobs.push((company, key, start, end));
-            }
-        }
-        for (id, school, key, start, end) in schools {
-            if let Some(a) = out.get_mut(&id) {
-                a.schools.push((school, key, start, end));
-            }
-        }
-        Ok(out.into_values().collect())
+        self.read_affinities(Which::Ids(ids)).await
+    }
+
+    async fn active_affinities(&self, ids: Option<&[MemberId]>) -> StoreResult<Vec<Affinity>> {
+        self.read_affinities(ids.map_or(Which::AllActive, Which::ActiveIds))
+            .await
     }
 
     async fn colleagues(

@@ -104,6 +104,7 @@ impl Guild {
             .await?;
         // Opening the emailed link proves the address, so a pending account is confirmed too.
         self.store.activate_member(id).await?;
+        self.affinity_changed(id).await;
         self.store.delete_member_sessions(id).await?;
         self.store.revoke_member_tokens(id, now_ms()).await?;
         self.start_session(id).await

@@ -276,6 +276,7 @@ impl Guild {
                 )
             })?;
         self.store.activate_member(id).await?;
+        self.affinity_changed(id).await;
         self.start_session(id).await
     }
 }

@@ -15,6 +15,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::profiles::model::MemberCard;
 use crate::Guild;
 
+pub mod affinity;
 mod connections;
 pub mod contacts;
 

@@ -145,18 +145,14 @@ impl Guild {
             .map(|s| (MemberId::from(s.node), s.score))
             .collect();
 
-        let mine = self
-            .store
-            .affinities(&[me])
-            .await?
-            .pop()
-            .unwrap_or_default();
+        // Profile signals from memory (`network::affinity`), kept current from the change
+        // stream: no profile query on this path.
+        let mine = self.affinity.get(me);
         let companies: Vec<String> = mine.jobs.iter().map(|j| j.1.clone()).collect();
         let schools: Vec<String> = mine.schools.iter().map(|s| s.1.clone()).collect();
         for id in self
-            .store
+            .affinity
             .colleagues(&companies, &schools, PROFILE_CANDIDATES)
-            .await?
         {
             let connected = state::node(id).is_ok_and(|n| snap.are_connected(my_node, n));
             if !excluded.contains(&id) && !connected {
@@ -164,13 +160,7 @@ impl Guild {
             }
         }
         let ids: Vec<MemberId> = scores.keys().copied().collect();
-        let affinities: HashMap<MemberId, Affinity> = self
-            .store
-            .affinities(&ids)
-            .await?
-            .into_iter()
-            .map(|a| (a.member, a))
-            .collect();
+        let affinities = self.affinity.get_many(&ids);
         let this_year = chrono::Datelike::year(&super::rules::utc(now));
         let mut ranked: Vec<(MemberId, f32, Vec<String>)> = ids
             .into_iter()

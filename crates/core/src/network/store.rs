@@ -64,6 +64,10 @@ pub trait NetworkStore: Send + Sync {
     async fn cards(&self, ids: &[MemberId]) -> StoreResult<Vec<MemberCard>>;
     /// Employers, schools and place of these members (People You May Know reasons).
     async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>>;
+    /// The same for active members only: of these (`Some`), or every active member (`None`,
+    /// in three queries: the affinity index's load). What `colleagues` would find is made of
+    /// these.
+    async fn active_affinities(&self, ids: Option<&[MemberId]>) -> StoreResult<Vec<Affinity>>;
     /// Active members who worked at one of these companies or studied at one of these
     /// schools (folded keys), at most `limit` per company or school (the newest members):
     /// suggestion candidates beyond the graph.

@@ -150,6 +150,7 @@ impl Guild {
             .store
             .add_position(me.id, &p, event.as_ref(), now_ms())
             .await?;
+        self.affinity_changed(me.id).await;
         if event.is_some() {
             let text = format!("started a new position as {} at {}.", p.title, p.company);
             self.publish_update(me, &text, true).await?;
@@ -165,10 +166,13 @@ impl Guild {
     ) -> CoreResult<Position> {
         let me = viewer.require()?;
         let p = input.validate()?;
-        self.store
+        let position = self
+            .store
             .update_position(me.id, id, &p, now_ms())
             .await?
-            .ok_or(CoreError::NotFound)
+            .ok_or(CoreError::NotFound)?;
+        self.affinity_changed(me.id).await;
+        Ok(position)
     }
 
     pub async fn delete_position(&self, viewer: &Viewer, id: i64) -> CoreResult<()> {
@@ -177,7 +181,9 @@ impl Guild {
             .delete_position(me.id, id)
             .await?
             .then_some(())
-            .ok_or(CoreError::NotFound)
+            .ok_or(CoreError::NotFound)?;
+        self.affinity_changed(me.id).await;
+        Ok(())
     }
 
     pub async fn add_education(
@@ -199,6 +205,7 @@ impl Guild {
             .store
             .add_education(me.id, &ed, event.as_ref(), now_ms())
             .await?;
+        self.affinity_changed(me.id).await;
         if event.is_some() {
             self.publish_update(me, &format!("started studying at {}.", ed.school), false)
                 .await?;
@@ -212,6 +219,8 @@ impl Guild {
             .delete_education(me.id, id)
             .await?
             .then_some(())
-            .ok_or(CoreError::NotFound)
+            .ok_or(CoreError::NotFound)?;
+        self.affinity_changed(me.id).await;
+        Ok(())
     }
 }

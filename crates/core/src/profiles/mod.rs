@@ -306,6 +306,8 @@ impl Guild {
         self.store
             .update_profile(me.id, &patch, &events, now_ms())
             .await?;
+        // The place may have changed: People You May Know's "Also in …".
+        self.affinity_changed(me.id).await;
         self.my_profile(&self.refreshed(me.id).await?).await
     }
 

@@ -32,6 +32,15 @@ impl Guild {
         if theirs.is_empty() {
             return Ok(0);
         }
+        // Members whose place, positions, education or active state changed: read again,
+        // all of the batch's in one read (`network::affinity`).
+        let profiles: BTreeSet<i64> = theirs
+            .iter()
+            .filter(|c| matches!(c.kind, Some(K::Profile | K::Member)))
+            .filter_map(|c| c.a)
+            .collect();
+        self.refresh_affinities(&profiles.into_iter().collect::<Vec<_>>())
+            .await?;
         // The posts this batch touched, as they are now: one query.
         let touched: BTreeSet<i64> = theirs
             .iter()
@@ -144,7 +153,8 @@ impl Guild {
                 pushes.push(Push::Counts { member: a });
                 pushes.push(Push::Counts { member: b });
             }
-            // Read from the store on every request: nothing held in memory yet.
+            // Profiles and members: their affinities were read again above. The rest is read
+            // from the store on every request: nothing held in memory yet.
             _ => {}
         }
         Ok(())

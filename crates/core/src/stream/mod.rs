@@ -200,13 +200,15 @@ impl Guild {
         Ok(())
     }
 
-    /// Loads the network and the feed index again from the store and swaps them in; the
+    /// Loads the network, the affinities and the feed index again from the store and swaps
+    /// them in; the
     /// position they are current from.
     async fn reload_indexes(&self) -> CoreResult<Position> {
         let head = self.store.stream_head().await?;
         self.hold_stream_from(head).await?;
         let network = self.read_network().await?;
         let feed = self.read_feed_index().await?;
+        self.reload_affinities().await?;
         self.network.replace_with(network);
         self.feed.index.replace_with(feed.index);
         self.stream.set_position(head);

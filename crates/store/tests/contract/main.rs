@@ -11,6 +11,7 @@ use guild_core::profiles::store::{DirectoryStore, ProfileStore};
 use guild_core::store::{Store, StoreError};
 use guild_testkit::TestApp;
 
+mod affinity;
 mod away;
 mod comments;
 mod conversations;

@@ -12,7 +12,7 @@ use guild_testkit::TestApp;
 
 use super::new_member;
 
-type Seen = (K, Op, Option<i64>, Option<i64>);
+pub(super) type Seen = (K, Op, Option<i64>, Option<i64>);
 
 async fn kinds_after(s: &dyn Store, p: Position) -> Vec<Seen> {
     s.changes_after(p, 100)
@@ -25,7 +25,11 @@ async fn kinds_after(s: &dyn Store, p: Position) -> Vec<Seen> {
 
 /// The changes after `p` once `until` holds of them. On PostgreSQL a write transaction open
 /// anywhere in the cluster (other tests run beside this one) holds the stream back a moment.
-async fn settled(s: &dyn Store, p: Position, until: impl Fn(&[Seen]) -> bool) -> Vec<Seen> {
+pub(super) async fn settled(
+    s: &dyn Store,
+    p: Position,
+    until: impl Fn(&[Seen]) -> bool,
+) -> Vec<Seen> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let got = kinds_after(s, p).await;

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod affinity;
 mod api_accounts;
 mod api_feed;
 mod api_fuzzed;

@@ -23,7 +23,7 @@ use crate::api_posts::{id, new_post};
 const SOON: Duration = Duration::from_secs(5);
 
 /// The second node on PostgreSQL; on SQLite the one node, following its own stream.
-async fn other_node(app: &TestApp) -> Option<TestApp> {
+pub(crate) async fn other_node(app: &TestApp) -> Option<TestApp> {
     app.follow_changes();
     if app.backend() == "postgres" {
         let node = app.another_node().await;
@@ -34,7 +34,7 @@ async fn other_node(app: &TestApp) -> Option<TestApp> {
     }
 }
 
-async fn soon<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn soon<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -46,7 +46,7 @@ where
     }
 }
 
-async fn json_of(node: &TestApp, who: &TestMember, path: &str) -> (u16, Value) {
+pub(crate) async fn json_of(node: &TestApp, who: &TestMember, path: &str) -> (u16, Value) {
     let r = node.get(path).token(who).send().await;
     let status = r.status.as_u16();
     (status, if status == 200 { r.json() } else { Value::Null })
