@@ -4,6 +4,7 @@
 # A route added to the document is fuzzed from the day it lands; any failure fails the step.
 #
 #   bash scripts/schemathesis.sh [GUILD_BINARY]     (default target/debug/guild)
+#   bash scripts/schemathesis.sh --install          (only install Schemathesis)
 #
 # It installs Schemathesis (pinned) into a virtualenv under target/, starts
 # `guild demo --members 100` on a free loopback port with a throwaway data directory, takes a
@@ -16,15 +17,11 @@ cd "$(dirname "$0")/.."
 ST_VERSION=4.32.5
 VENV=target/schemathesis-venv
 GUILD=${1:-target/debug/guild}
-EXAMPLES=${SCHEMATHESIS_EXAMPLES:-15}
+EXAMPLES=${SCHEMATHESIS_EXAMPLES:-12}
 SEED=${SCHEMATHESIS_SEED:-20261207}
 
-[ -x "$GUILD" ] || {
-    echo "error: no guild binary at $GUILD (build it first)" >&2
-    exit 1
-}
-
-if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $ST_VERSION" ]; then
+install_schemathesis() {
+    [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $ST_VERSION" ] || return 0
     rm -rf "$VENV"
     if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
         # Debian splits venv (ensurepip) out of python3.
@@ -37,7 +34,18 @@ if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, versi
         python3 -m venv "$VENV"
     fi
     "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$ST_VERSION"
+}
+
+# `--install` only installs (the test script does it in the background while it builds).
+if [ "$GUILD" = "--install" ]; then
+    install_schemathesis
+    exit 0
 fi
+[ -x "$GUILD" ] || {
+    echo "error: no guild binary at $GUILD (build it first)" >&2
+    exit 1
+}
+install_schemathesis
 PY="$VENV/bin/python"
 INSTALLED=$SECONDS
 echo "$("$VENV/bin/schemathesis" --version); seed $SEED; at most $EXAMPLES examples per operation"

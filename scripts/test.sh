@@ -200,12 +200,14 @@ sqlite_suite() {
 # (crates/cli/tests/backup.rs) run here too, on PostgreSQL. (The fault tests of
 # crates/cli/tests/faults start PostgreSQL clusters of their own, so they run in the SQLite
 # step.)
+# Four at a time on two cores: these tests wait on PostgreSQL's round trips more than they
+# compute (about a seventh faster than two).
 # Built as the whole workspace and filtered, not with `-p`: a `-p` build unifies features
 # differently and would compile the dependencies a second time.
 postgres_suite() {
     if [ $RUNNER = nextest ]; then
         env TEST_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" cargo nextest run --workspace --no-fail-fast \
-            -E '(package(guild-store) | package(guild-web) | (package(guild-cli) & binary(backup))) - binary(browser)'
+            --test-threads 4 -E '(package(guild-store) | package(guild-web) | (package(guild-cli) & binary(backup))) - binary(browser)'
     else
         env TEST_DATABASE_URL="$PG_URL" "${TEST_ENV[@]}" cargo test --workspace --no-fail-fast
     fi
@@ -264,6 +266,17 @@ fuzz_briefly() {
         FUZZ_PROFILE=smoke FUZZ_OUT="$ROOT/target/fuzz/out-smoke" bash scripts/fuzz.sh "${FUZZ_SECONDS:-4}"
 }
 
+# Schemathesis is installed from PyPI in the background while the build runs (it waits on
+# the network more than on the CPU); its step waits for that, then runs.
+ST_INSTALL_LOG=$(mktemp)
+bash scripts/schemathesis.sh --install >"$ST_INSTALL_LOG" 2>&1 &
+ST_INSTALL_PID=$!
+schemathesis_step() {
+    # A failed install is retried (and shown) by the run itself.
+    wait "$ST_INSTALL_PID" || cat "$ST_INSTALL_LOG"
+    bash scripts/schemathesis.sh target/debug/guild
+}
+
 step "cargo fmt --check" cargo fmt --all -- --check
 step "build every target, linted by clippy -D warnings" build_and_lint
 start_fuzz_build
@@ -271,7 +284,7 @@ step "tests on SQLite (whole workspace, incl. browser tests)" sqlite_suite
 step "tests on PostgreSQL (guild-store, guild-web integration tests)" postgres_suite
 # The binary the test build above made (the CLI tests need it), so Schemathesis compiles
 # nothing; meanwhile the fuzz targets' background build takes the core it leaves.
-step "Schemathesis: the API against its OpenAPI document" bash scripts/schemathesis.sh target/debug/guild
+step "Schemathesis: the API against its OpenAPI document" schemathesis_step
 step "fuzz every target briefly (scripts/fuzz.sh, AFL++)" fuzz_briefly
 
 # ---------------------------------------------------------------------------------------
