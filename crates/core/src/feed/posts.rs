@@ -349,6 +349,16 @@ impl Guild {
                 format!("A post is at most {} characters.", lengths::POST),
             ));
         }
+        // As a post's own text (`PostInput::validate`): the API document promises it.
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(CoreError::invalid(
+                "body",
+                "The text contains control characters.",
+            ));
+        }
         self.posting_limit(&me, "posts", self.settings.limits.posts_per_hour)
             .await?;
         let (body_html, hashtags, mentioned) = self

@@ -235,3 +235,49 @@ async fn a_body_that_is_not_an_object_is_malformed() {
         .await
         .assert_status(204);
 }
+
+/// Schemathesis (stateful, seed 20261207): a repost's own text with a control character
+/// (U+0081) was accepted, though the document's pattern and a post's own text refuse it. It
+/// is refused on `body` and nothing is written.
+#[tokio::test]
+async fn a_repost_text_with_a_control_character_is_refused() {
+    let app = TestApp::new().await;
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let post = app
+        .post("/api/v1/posts")
+        .token(&ann)
+        .json(json!({"body": "Hello"}))
+        .send()
+        .await
+        .json()["post"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post(&format!("/api/v1/posts/{post}/reposts"))
+        .token(&bob)
+        .json(json!({"body": "½¯\u{0081}"}))
+        .send()
+        .await;
+    r.assert_status(422);
+    assert!(
+        r.json()["error"]["fields"]["body"].is_string(),
+        "{}",
+        r.text()
+    );
+    let mine = app
+        .get("/api/v1/members/bob/posts")
+        .token(&bob)
+        .send()
+        .await
+        .json();
+    assert_eq!(mine["items"], json!([]), "{mine}");
+    // Line breaks are text, not control characters to refuse.
+    app.post(&format!("/api/v1/posts/{post}/reposts"))
+        .token(&bob)
+        .json(json!({"body": "Worth a read:\nsee this"}))
+        .send()
+        .await
+        .assert_status(201);
+}
