@@ -3,8 +3,22 @@
 //! API's conventions) say.
 
 use guild_core::media::UploadKind;
+use guild_testkit::TestMember;
 use guild_testkit::{png, TestApp};
 use serde_json::json;
+
+/// `who` posts "Hello"; its id.
+async fn hello(app: &TestApp, who: &TestMember) -> String {
+    app.post("/api/v1/posts")
+        .token(who)
+        .json(json!({"body": "Hello"}))
+        .send()
+        .await
+        .json()["post"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
 
 #[tokio::test]
 async fn the_token_list_is_a_list_page() {
@@ -111,16 +125,7 @@ async fn a_null_optional_body_is_no_body() {
         .send()
         .await
         .assert_status(204);
-    let post = app
-        .post("/api/v1/posts")
-        .token(&ann)
-        .json(json!({"body": "Hello"}))
-        .send()
-        .await
-        .json()["post"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let post = hello(&app, &ann).await;
     let r = app
         .post(&format!("/api/v1/posts/{post}/reposts"))
         .token(&bob)
@@ -244,16 +249,7 @@ async fn a_repost_text_with_a_control_character_is_refused() {
     let app = TestApp::new().await;
     let ann = app.member("ann").await;
     let bob = app.member("bob").await;
-    let post = app
-        .post("/api/v1/posts")
-        .token(&ann)
-        .json(json!({"body": "Hello"}))
-        .send()
-        .await
-        .json()["post"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let post = hello(&app, &ann).await;
     let r = app
         .post(&format!("/api/v1/posts/{post}/reposts"))
         .token(&bob)
