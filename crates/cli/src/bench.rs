@@ -37,6 +37,7 @@ async fn http(args: BenchHttpArgs) -> Result<()> {
         connections: args.connections,
         postgres: args.postgres,
         nodes: args.nodes,
+        only: args.only,
         seed: args.seed,
     };
     let json = crate::bench_http::run(options, &mut progress_since(start)).await?;

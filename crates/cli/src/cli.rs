@@ -138,6 +138,10 @@ pub struct BenchHttpArgs {
     /// Nodes on that database (more than one needs --postgres).
     #[arg(long, default_value_t = 1, value_name = "K")]
     pub nodes: usize,
+    /// Drive one route of the mix alone (feed, profile, notifications, pymk, directory,
+    /// post, reaction, comment, message), for its own throughput budget.
+    #[arg(long, value_name = "ROUTE")]
+    pub only: Option<String>,
     #[arg(long, default_value_t = 42, value_name = "S")]
     pub seed: u64,
 }

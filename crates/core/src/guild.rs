@@ -9,6 +9,7 @@ use crate::media::store::MediaStorage;
 use crate::network::affinity::AffinityIndex;
 use crate::network::state::NetworkState;
 use crate::ops::OpsState;
+use crate::seen::SeenLog;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::stream::model::Position;
@@ -39,6 +40,9 @@ pub struct Guild {
     pub(crate) round_running: tokio::sync::Mutex<()>,
     /// Readiness and the counters metrics show (see [`crate::ops`]).
     pub(crate) ops: OpsState,
+    /// Impressions and profile views on their way to the store, in batches (see
+    /// [`crate::seen`]).
+    pub(crate) seen: SeenLog,
 }
 
 impl Guild {
@@ -64,6 +68,7 @@ impl Guild {
             stream: StreamState::new(Position::default()),
             round_running: tokio::sync::Mutex::new(()),
             ops: OpsState::default(),
+            seen: SeenLog::default(),
         }
     }
 

@@ -26,6 +26,7 @@ pub mod photo;
 pub mod profiles;
 pub mod ratelimit;
 pub mod round;
+mod seen;
 pub mod settings;
 pub mod store;
 pub mod stream;

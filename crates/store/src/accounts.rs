@@ -22,6 +22,14 @@ struct MemberRow {
     created_at: i64,
 }
 
+/// A token's member with when the token was last used.
+#[derive(sqlx::FromRow)]
+struct TokenMemberRow {
+    last_used_at: Option<i64>,
+    #[sqlx(flatten)]
+    member: MemberRow,
+}
+
 impl From<MemberRow> for Member {
     fn from(r: MemberRow) -> Member {
         Member {
@@ -241,19 +249,24 @@ impl AccountStore for SqlStore {
 
     async fn token_member(&self, hash: &str, now: i64) -> StoreResult<Option<Member>> {
         let sql = format!(
-            "SELECT {MEMBER_COLS_M} FROM api_tokens t JOIN members m ON m.id = t.member_id \
+            "SELECT t.last_used_at, {MEMBER_COLS_M} FROM api_tokens t \
+             JOIN members m ON m.id = t.member_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         );
-        let member = self
-            .fetch_optional::<MemberRow, Member>(&sql, &vals![hash])
-            .await?;
-        if member.is_some() {
-            // Last use shown in settings; a minute's precision is plenty, so skip most writes.
+        let Some(row) = self
+            .fetch_optional::<TokenMemberRow, TokenMemberRow>(&sql, &vals![hash])
+            .await?
+        else {
+            return Ok(None);
+        };
+        // Last use shown in settings; a minute's precision is plenty, so most requests only
+        // read (a write here would queue every API call behind the writer).
+        if row.last_used_at.is_none_or(|at| at < now - 60_000) {
             let touch = "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 \
                          AND (last_used_at IS NULL OR last_used_at < $3)";
             self.run(touch, &vals![now, hash, now - 60_000]).await?;
         }
-        Ok(member)
+        Ok(Some(row.member.into()))
     }
 
     async fn create_email_token(

@@ -61,21 +61,32 @@ pub enum Pool {
     Pg(PgPool),
 }
 
-/// Runs `$body` with `$p` bound to the open pool, whichever backend it is. The body is
+/// Runs `$body` with `$p` bound to the store's writing pool (`with_pool!(store, …)`) or to a
+/// given pool (`with_pool!(on &store.reads, …)`), whichever backend it is. The body is
 /// compiled once per backend, so it must be portable SQL.
 macro_rules! with_pool {
-    ($self:expr, |$p:ident| $body:expr) => {
-        match &$self.pool {
+    (on $pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
             $crate::Pool::Sqlite($p) => $body,
             $crate::Pool::Pg($p) => $body,
         }
+    };
+    ($self:expr, |$p:ident| $body:expr) => {
+        $crate::with_pool!(on & $self.pool, |$p| $body)
     };
 }
 pub(crate) use with_pool;
 
 #[derive(Clone)]
 pub struct SqlStore {
+    /// Where writes and transactions run. On SQLite one connection: writers queue for it in
+    /// this process, in order, instead of retrying SQLite's lock with sleeps that grow to
+    /// 100 ms (a write's wait is then the writes ahead of it, nothing more).
     pub pool: Pool,
+    /// Where reads run. On SQLite several connections opened `query_only`, so a write sent
+    /// here by mistake fails loudly; WAL lets them read while the writer writes. On
+    /// PostgreSQL the same pool as [`SqlStore::pool`].
+    pub reads: Pool,
     /// This process's name in the change stream: the `origin` its PostgreSQL connections
     /// write (the session setting `guild.node`, read by the triggers) and its row in
     /// `stream_nodes`. Made anew each time a store is opened.
@@ -117,9 +128,9 @@ impl SqlStore {
     /// Opens (creating a SQLite file if needed) the database at `url`.
     pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
         let node: Arc<str> = Arc::from(node_name());
-        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let (pool, reads) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let origin = Arc::clone(&node);
-            Pool::Pg(
+            let pool = Pool::Pg(
                 PgPoolOptions::new()
                     .max_connections(16)
                     // Fail fast when the database is away: a request waits at most this long
@@ -144,7 +155,8 @@ impl SqlStore {
                     .connect(url)
                     .await
                     .map_err(backend)?,
-            )
+            );
+            (pool.clone(), pool)
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(backend)?
@@ -153,13 +165,18 @@ impl SqlStore {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            Pool::Sqlite(
-                SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(opts)
-                    .await
-                    .map_err(backend)?,
-            )
+            // The writer first: it creates the file and turns WAL on before readers open it.
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await
+                .map_err(backend)?;
+            let readers = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts.pragma("query_only", "1"))
+                .await
+                .map_err(backend)?;
+            (Pool::Sqlite(writer), Pool::Sqlite(readers))
         } else {
             return Err(StoreError::Backend(format!(
                 "unsupported database URL {url:?}: use sqlite://FILE or postgres://…"
@@ -167,6 +184,7 @@ impl SqlStore {
         };
         Ok(SqlStore {
             pool,
+            reads,
             node,
             listener: Arc::new(tokio::sync::Mutex::new(None)),
             query_times: Arc::default(),
@@ -191,7 +209,8 @@ impl SqlStore {
     }
 
     pub async fn close(&self) {
-        with_pool!(self, |p| p.close().await)
+        with_pool!(self, |p| p.close().await);
+        with_pool!(on & self.reads, |p| p.close().await)
     }
 }
 

@@ -523,14 +523,8 @@ impl FeedStore for SqlStore {
             .await
     }
 
-    async fn record_impressions(
-        &self,
-        viewer: MemberId,
-        posts: &[PostId],
-        day: i64,
-        now: i64,
-    ) -> StoreResult<Vec<PostId>> {
-        crate::impressions::record_impressions(self, viewer, posts, day, now).await
+    async fn record_impressions(&self, seen: &[Impression]) -> StoreResult<Vec<Impression>> {
+        crate::impressions::record_impressions(self, seen).await
     }
 
     async fn unique_viewers(&self, post: PostId) -> StoreResult<i64> {

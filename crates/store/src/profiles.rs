@@ -361,17 +361,8 @@ impl ProfileStore for SqlStore {
         self.delete_owned("education", member, id).await
     }
 
-    async fn record_profile_view(
-        &self,
-        member: MemberId,
-        viewer: MemberId,
-        day: i64,
-        at: i64,
-    ) -> StoreResult<()> {
-        let sql = "INSERT INTO profile_views (member_id, day, viewer_id, viewed_at) \
-                   VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
-        self.run(sql, &vals![member, day, viewer, at]).await?;
-        Ok(())
+    async fn record_profile_views(&self, views: &[ProfileViewed]) -> StoreResult<()> {
+        crate::impressions::record_profile_views(self, views).await
     }
 
     async fn profile_view_count(&self, member: MemberId, since_day: i64) -> StoreResult<i64> {

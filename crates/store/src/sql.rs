@@ -20,7 +20,7 @@ use sqlx::postgres::{PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteRow};
 
 use crate::errors::reference_err;
-use crate::{db_err, with_pool, SqlStore};
+use crate::{db_err, with_pool, Pool, SqlStore};
 
 /// One value for a `$n` placeholder. Each variant binds as the Rust type it came from, so
 /// PostgreSQL sees the same parameter types as a hand-written `.bind(…)` chain would give it
@@ -171,7 +171,30 @@ impl<T> Column for T where
 {
 }
 
+/// Whether a statement may change rows: anything but a plain `SELECT` (or a `WITH … SELECT`
+/// that neither inserts, updates nor deletes). The store writes its SQL in capitals.
+pub(crate) fn writes(sql: &str) -> bool {
+    let s = sql.trim_start();
+    if s.starts_with("SELECT") {
+        return false;
+    }
+    if s.starts_with("WITH") {
+        return ["INSERT", "UPDATE", "DELETE"].iter().any(|w| s.contains(w));
+    }
+    true
+}
+
 impl SqlStore {
+    /// The writer for a statement that changes rows, a reader otherwise (see
+    /// [`SqlStore::reads`]).
+    pub(crate) fn pool_for(&self, sql: &str) -> &Pool {
+        if writes(sql) {
+            &self.pool
+        } else {
+            &self.reads
+        }
+    }
+
     /// Runs `statement`, recording how long it took (waiting for a connection included) in
     /// the store's query-time histogram: an `Instant` and two atomic adds, no lock.
     async fn timed<T>(&self, statement: impl Future<Output = T>) -> T {
@@ -216,7 +239,7 @@ impl SqlStore {
     ) -> StoreResult<Vec<M>> {
         let rows: Vec<R> = self
             .timed(async {
-                with_pool!(self, |p| bind_all!(sqlx::query_as::<_, R>(sql), binds)
+                with_pool!(on self.pool_for(sql), |p| bind_all!(sqlx::query_as::<_, R>(sql), binds)
                     .fetch_all(p)
                     .await)
             })
@@ -233,7 +256,7 @@ impl SqlStore {
     ) -> StoreResult<Option<M>> {
         let row: Option<R> = self
             .timed(async {
-                with_pool!(self, |p| bind_all!(sqlx::query_as::<_, R>(sql), binds)
+                with_pool!(on self.pool_for(sql), |p| bind_all!(sqlx::query_as::<_, R>(sql), binds)
                     .fetch_optional(p)
                     .await)
             })
@@ -251,7 +274,7 @@ impl SqlStore {
     ) -> StoreResult<M> {
         let row: R = self
             .timed(async {
-                with_pool!(self, |p| bind_all!(sqlx::query_as::<_, R>(sql), binds)
+                with_pool!(on self.pool_for(sql), |p| bind_all!(sqlx::query_as::<_, R>(sql), binds)
                     .fetch_one(p)
                     .await)
             })
@@ -263,7 +286,7 @@ impl SqlStore {
     /// The first column of the one row (a count, a new id, a setting).
     pub(crate) async fn scalar<T: Column>(&self, sql: &str, binds: &[Val<'_>]) -> StoreResult<T> {
         self.timed(async {
-            with_pool!(self, |p| bind_all!(sqlx::query_scalar::<_, T>(sql), binds)
+            with_pool!(on self.pool_for(sql), |p| bind_all!(sqlx::query_scalar::<_, T>(sql), binds)
                 .fetch_one(p)
                 .await)
         })
@@ -278,7 +301,7 @@ impl SqlStore {
         binds: &[Val<'_>],
     ) -> StoreResult<Option<T>> {
         self.timed(async {
-            with_pool!(self, |p| bind_all!(sqlx::query_scalar::<_, T>(sql), binds)
+            with_pool!(on self.pool_for(sql), |p| bind_all!(sqlx::query_scalar::<_, T>(sql), binds)
                 .fetch_optional(p)
                 .await)
         })
@@ -293,7 +316,7 @@ impl SqlStore {
         binds: &[Val<'_>],
     ) -> StoreResult<Vec<T>> {
         self.timed(async {
-            with_pool!(self, |p| bind_all!(sqlx::query_scalar::<_, T>(sql), binds)
+            with_pool!(on self.pool_for(sql), |p| bind_all!(sqlx::query_scalar::<_, T>(sql), binds)
                 .fetch_all(p)
                 .await)
         })

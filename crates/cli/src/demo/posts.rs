@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result};
 use guild_core::accounts::model::MemberId;
-use guild_core::feed::model::{NewComment, NewPost, PostKind, PostVisibility, ReactionKind};
+use guild_core::feed::model::{
+    Impression, NewComment, NewPost, PostKind, PostVisibility, ReactionKind,
+};
 use guild_core::markup;
 use guild_core::store::Store;
 use rand::rngs::StdRng;
@@ -150,7 +152,12 @@ pub async fn seed_posts(store: &dyn Store, seed: u64, now: i64) -> Result<PostSt
         for &viewer in &audience {
             let at = created + rng.gen_range(0..DAY_MS);
             store
-                .record_impressions(viewer, &[post.id], at / DAY_MS, at)
+                .record_impressions(&[Impression {
+                    post: post.id,
+                    viewer,
+                    day: at / DAY_MS,
+                    at,
+                }])
                 .await
                 .context("writing an impression")?;
             if rng.gen_bool(rate) {

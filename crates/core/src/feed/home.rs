@@ -17,7 +17,6 @@ use crate::network::state::node;
 use crate::paging::PageRequest;
 use crate::{now_ms, Guild};
 
-use crate::DAY_MS;
 pub const FEED_PAGE: u32 = 10;
 /// The most items a client may ask for on one page of the feed.
 pub const FEED_PAGE_MAX: u32 = 50;
@@ -241,26 +240,16 @@ impl Guild {
         })
     }
 
-    /// Counts an impression once per viewer per post per day.
+    /// Counts an impression once per viewer per post per day (in batches: [`crate::seen`]).
     pub(crate) async fn record_impressions(
         &self,
         viewer: &Viewer,
         ids: &[PostId],
     ) -> CoreResult<()> {
-        let Some(me) = viewer.id() else { return Ok(()) };
-        if ids.is_empty() {
-            return Ok(());
+        match viewer.id() {
+            Some(me) => self.note_impressions(me, ids).await,
+            None => Ok(()),
         }
-        let now = now_ms();
-        let new = self
-            .store
-            .record_impressions(me, ids, now / DAY_MS, now)
-            .await?;
-        let n = node(me)?;
-        for id in new {
-            self.feed.index.impression(id, n, now);
-        }
-        Ok(())
     }
 
     /// Posts with a hashtag, newest first, as the viewer may read them.

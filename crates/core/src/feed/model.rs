@@ -133,6 +133,16 @@ pub struct PostCounts {
     pub impressions: i64,
 }
 
+/// `viewer` saw `post` at `at` (ms), on `day` (days since the epoch, UTC): an impression,
+/// counted once per viewer, post and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Impression {
+    pub post: PostId,
+    pub viewer: MemberId,
+    pub day: i64,
+    pub at: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Post {
     pub id: PostId,

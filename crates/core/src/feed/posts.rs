@@ -505,6 +505,8 @@ impl Guild {
     /// The author's figures for one post; anyone else gets "not found".
     pub async fn post_stats(&self, viewer: &Viewer, id: PostId) -> CoreResult<PostStats> {
         let me = Self::me(viewer)?;
+        // The counts read here include every impression noted so far.
+        self.seen_written().await?;
         let post = self
             .store
             .post(id)

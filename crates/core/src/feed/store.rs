@@ -117,15 +117,10 @@ pub trait FeedStore: Send + Sync {
         comments: &[i64],
     ) -> StoreResult<Vec<(i64, ReactionKind)>>;
 
-    /// Counts one impression per viewer per post per `day` (days since the epoch, UTC): the
-    /// posts that were not yet counted today are returned and their `impressions` go up.
-    async fn record_impressions(
-        &self,
-        viewer: MemberId,
-        posts: &[PostId],
-        day: i64,
-        now: i64,
-    ) -> StoreResult<Vec<PostId>>;
+    /// Counts one impression per viewer per post per day, in one transaction: those not yet
+    /// counted that day are returned and their posts' `impressions` go up. Impressions of
+    /// posts or viewers gone meanwhile are skipped.
+    async fn record_impressions(&self, seen: &[Impression]) -> StoreResult<Vec<Impression>>;
     /// Distinct members who ever saw the post.
     async fn unique_viewers(&self, post: PostId) -> StoreResult<i64>;
     /// Distinct members other than `author` who reacted to, commented on or reposted the post.

@@ -153,10 +153,7 @@ impl Guild {
         }
         if let Some(me) = viewer.member() {
             if me.id != member.id {
-                let now = now_ms();
-                self.store
-                    .record_profile_view(member.id, me.id, now / crate::DAY_MS, now)
-                    .await?;
+                self.note_profile_view(member.id, me.id).await?;
             }
         }
         self.assemble(viewer, member, profile).await
@@ -166,6 +163,7 @@ impl Guild {
     /// `PROFILE_VIEW_DAYS` days (each viewer once a day).
     pub async fn my_profile_views(&self, viewer: &Viewer) -> CoreResult<i64> {
         let me = viewer.require()?;
+        self.seen_written().await?;
         let today = now_ms() / crate::DAY_MS;
         Ok(self
             .store

@@ -7,6 +7,15 @@ use serde::Serialize;
 use crate::accounts::model::{MemberId, NewMember};
 use crate::domain::{Handle, Visibility, YearMonth};
 
+/// `viewer` opened `member`'s profile at `at` (ms), on `day` (days since the epoch, UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProfileViewed {
+    pub member: MemberId,
+    pub viewer: MemberId,
+    pub day: i64,
+    pub at: i64,
+}
+
 /// The editable part of a member's profile: one row per member.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Profile {

@@ -58,15 +58,9 @@ pub trait ProfileStore: Send + Sync {
         -> StoreResult<FeaturedLink>;
     async fn delete_link(&self, member: MemberId, id: i64) -> StoreResult<bool>;
     async fn profile_events(&self, member: MemberId, limit: u32) -> StoreResult<Vec<ProfileEvent>>;
-    /// Notes that `viewer` opened `member`'s profile on `day` (days since the epoch); a
-    /// second time the same day changes nothing.
-    async fn record_profile_view(
-        &self,
-        member: MemberId,
-        viewer: MemberId,
-        day: i64,
-        at: i64,
-    ) -> StoreResult<()>;
+    /// Notes, in one transaction, that each viewer opened each member's profile on that day;
+    /// a second time the same day changes nothing, and views of members gone are skipped.
+    async fn record_profile_views(&self, views: &[ProfileViewed]) -> StoreResult<()>;
     /// Views of `member`'s profile from `since_day` on (one per viewer and day).
     async fn profile_view_count(&self, member: MemberId, since_day: i64) -> StoreResult<i64>;
 }

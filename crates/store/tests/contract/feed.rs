@@ -33,6 +33,46 @@ pub(super) async fn connect(s: &SqlStore, a: i64, b: i64) {
         .unwrap();
 }
 
+/// One viewer's impressions of `posts` on `day` (the store takes batches of many viewers):
+/// the posts counted.
+#[async_trait::async_trait]
+pub(super) trait Saw {
+    async fn saw(
+        &self,
+        viewer: i64,
+        posts: &[PostId],
+        day: i64,
+        at: i64,
+    ) -> Result<Vec<PostId>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl Saw for SqlStore {
+    async fn saw(
+        &self,
+        viewer: i64,
+        posts: &[PostId],
+        day: i64,
+        at: i64,
+    ) -> Result<Vec<PostId>, StoreError> {
+        let seen: Vec<Impression> = posts
+            .iter()
+            .map(|&post| Impression {
+                post,
+                viewer,
+                day,
+                at,
+            })
+            .collect();
+        Ok(self
+            .record_impressions(&seen)
+            .await?
+            .into_iter()
+            .map(|i| i.post)
+            .collect())
+    }
+}
+
 /// One number from a statement run directly against the tables.
 pub(super) async fn count(s: &SqlStore, sql: &str) -> i64 {
     match &s.pool {
@@ -207,9 +247,7 @@ async fn posts_are_written_edited_and_deleted_only_by_their_author() {
     s.set_reaction(p.id, bob, ReactionKind::Like, T0 + 32)
         .await
         .unwrap();
-    s.record_impressions(bob, &[p.id], 1, T0 + 33)
-        .await
-        .unwrap();
+    s.saw(bob, &[p.id], 1, T0 + 33).await.unwrap();
     let key = format!("reaction:{}", p.id);
     s.notify(&[note(
         ann,
@@ -425,37 +463,24 @@ async fn impressions_count_once_per_viewer_per_post_per_day() {
     let p1 = s.create_post(&new_post(ann, T0)).await.unwrap().id;
     let p2 = s.create_post(&new_post(ann, T0 + 1)).await.unwrap().id;
     let impressions = |id| async move { s.post(id).await.unwrap().unwrap().counts.impressions };
-    let mut first = s
-        .record_impressions(bob, &[p1, p2], 100, T0 + 10)
-        .await
-        .unwrap();
+    let mut first = s.saw(bob, &[p1, p2], 100, T0 + 10).await.unwrap();
     first.sort_unstable();
     assert_eq!(first, vec![p1, p2]);
-    assert!(s
-        .record_impressions(bob, &[p1], 100, T0 + 11)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(s.saw(bob, &[p1], 100, T0 + 11).await.unwrap().is_empty());
     assert_eq!(impressions(p1).await, 1);
     assert_eq!(
-        s.record_impressions(bob, &[p1], 101, T0 + DAY)
-            .await
-            .unwrap(),
+        s.saw(bob, &[p1], 101, T0 + DAY).await.unwrap(),
         vec![p1],
         "the next day counts again"
     );
     assert_eq!(
-        s.record_impressions(cyd, &[p1, p1 + 1_000], 101, T0 + DAY + 1)
+        s.saw(cyd, &[p1, p1 + 1_000], 101, T0 + DAY + 1)
             .await
             .unwrap(),
         vec![p1],
         "a missing post is skipped"
     );
-    assert!(s
-        .record_impressions(cyd, &[], 101, T0)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(s.saw(cyd, &[], 101, T0).await.unwrap().is_empty());
     assert_eq!((impressions(p1).await, impressions(p2).await), (3, 1));
     assert_eq!(s.unique_viewers(p1).await.unwrap(), 2);
     assert_eq!(s.unique_viewers(p2).await.unwrap(), 1);
@@ -465,6 +490,45 @@ async fn impressions_count_once_per_viewer_per_post_per_day() {
     want.sort_unstable();
     assert_eq!(recent, want);
     assert_eq!(s.impressions_since(100).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_batch_of_impressions_counts_each_viewer_once_and_skips_what_is_gone() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let m = members(s, &["ann", "bob", "cyd"]).await;
+    let (ann, bob, cyd) = (m[0], m[1], m[2]);
+    let p1 = s.create_post(&new_post(ann, T0)).await.unwrap().id;
+    let p2 = s.create_post(&new_post(ann, T0 + 1)).await.unwrap().id;
+    let saw = |post, viewer, at| Impression {
+        post,
+        viewer,
+        day: 5,
+        at,
+    };
+    let batch = [
+        saw(p1, bob, T0 + 10),
+        saw(p1, cyd, T0 + 11),
+        saw(p1, bob, T0 + 12),
+        saw(p2, cyd, T0 + 13),
+        saw(p1 + 1_000, bob, T0 + 14),
+        saw(p2, cyd + 1_000, T0 + 15),
+    ];
+    let mut counted = s.record_impressions(&batch).await.unwrap();
+    counted.sort_by_key(|i| (i.post, i.viewer));
+    assert_eq!(
+        counted,
+        vec![
+            saw(p1, bob, T0 + 10),
+            saw(p1, cyd, T0 + 11),
+            saw(p2, cyd, T0 + 13)
+        ],
+        "once per viewer, post and day; missing posts and viewers skipped"
+    );
+    let counts = |id| async move { s.post(id).await.unwrap().unwrap().counts.impressions };
+    assert_eq!((counts(p1).await, counts(p2).await), (2, 1));
+    assert!(s.record_impressions(&batch).await.unwrap().is_empty());
+    assert_eq!((counts(p1).await, counts(p2).await), (2, 1));
 }
 
 #[tokio::test]
@@ -500,7 +564,7 @@ async fn counters_stay_exact_under_concurrent_writes() {
             s.set_reaction(p, who, ReactionKind::Support, T0 + 2)
                 .await
                 .unwrap();
-            s.record_impressions(who, &[p], 7, T0 + 3).await.unwrap();
+            s.saw(who, &[p], 7, T0 + 3).await.unwrap();
             s.create_comment(&new_comment(p, None, who, T0 + 4))
                 .await
                 .unwrap();

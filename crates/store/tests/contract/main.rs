@@ -309,6 +309,37 @@ async fn profile_patch_sets_clears_and_records_events_atomically() {
 }
 
 #[tokio::test]
+async fn profile_views_count_each_viewer_once_a_day_in_a_batch() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let ann = s.create_member(&new_member("ann"), None).await.unwrap().id;
+    let bob = s.create_member(&new_member("bob"), None).await.unwrap().id;
+    let cyd = s.create_member(&new_member("cyd"), None).await.unwrap().id;
+    let view = |viewer, day| ProfileViewed {
+        member: ann,
+        viewer,
+        day,
+        at: day * 86_400_000 + 5,
+    };
+    let batch = [
+        view(bob, 10),
+        view(bob, 10),
+        view(cyd, 10),
+        view(bob, 11),
+        view(cyd + 1_000, 11),
+    ];
+    s.record_profile_views(&batch).await.unwrap();
+    s.record_profile_views(&batch[..2]).await.unwrap();
+    assert_eq!(
+        s.profile_view_count(ann, 10).await.unwrap(),
+        3,
+        "bob twice on day 10 is once; a viewer gone is skipped"
+    );
+    assert_eq!(s.profile_view_count(ann, 11).await.unwrap(), 1);
+    assert_eq!(s.profile_view_count(bob, 0).await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn positions_education_links_are_owned() {
     let app = TestApp::new().await;
     let s = &app.store;
