@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::error::CoreResult;
+use crate::feed::sources::SourcesCache;
 use crate::feed::state::FeedState;
 use crate::mail::Mailer;
 use crate::media::store::MediaStorage;
@@ -43,6 +44,9 @@ pub struct Guild {
     /// Impressions and profile views on their way to the store, in batches (see
     /// [`crate::seen`]).
     pub(crate) seen: SeenLog,
+    /// Whom and which hashtags each member follows, for their feed (see
+    /// [`crate::feed::sources`]).
+    pub(crate) feed_sources: SourcesCache,
 }
 
 impl Guild {
@@ -69,6 +73,7 @@ impl Guild {
             round_running: tokio::sync::Mutex::new(()),
             ops: OpsState::default(),
             seen: SeenLog::default(),
+            feed_sources: SourcesCache::default(),
         }
     }
 

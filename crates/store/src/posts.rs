@@ -425,29 +425,30 @@ impl FeedStore for SqlStore {
     async fn reaction_counts_for(
         &self,
         posts: &[PostId],
-    ) -> StoreResult<Vec<(PostId, ReactionKind, i64)>> {
+        viewer: Option<MemberId>,
+    ) -> StoreResult<Vec<ReactionTally>> {
         if posts.is_empty() {
             return Ok(Vec::new());
         }
+        // A member id no one has stands for "nobody" when the asker is anonymous.
         let sql = format!(
-            "SELECT post_id, kind, COUNT(*) FROM reactions WHERE post_id IN ({}) \
-             GROUP BY post_id, kind",
+            "SELECT post_id, kind, COUNT(*), \
+             SUM(CASE WHEN member_id = $1 THEN 1 ELSE 0 END) \
+             FROM reactions WHERE post_id IN ({}) GROUP BY post_id, kind",
             id_list(posts)
         );
-        let rows: Vec<(i64, String, i64)> =
-            self.fetch_all::<(i64, String, i64), _>(&sql, &[]).await?;
+        let rows: Vec<(i64, String, i64, i64)> = self
+            .fetch_all::<(i64, String, i64, i64), _>(&sql, &vals![viewer.unwrap_or(0)])
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|(p, k, n)| (p, ReactionKind::from_db(&k), n))
+            .map(|(post, kind, count, mine)| ReactionTally {
+                post,
+                kind: ReactionKind::from_db(&kind),
+                count,
+                mine: mine > 0,
+            })
             .collect())
-    }
-
-    async fn my_reactions(
-        &self,
-        member: MemberId,
-        posts: &[PostId],
-    ) -> StoreResult<Vec<(PostId, ReactionKind)>> {
-        self.my_reactions_on(Reactable::Post, member, posts).await
     }
 
     async fn reactors(

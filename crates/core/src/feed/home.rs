@@ -93,15 +93,7 @@ impl Guild {
         let snap = self.network.snapshot();
         let mut connections: Vec<u32> = snap.neighbours(my_node).to_vec();
         connections.sort_unstable();
-        let mut following: Vec<u32> = self
-            .store
-            .following_ids(me)
-            .await?
-            .into_iter()
-            .filter_map(|id| node(id).ok())
-            .collect();
-        following.sort_unstable();
-        let hashtags = self.store.followed_hashtags(me).await?;
+        let sources = self.feed_sources(me).await?;
         let hidden = self.network.hidden_from(me);
         let is_hidden = |m: u32| hidden.contains(&MemberId::from(m));
         let degree = |m: u32| snap.degree(my_node, m);
@@ -119,8 +111,8 @@ impl Guild {
             },
             &Sources {
                 connections: &connections,
-                following: &following,
-                hashtags: &hashtags,
+                following: &sources.following,
+                hashtags: &sources.hashtags,
                 hidden: &is_hidden,
                 degree: &degree,
             },
@@ -141,12 +133,18 @@ impl Guild {
                 _ => None,
             })
             .collect();
-        let names: HashMap<MemberId, String> = self
-            .people_by_ids(viewer, &actors)
-            .await?
-            .into_iter()
-            .map(|p| (p.card.id, p.card.name))
-            .collect();
+        // Only their names are shown: their cards, without degrees or invitations.
+        let names: HashMap<MemberId, String> = if actors.is_empty() {
+            HashMap::new()
+        } else {
+            self.store
+                .cards(&actors)
+                .await?
+                .into_iter()
+                .filter(|c| !hidden.contains(&c.id))
+                .map(|c| (c.id, c.name))
+                .collect()
+        };
         let mut items = Vec::with_capacity(page.items.len());
         for r in page.items {
             let Some(post) = views.get(&r.id).cloned() else {
@@ -313,6 +311,7 @@ impl Guild {
             ));
         }
         self.store.follow_hashtag(me, &tag, on, now_ms()).await?;
+        self.feed_sources.forget(me);
         Ok(tag)
     }
 

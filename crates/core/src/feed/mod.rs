@@ -23,6 +23,7 @@ mod news;
 mod notify;
 mod posts;
 mod reactions;
+pub(crate) mod sources;
 pub mod state;
 pub mod store;
 mod views;

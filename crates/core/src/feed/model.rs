@@ -133,6 +133,15 @@ pub struct PostCounts {
     pub impressions: i64,
 }
 
+/// How many reactions of one kind a post has, and whether the asker's own is among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReactionTally {
+    pub post: PostId,
+    pub kind: ReactionKind,
+    pub count: i64,
+    pub mine: bool,
+}
+
 /// `viewer` saw `post` at `at` (ms), on `day` (days since the epoch, UTC): an impression,
 /// counted once per viewer, post and day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

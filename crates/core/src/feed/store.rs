@@ -60,18 +60,14 @@ pub trait FeedStore: Send + Sync {
     async fn remove_reaction(&self, post: PostId, member: MemberId) -> StoreResult<bool>;
     /// Count of each kind present on the post.
     async fn reaction_counts(&self, post: PostId) -> StoreResult<Vec<(ReactionKind, i64)>>;
-    /// Count of each kind present on each of these posts, in one query (the reaction summary
-    /// under every post of a page).
+    /// Count of each kind present on each of these posts, and whether `viewer`'s own
+    /// reaction is of that kind, in one query (the reaction summary under every post of a
+    /// page, and the viewer's own).
     async fn reaction_counts_for(
         &self,
         posts: &[PostId],
-    ) -> StoreResult<Vec<(PostId, ReactionKind, i64)>>;
-    /// The member's own reaction on each of these posts that has one.
-    async fn my_reactions(
-        &self,
-        member: MemberId,
-        posts: &[PostId],
-    ) -> StoreResult<Vec<(PostId, ReactionKind)>>;
+        viewer: Option<MemberId>,
+    ) -> StoreResult<Vec<ReactionTally>>;
     /// Who reacted, newest first.
     async fn reactors(
         &self,

@@ -124,18 +124,13 @@ impl Guild {
             .map(|(p, a)| (p.id, (p, a)))
             .collect();
         let ids: Vec<PostId> = readable.keys().copied().collect();
-        let mine: HashMap<PostId, ReactionKind> = match viewer.id() {
-            Some(me) if !ids.is_empty() => self
-                .store
-                .my_reactions(me, &ids)
-                .await?
-                .into_iter()
-                .collect(),
-            _ => HashMap::new(),
-        };
+        let mut mine: HashMap<PostId, ReactionKind> = HashMap::new();
         let mut kinds: HashMap<PostId, Vec<(ReactionKind, i64)>> = HashMap::new();
-        for (post, kind, n) in self.store.reaction_counts_for(&ids).await? {
-            kinds.entry(post).or_default().push((kind, n));
+        for t in self.store.reaction_counts_for(&ids, viewer.id()).await? {
+            if t.mine {
+                mine.insert(t.post, t.kind);
+            }
+            kinds.entry(t.post).or_default().push((t.kind, t.count));
         }
         for list in kinds.values_mut() {
             list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));

@@ -148,6 +148,7 @@ impl Guild {
             }
         }
         self.store.set_follow(me, other.id, on, now_ms()).await?;
+        self.feed_sources.forget(me);
         Ok(())
     }
 
@@ -186,6 +187,9 @@ impl Guild {
             return Err(CoreError::invalid("handle", "You cannot block yourself."));
         }
         let was_connected = self.store.block(me, other.id, now_ms()).await?;
+        // A block ends follows either way.
+        self.feed_sources.forget(me);
+        self.feed_sources.forget(other.id);
         self.network.block(me, other.id);
         if was_connected {
             self.network.disconnect(me, other.id)?;

@@ -211,6 +211,7 @@ impl Guild {
         self.reload_affinities().await?;
         self.network.replace_with(network);
         self.feed.index.replace_with(feed.index);
+        self.feed_sources.forget_all();
         self.stream.set_position(head);
         self.stream.reloads.fetch_add(1, Ordering::Relaxed);
         Ok(head)

@@ -418,11 +418,36 @@ async fn reactions_count_new_ones_and_return_the_previous_kind() {
         by_kind,
         vec![(ReactionKind::Like, 1), (ReactionKind::Celebrate, 1)]
     );
+    let mut tallies = s
+        .reaction_counts_for(&[p.id, other.id], Some(bob))
+        .await
+        .unwrap();
+    tallies.sort_by_key(|t| t.kind.as_str());
+    let tally = |kind, count, mine| ReactionTally {
+        post: p.id,
+        kind,
+        count,
+        mine,
+    };
     assert_eq!(
-        s.my_reactions(bob, &[p.id, other.id]).await.unwrap(),
-        vec![(p.id, ReactionKind::Celebrate)]
+        tallies,
+        vec![
+            tally(ReactionKind::Celebrate, 1, true),
+            tally(ReactionKind::Like, 1, false)
+        ],
+        "bob's own is the celebration"
     );
-    assert!(s.my_reactions(bob, &[]).await.unwrap().is_empty());
+    assert!(s
+        .reaction_counts_for(&[p.id], None)
+        .await
+        .unwrap()
+        .iter()
+        .all(|t| !t.mine));
+    assert!(s
+        .reaction_counts_for(&[], Some(bob))
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(
         s.reactors(p.id, 10).await.unwrap(),
         vec![(cyd, ReactionKind::Like), (bob, ReactionKind::Celebrate)],

@@ -139,6 +139,58 @@ async fn what_one_node_does_the_other_shows() {
 }
 
 #[tokio::test]
+async fn a_follow_made_through_one_node_feeds_the_feed_read_through_the_other() {
+    let app = TestApp::new().await;
+    let other = other_node(&app).await;
+    let (one, two) = (&app, other.as_ref().unwrap_or(&app));
+    let ann = app.member("ann").await;
+    let bob = app.member("bob").await;
+    let cyd = app.member("cyd").await;
+    new_post(one, &bob, "Bob, followed later", "anyone").await;
+    new_post(one, &cyd, "Cyd on #rustlang", "anyone").await;
+    // Ann's feed through node two, read once: nobody followed yet (what node two keeps of
+    // whom she follows must not outlive the follows below).
+    let ann = &ann;
+    let feed = |node| async move {
+        json_of(node, ann, "/api/v1/feed?sort=recent")
+            .await
+            .1
+            .to_string()
+    };
+    let before = feed(two).await;
+    assert!(!before.contains("Bob, followed later"), "{before}");
+    assert!(!before.contains("Cyd on #rustlang"), "{before}");
+
+    one.put("/api/v1/follows/bob")
+        .token(ann)
+        .send()
+        .await
+        .assert_status(204);
+    soon("bob's post in ann's feed on node two", || async {
+        feed(two).await.contains("Bob, followed later")
+    })
+    .await;
+    one.put("/api/v1/hashtags/rustlang/follow")
+        .token(ann)
+        .send()
+        .await
+        .assert_status(204);
+    soon("the #rustlang post in ann's feed on node two", || async {
+        feed(two).await.contains("Cyd on #rustlang")
+    })
+    .await;
+    one.delete("/api/v1/follows/bob")
+        .token(ann)
+        .send()
+        .await
+        .assert_status(204);
+    soon("bob's post gone from ann's feed on node two", || async {
+        !feed(two).await.contains("Bob, followed later")
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn live_events_reach_a_stream_open_on_the_other_node() {
     let app = TestApp::new().await;
     let other = other_node(&app).await;

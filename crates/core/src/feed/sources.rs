@@ -1,0 +1,83 @@
+//! Whom and what each member's home feed draws from besides their connections: the members
+//! they follow and the hashtags they follow, kept in memory once read.
+//!
+//! Read from the store the first time a member's feed is asked for, then kept until one of
+//! those follows changes: through this node (the services below forget the entry after
+//! their write) or through another (the change stream's `follow` and `hashtag_follow`
+//! changes, see `stream::apply`). A full reload forgets everything.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use crate::accounts::model::MemberId;
+use crate::error::CoreResult;
+use crate::network::state::node;
+use crate::Guild;
+
+/// Entries kept at most; past this the cache starts again empty (each entry is a few
+/// hundred bytes, so this bounds it to some tens of megabytes).
+const KEPT: usize = 200_000;
+
+#[derive(Debug, Default)]
+pub(crate) struct FeedSources {
+    /// Members followed, as graph nodes, sorted.
+    pub following: Vec<u32>,
+    /// Hashtags followed (folded).
+    pub hashtags: Vec<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct SourcesCache {
+    map: RwLock<HashMap<MemberId, Arc<FeedSources>>>,
+}
+
+impl SourcesCache {
+    pub(crate) fn forget(&self, member: MemberId) {
+        if let Ok(mut m) = self.map.write() {
+            m.remove(&member);
+        }
+    }
+
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut m) = self.map.write() {
+            m.clear();
+        }
+    }
+
+    fn get(&self, member: MemberId) -> Option<Arc<FeedSources>> {
+        self.map.read().ok()?.get(&member).cloned()
+    }
+
+    fn keep(&self, member: MemberId, sources: Arc<FeedSources>) {
+        if let Ok(mut m) = self.map.write() {
+            if m.len() >= KEPT {
+                m.clear();
+            }
+            m.insert(member, sources);
+        }
+    }
+}
+
+impl Guild {
+    /// The members and hashtags `me` follows, from memory when already read.
+    pub(crate) async fn feed_sources(&self, me: MemberId) -> CoreResult<Arc<FeedSources>> {
+        if let Some(s) = self.feed_sources.get(me) {
+            return Ok(s);
+        }
+        let mut following: Vec<u32> = self
+            .store
+            .following_ids(me)
+            .await?
+            .into_iter()
+            .filter_map(|id| node(id).ok())
+            .collect();
+        following.sort_unstable();
+        let hashtags = self.store.followed_hashtags(me).await?;
+        let sources = Arc::new(FeedSources {
+            following,
+            hashtags,
+        });
+        self.feed_sources.keep(me, Arc::clone(&sources));
+        Ok(sources)
+    }
+}
