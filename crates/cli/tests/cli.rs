@@ -479,6 +479,41 @@ async fn bench_http_drives_every_route_of_the_mix_without_errors() {
         "{json}"
     );
     assert!(json["requests_per_s"].as_f64().unwrap() > 0.0);
+    // Messages sent in the mix reached their recipients' open event streams.
+    let live = &json["live_delivery"];
+    assert!(live["count"].as_u64().unwrap_or(0) > 0, "{json}");
+    assert!(live["p50_ms"].as_f64().unwrap() <= live["p99_ms"].as_f64().unwrap());
+
+    // One route alone: only it is driven, and its throughput budget is judged.
+    let out = guild(dir.path())
+        .args(["bench", "http", "--members", "30", "--seconds", "1"])
+        .args(["--connections", "2", "--only", "feed"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let routes: Vec<&String> = json["routes"].as_object().unwrap().keys().collect();
+    assert_eq!(routes, ["feed"], "{json}");
+    assert!(
+        json["budgets"]["feed_at_least_2000_per_s"].is_boolean(),
+        "{json}"
+    );
+    assert!(
+        json["budgets"]["messages_at_least_1000_per_s"].is_null(),
+        "{json}"
+    );
+    let wrong = guild(dir.path())
+        .args(["bench", "http", "--members", "30", "--only", "everything"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--only takes one of feed"));
     // Several nodes share PostgreSQL: asked on SQLite, it says so.
     let two = guild(dir.path())
         .args(["bench", "http", "--members", "30", "--nodes", "2"])

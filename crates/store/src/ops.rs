@@ -37,7 +37,7 @@ impl OpsStore for SqlStore {
     }
 
     fn pool_stats(&self) -> PoolStats {
-        let (backend, size, idle, max) = match &self.pool {
+        let stats = |pool: &Pool| match pool {
             Pool::Sqlite(p) => (
                 "sqlite",
                 p.size(),
@@ -51,6 +51,12 @@ impl OpsStore for SqlStore {
                 p.options().get_max_connections(),
             ),
         };
+        let (backend, mut size, mut idle, mut max) = stats(&self.pool);
+        // SQLite's readers are a pool of their own beside the writer (PostgreSQL: one pool).
+        if let Pool::Sqlite(_) = &self.reads {
+            let (_, s, i, m) = stats(&self.reads);
+            (size, idle, max) = (size + s, idle + i, max + m);
+        }
         let idle = idle as u64;
         PoolStats {
             backend,

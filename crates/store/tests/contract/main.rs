@@ -308,6 +308,41 @@ async fn profile_patch_sets_clears_and_records_events_atomically() {
     assert_eq!(events[0].detail["headline"], "Data engineer");
 }
 
+/// On SQLite, writes queue for the one writer connection and reads run beside it on
+/// connections that cannot write; concurrent writes through the store all land.
+#[tokio::test]
+async fn sqlite_reads_cannot_write_and_concurrent_writes_all_land() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    if let guild_store::Pool::Sqlite(readers) = &s.reads {
+        let refused = sqlx::query("DELETE FROM members").execute(readers).await;
+        assert!(refused.is_err(), "a reader wrote");
+        let guild_store::Pool::Sqlite(writer) = &s.pool else {
+            panic!("one backend for both pools");
+        };
+        assert_eq!(writer.options().get_max_connections(), 1);
+    }
+    let ann = s.create_member(&new_member("ann"), None).await.unwrap().id;
+    let views: Vec<_> = (0..40)
+        .map(|day| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.record_profile_views(&[ProfileViewed {
+                    member: ann,
+                    viewer: ann,
+                    day,
+                    at: day,
+                }])
+                .await
+            })
+        })
+        .collect();
+    for v in views {
+        v.await.unwrap().unwrap();
+    }
+    assert_eq!(s.profile_view_count(ann, 0).await.unwrap(), 40);
+}
+
 #[tokio::test]
 async fn profile_views_count_each_viewer_once_a_day_in_a_batch() {
     let app = TestApp::new().await;

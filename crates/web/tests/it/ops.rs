@@ -260,6 +260,19 @@ async fn requests_are_counted_by_route_template_never_by_raw_path() {
     );
     assert_eq!(sample(&m, "guild_feed_index_posts"), Some(1.0));
     assert_eq!(sample(&m, "guild_graph_connections"), Some(0.0));
+    // The pool's size: on SQLite the eight readers and the one writer together.
+    let (backend, max) = match app.backend() {
+        "postgres" => ("postgres", 16.0),
+        _ => ("sqlite", 9.0),
+    };
+    assert_eq!(
+        sample(
+            &m,
+            &format!(r#"guild_db_pool_connections_max{{backend="{backend}"}}"#)
+        ),
+        Some(max),
+        "{m}"
+    );
 }
 
 #[tokio::test]
