@@ -173,10 +173,11 @@ impl InvitationStore for SqlStore {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {INVITATION_COLS} FROM invitations WHERE from_id = $1 AND to_id IN ({}) ORDER BY id",
-            crate::sql::id_list(to)
+            "SELECT {INVITATION_COLS} FROM invitations WHERE from_id = $1 AND to_id IN {} ORDER BY id",
+            self.id_set(2)
         );
-        self.fetch_all::<InvitationRow, _>(&sql, &vals![from]).await
+        self.fetch_all::<InvitationRow, _>(&sql, &vals![from, self.id_array(to)])
+            .await
     }
 
     async fn invitations_sent_since(&self, from: MemberId, since: i64) -> StoreResult<i64> {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use guild_core::ops::histogram::Histogram;
 use guild_core::store::StoreError;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -51,6 +51,10 @@ pub use files::DiskMedia;
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
     sqlx::migrate!("../../migrations/postgres");
+
+/// Prepared statements each connection keeps: more than the store has, so none is prepared
+/// twice (sqlx's default of 100 made the busiest evict each other).
+const STATEMENT_CACHE: usize = 1_000;
 
 /// How long a PostgreSQL request waits for a connection before it fails as unreachable.
 pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -152,7 +156,11 @@ impl SqlStore {
                                 .map(|_| ())
                         })
                     })
-                    .connect(url)
+                    .connect_with(
+                        PgConnectOptions::from_str(url)
+                            .map_err(backend)?
+                            .statement_cache_capacity(STATEMENT_CACHE),
+                    )
                     .await
                     .map_err(backend)?,
             );
@@ -164,7 +172,8 @@ impl SqlStore {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .statement_cache_capacity(STATEMENT_CACHE);
             // The writer first: it creates the file and turns WAL on before readers open it.
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)

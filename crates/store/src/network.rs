@@ -10,7 +10,7 @@ use guild_core::store::StoreResult;
 
 use crate::affinity::Which;
 use crate::directory::{CardRow, CARD_COLS};
-use crate::sql::{exec, id_list, like_escape, placeholders, vals, Sql, Val};
+use crate::sql::{exec, like_escape, placeholders, vals, Sql, Val};
 use crate::{db_err, with_pool, SqlStore};
 
 /// A member card with the time of the relation it is listed for (`CARD_COLS, … AS since`).
@@ -235,10 +235,11 @@ impl NetworkStore for SqlStore {
         }
         let sql = format!(
             "SELECT {CARD_COLS} FROM members m JOIN profiles p ON p.member_id = m.id \
-             WHERE m.active = TRUE AND m.id IN ({})",
-            id_list(ids)
+             WHERE m.active = TRUE AND m.id IN {}",
+            self.id_set(1)
         );
-        self.fetch_all::<CardRow, _>(&sql, &[]).await
+        self.fetch_all::<CardRow, _>(&sql, &vals![self.id_array(ids)])
+            .await
     }
 
     async fn affinities(&self, ids: &[MemberId]) -> StoreResult<Vec<Affinity>> {

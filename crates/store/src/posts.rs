@@ -15,7 +15,7 @@ use guild_core::store::{StoreError, StoreResult};
 
 use crate::errors::reference_err;
 use crate::reactions::Reactable;
-use crate::sql::{bind_all, exec, id_list, vals, Sql};
+use crate::sql::{bind_all, exec, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 /// Media keys and folded hashtags are stored comma-separated ('' for none); neither can
@@ -248,10 +248,11 @@ impl FeedStore for SqlStore {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {POST_COLS} FROM posts WHERE id IN ({})",
-            id_list(ids)
+            "SELECT {POST_COLS} FROM posts WHERE id IN {}",
+            self.id_set(1)
         );
-        self.fetch_all::<PostRow, _>(&sql, &[]).await
+        self.fetch_all::<PostRow, _>(&sql, &vals![self.id_array(ids)])
+            .await
     }
 
     async fn update_post(
@@ -434,11 +435,12 @@ impl FeedStore for SqlStore {
         let sql = format!(
             "SELECT post_id, kind, COUNT(*), \
              SUM(CASE WHEN member_id = $1 THEN 1 ELSE 0 END) \
-             FROM reactions WHERE post_id IN ({}) GROUP BY post_id, kind",
-            id_list(posts)
+             FROM reactions WHERE post_id IN {} GROUP BY post_id, kind",
+            self.id_set(2)
         );
+        let binds = vals![viewer.unwrap_or(0), self.id_array(posts)];
         let rows: Vec<(i64, String, i64, i64)> = self
-            .fetch_all::<(i64, String, i64, i64), _>(&sql, &vals![viewer.unwrap_or(0)])
+            .fetch_all::<(i64, String, i64, i64), _>(&sql, &binds)
             .await?;
         Ok(rows
             .into_iter()

@@ -7,7 +7,7 @@ use guild_core::feed::model::*;
 use guild_core::store::StoreResult;
 
 use crate::errors::reference_err;
-use crate::sql::{exec, id_list, vals};
+use crate::sql::{exec, vals};
 use crate::{db_err, with_pool, SqlStore};
 
 /// Where a reaction lives: on a post or on a comment.
@@ -112,11 +112,11 @@ impl SqlStore {
         }
         let (table, col, _) = on.tables();
         let sql = format!(
-            "SELECT {col}, kind FROM {table} WHERE member_id = $1 AND {col} IN ({})",
-            id_list(items)
+            "SELECT {col}, kind FROM {table} WHERE member_id = $1 AND {col} IN {}",
+            self.id_set(2)
         );
         let rows: Vec<(i64, String)> = self
-            .fetch_all::<(i64, String), _>(&sql, &vals![member])
+            .fetch_all::<(i64, String), _>(&sql, &vals![member, self.id_array(items)])
             .await?;
         Ok(rows
             .into_iter()

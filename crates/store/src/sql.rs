@@ -325,6 +325,29 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// A set of ids as one bound parameter `$n`, for `column IN {set}`: the statement's text is
+    /// the same whatever the ids, so each connection prepares it once and keeps it, where ids
+    /// written into the text made a new statement to parse for every request. Bind
+    /// [`SqlStore::id_array`] of the ids at `$n`.
+    pub(crate) fn id_set(&self, n: usize) -> String {
+        match self.pool {
+            Pool::Sqlite(_) => format!("(SELECT value FROM json_each(${n}))"),
+            Pool::Pg(_) => format!("(SELECT unnest(CAST(${n} AS BIGINT[])))"),
+        }
+    }
+
+    /// The ids as [`SqlStore::id_set`] reads them: a JSON array for SQLite, an array literal
+    /// for PostgreSQL.
+    pub(crate) fn id_array(&self, ids: &[i64]) -> String {
+        let list = id_list(ids);
+        match self.pool {
+            Pool::Sqlite(_) => format!("[{list}]"),
+            Pool::Pg(_) => format!("{{{list}}}"),
+        }
+    }
+}
+
 /// Comma-separated integers for an `IN (…)` list. Only ever given ids from core, never text
 /// from input, so inlining cannot inject anything.
 pub(crate) fn id_list(ids: &[MemberId]) -> String {

@@ -5,7 +5,7 @@ use guild_core::accounts::model::MemberId;
 use guild_core::messaging::model::*;
 use guild_core::store::StoreResult;
 
-use crate::sql::{exec, id_list, vals, Sql};
+use crate::sql::{exec, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 const AWAY_COLS: &str = "id, member_id, starts_at, ends_at, message, message_for_others, \
@@ -101,10 +101,11 @@ pub(super) async fn aways_at(
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(format!(
-        "SELECT {AWAY_COLS} FROM away_periods WHERE member_id IN ({}) \
-         AND starts_at <= $1 AND ends_at > $1 ORDER BY member_id, id",
-        id_list(members)
+        "SELECT {AWAY_COLS} FROM away_periods WHERE member_id IN {} \
+         AND starts_at <= $2 AND ends_at > $2 ORDER BY member_id, id",
+        store.id_set(1)
     ));
+    sql.arg(store.id_array(members));
     sql.arg(now);
     store.fetch_all::<AwayRow, _>(&sql.text, &sql.binds).await
 }

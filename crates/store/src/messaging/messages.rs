@@ -7,7 +7,7 @@ use guild_core::messaging::model::*;
 use guild_core::messaging::store::MessageStore;
 use guild_core::store::{StoreError, StoreResult};
 
-use crate::sql::{bind_all, exec, id_list, vals, Sql};
+use crate::sql::{bind_all, exec, vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 use super::{MESSAGE_COLS, MESSAGE_FROM, VISIBLE};
@@ -208,10 +208,11 @@ pub(super) async fn last_messages(
         "SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.id IN (\
          SELECT (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = cm.conversation_id \
          AND {VISIBLE}) FROM conversation_members cm \
-         WHERE cm.member_id = $1 AND cm.conversation_id IN ({}))",
-        id_list(ids)
+         WHERE cm.member_id = $1 AND cm.conversation_id IN {})",
+        store.id_set(2)
     ));
     sql.arg(member);
+    sql.arg(store.id_array(ids));
     store
         .fetch_all::<MessageRow, _>(&sql.text, &sql.binds)
         .await

@@ -13,7 +13,7 @@ use guild_core::messaging::model::*;
 use guild_core::messaging::store::MessageStore;
 use guild_core::store::StoreResult;
 
-use crate::sql::{id_list, vals, Sql};
+use crate::sql::{vals, Sql};
 use crate::{db_err, with_pool, SqlStore};
 
 mod attachments;
@@ -175,10 +175,11 @@ impl MessageStore for SqlStore {
         }
         let sql = format!(
             "SELECT {PARTICIPANT_COLS} FROM conversation_members cm \
-             WHERE cm.conversation_id IN ({}) ORDER BY cm.conversation_id, cm.member_id",
-            id_list(ids)
+             WHERE cm.conversation_id IN {} ORDER BY cm.conversation_id, cm.member_id",
+            self.id_set(1)
         );
-        self.fetch_all::<ParticipantRow, _>(&sql, &[]).await
+        self.fetch_all::<ParticipantRow, _>(&sql, &vals![self.id_array(ids)])
+            .await
     }
 
     async fn participant(
@@ -250,11 +251,12 @@ impl MessageStore for SqlStore {
             "SELECT m.conversation_id, COUNT(*) FROM messages m \
              JOIN conversation_members cm ON cm.conversation_id = m.conversation_id \
              AND cm.member_id = $1 \
-             WHERE m.conversation_id IN ({}) AND {VISIBLE} AND m.sender_id <> $1 \
+             WHERE m.conversation_id IN {} AND {VISIBLE} AND m.sender_id <> $1 \
              AND m.held = FALSE AND m.id > cm.last_read GROUP BY m.conversation_id",
-            id_list(ids)
+            self.id_set(2)
         ));
         sql.arg(member);
+        sql.arg(self.id_array(ids));
         self.fetch_all::<(i64, i64), _>(&sql.text, &sql.binds).await
     }
 

@@ -5,7 +5,7 @@ use guild_core::accounts::model::MemberId;
 use guild_core::messaging::model::*;
 use guild_core::store::StoreResult;
 
-use crate::sql::{id_list, vals};
+use crate::sql::vals;
 use crate::SqlStore;
 
 #[derive(sqlx::FromRow)]
@@ -48,10 +48,12 @@ pub(super) async fn message_settings_of(
     }
     let sql = format!(
         "SELECT member_id, who_can_message, read_receipts, email_after_minutes \
-         FROM message_settings WHERE member_id IN ({})",
-        id_list(members)
+         FROM message_settings WHERE member_id IN {}",
+        store.id_set(1)
     );
-    let rows: Vec<SettingsRow> = store.fetch_all::<SettingsRow, _>(&sql, &[]).await?;
+    let rows: Vec<SettingsRow> = store
+        .fetch_all::<SettingsRow, _>(&sql, &vals![store.id_array(members)])
+        .await?;
     let mut found: std::collections::HashMap<MemberId, MessageSettings> =
         rows.into_iter().map(SettingsRow::into_model).collect();
     let mut seen = std::collections::HashSet::new();

@@ -168,6 +168,10 @@ async fn posts_are_written_edited_and_deleted_only_by_their_author() {
         "missing ids are left out"
     );
     assert!(s.posts_by_ids(&[]).await.unwrap().is_empty());
+    // Ids are one bound array, however many (and repeated ones change nothing).
+    let many: Vec<i64> = (p.id..p.id + 5_000).chain([p.id, p.id]).collect();
+    let found = s.posts_by_ids(&many).await.unwrap();
+    assert_eq!(found.iter().map(|f| f.id).collect::<Vec<_>>(), vec![p.id]);
 
     let edit = PostEdit {
         title: None,
