@@ -70,16 +70,18 @@ impl Guild {
         limit: Option<u32>,
     ) -> CoreResult<FeedView> {
         let me = Self::me(viewer)?;
-        let prefs = self.store.feed_prefs(me).await?;
+        let mut sources = self.feed_sources(me).await?;
         let sort = match sort.map(str::trim).filter(|s| !s.is_empty()) {
             Some(raw) => {
                 let s = FeedSort::parse(raw).map_err(|m| CoreError::invalid("sort", m))?;
-                if s != prefs.sort {
+                if s != sources.sort {
                     self.store.set_feed_sort(me, s).await?;
+                    self.feed_sources.forget(me);
+                    sources = self.feed_sources(me).await?;
                 }
                 s
             }
-            None => prefs.sort,
+            None => sources.sort,
         };
         let page = PageRequest::<Cursor>::bounded(cursor, limit, FEED_PAGE, FEED_PAGE_MAX)?;
         let limit = page.limit as usize;
@@ -93,7 +95,6 @@ impl Guild {
         let snap = self.network.snapshot();
         let mut connections: Vec<u32> = snap.neighbours(my_node).to_vec();
         connections.sort_unstable();
-        let sources = self.feed_sources(me).await?;
         let hidden = self.network.hidden_from(me);
         let is_hidden = |m: u32| hidden.contains(&MemberId::from(m));
         let degree = |m: u32| snap.degree(my_node, m);

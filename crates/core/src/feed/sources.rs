@@ -1,16 +1,18 @@
-//! Whom and what each member's home feed draws from besides their connections: the members
-//! they follow and the hashtags they follow, kept in memory once read.
+//! What each member's home feed is made from besides their connections — the members and
+//! hashtags they follow — and in which order they chose to read it, kept in memory once read.
 //!
 //! Read from the store the first time a member's feed is asked for, then kept until one of
-//! those follows changes: through this node (the services below forget the entry after
-//! their write) or through another (the change stream's `follow` and `hashtag_follow`
-//! changes, see `stream::apply`). A full reload forgets everything.
+//! those changes: through this node (the services forget the entry after their write) or
+//! through another (the change stream's `follow`, `hashtag_follow` and `member` changes, see
+//! `stream::apply`; the feed order is a member setting, migration 0014). A full reload
+//! forgets everything.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::accounts::model::MemberId;
 use crate::error::CoreResult;
+use crate::feed::model::FeedSort;
 use crate::network::state::node;
 use crate::Guild;
 
@@ -18,8 +20,10 @@ use crate::Guild;
 /// hundred bytes, so this bounds it to some tens of megabytes).
 const KEPT: usize = 200_000;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct FeedSources {
+    /// The order the member last chose.
+    pub sort: FeedSort,
     /// Members followed, as graph nodes, sorted.
     pub following: Vec<u32>,
     /// Hashtags followed (folded).
@@ -73,7 +77,9 @@ impl Guild {
             .collect();
         following.sort_unstable();
         let hashtags = self.store.followed_hashtags(me).await?;
+        let sort = self.store.feed_prefs(me).await?.sort;
         let sources = Arc::new(FeedSources {
+            sort,
             following,
             hashtags,
         });

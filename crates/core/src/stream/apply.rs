@@ -93,7 +93,7 @@ impl Guild {
             // One row per direction: the pair is applied once.
             (K::Connection, Op::Insert) if a < b => self.network.connect(a, b)?,
             (K::Connection, Op::Delete) if a < b => self.network.disconnect(a, b)?,
-            (K::Follow, _) | (K::HashtagFollow, _) => self.feed_sources.forget(a),
+            (K::Follow | K::HashtagFollow | K::Member, _) => self.feed_sources.forget(a),
             (K::Block, Op::Insert) => self.network.block(a, b),
             (K::Block, Op::Delete) => self.network.unblock(a, b),
             (K::Post, Op::Insert | Op::Update) => {

@@ -191,6 +191,30 @@ async fn a_follow_made_through_one_node_feeds_the_feed_read_through_the_other() 
 }
 
 #[tokio::test]
+async fn the_feed_order_chosen_through_one_node_is_the_default_through_the_other() {
+    let app = TestApp::new().await;
+    let other = other_node(&app).await;
+    let (one, two) = (&app, other.as_ref().unwrap_or(&app));
+    let ann = app.member("ann").await;
+    let order = |node| {
+        let ann = &ann;
+        async move { json_of(node, ann, "/api/v1/feed").await.1["sort"].clone() }
+    };
+    assert_eq!(order(two).await, "relevant");
+    let (status, chosen) = json_of(one, &ann, "/api/v1/feed?sort=recent").await;
+    assert_eq!((status, chosen["sort"].as_str()), (200, Some("recent")));
+    soon("ann's choice of order on node two", || async {
+        order(two).await == "recent"
+    })
+    .await;
+    json_of(two, &ann, "/api/v1/feed?sort=relevant").await;
+    soon("ann's choice again, back on node one", || async {
+        order(one).await == "relevant"
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn live_events_reach_a_stream_open_on_the_other_node() {
     let app = TestApp::new().await;
     let other = other_node(&app).await;
