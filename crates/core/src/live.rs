@@ -81,26 +81,38 @@ pub struct LiveStream {
     member: MemberId,
     pushes: Receiver<Push>,
     mark: Mark,
+    /// The counts last sent: after a message only the message counts are read again.
+    counts: Option<BadgeCounts>,
     /// Counts the stream among the open ones until it is dropped (metrics).
     _open: StreamGuard,
+}
+
+fn known<T>(what: &str, r: CoreResult<T>) -> Option<T> {
+    r.map_err(|e| tracing::error!("badge count of {what}: {e}"))
+        .ok()
 }
 
 impl Guild {
     /// The viewer's badge counts, each read on its own so one failure hides only itself.
     pub async fn badge_counts(&self, viewer: &Viewer) -> BadgeCounts {
-        fn known<T>(what: &str, r: CoreResult<T>) -> Option<T> {
-            r.map_err(|e| tracing::error!("badge count of {what}: {e}"))
-                .ok()
-        }
         if viewer.member().is_none() {
             return BadgeCounts::default();
         }
-        let messages = known("messages", self.message_counts(viewer).await);
-        BadgeCounts {
+        let counts = BadgeCounts {
             notifications: known("notifications", self.unread_notifications(viewer).await),
             invitations: known("invitations", self.pending_invitation_count(viewer).await),
+            ..BadgeCounts::default()
+        };
+        self.with_message_counts(viewer, counts).await
+    }
+
+    /// `counts` with the message counts read again (what a new message changes).
+    async fn with_message_counts(&self, viewer: &Viewer, counts: BadgeCounts) -> BadgeCounts {
+        let messages = known("messages", self.message_counts(viewer).await);
+        BadgeCounts {
             messages: messages.map(|m| m.0),
             message_requests: messages.map(|m| m.1),
+            ..counts
         }
     }
 
@@ -130,6 +142,7 @@ impl Guild {
             member,
             pushes,
             mark,
+            counts: None,
             _open: self.ops.stream_opened(),
         };
         let mut first = Vec::new();
@@ -141,7 +154,9 @@ impl Guild {
         if last_m.is_some() {
             stream.messages_through(self, i64::MAX, &mut first).await?;
         }
-        first.push(LiveEvent::Counts(self.badge_counts(viewer).await));
+        let counts = self.badge_counts(viewer).await;
+        stream.counts = Some(counts);
+        first.push(LiveEvent::Counts(counts));
         Ok((stream, first))
     }
 }
@@ -158,6 +173,8 @@ impl LiveStream {
                 Ok(p) => Some(p),
             };
             let mut out = Vec::new();
+            // A message changes the message counts alone; anything else, any of them.
+            let a_message = matches!(push, Some(Push::Message { .. }));
             match push {
                 Some(Push::Notification { id, .. }) => {
                     if let Ok(Some(n)) = guild.notification(&self.viewer, id).await {
@@ -174,7 +191,12 @@ impl LiveStream {
                 }
                 _ => {}
             }
-            out.push(LiveEvent::Counts(guild.badge_counts(&self.viewer).await));
+            let counts = match (a_message, self.counts) {
+                (true, Some(last)) => guild.with_message_counts(&self.viewer, last).await,
+                _ => guild.badge_counts(&self.viewer).await,
+            };
+            self.counts = Some(counts);
+            out.push(LiveEvent::Counts(counts));
             return Some(out);
         }
     }
