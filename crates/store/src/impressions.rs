@@ -22,10 +22,13 @@ pub(crate) async fn record_impressions(
     seen: &[Impression],
 ) -> StoreResult<Vec<Impression>> {
     let mut once = HashSet::new();
-    let seen: Vec<&Impression> = seen
+    let mut seen: Vec<&Impression> = seen
         .iter()
         .filter(|i| once.insert((i.post, i.viewer, i.day)))
         .collect();
+    // Rows and posts are written in key order, as every batch writes them: two nodes' batches
+    // that share a row or a post wait for each other instead of deadlocking.
+    seen.sort_by_key(|i| (i.post, i.viewer, i.day));
     if seen.is_empty() {
         return Ok(Vec::new());
     }
@@ -44,7 +47,7 @@ pub(crate) async fn record_impressions(
                  SELECT v.column1, v.column2, v.column3, v.column4 \
                  FROM (VALUES {}) AS v \
                  JOIN posts p ON p.id = v.column1 JOIN members m ON m.id = v.column2 \
-                 WHERE true ON CONFLICT DO NOTHING \
+                 WHERE true ORDER BY v.column1, v.column2, v.column3 ON CONFLICT DO NOTHING \
                  RETURNING post_id, viewer_id, day, first_at",
                 values.join(", ")
             );
@@ -59,26 +62,28 @@ pub(crate) async fn record_impressions(
                 at,
             }));
         }
-        // Each post goes up by its number of new rows; posts sharing a number share a statement.
+        // Each post goes up by its number of new rows, all in one statement per chunk of posts
+        // (in id order, as the rows above).
         let mut per_post: BTreeMap<i64, i64> = BTreeMap::new();
         for i in &counted {
             *per_post.entry(i.post).or_default() += 1;
         }
-        let mut by_n: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-        for (post, n) in per_post {
-            by_n.entry(n).or_default().push(post);
-        }
-        for (n, posts) in by_n {
-            for chunk in posts.chunks(CHUNK) {
-                exec!(
-                    tx,
-                    &format!(
-                        "UPDATE posts SET impression_count = impression_count + {n} WHERE id IN ({})",
-                        id_list(chunk)
-                    ),
-                    []
-                )?;
-            }
+        let per_post: Vec<(i64, i64)> = per_post.into_iter().collect();
+        for chunk in per_post.chunks(CHUNK) {
+            let ids: Vec<i64> = chunk.iter().map(|(post, _)| *post).collect();
+            let by: String = chunk
+                .iter()
+                .map(|(post, n)| format!(" WHEN {post} THEN {n}"))
+                .collect();
+            exec!(
+                tx,
+                &format!(
+                    "UPDATE posts SET impression_count = impression_count + CASE id{by} END \
+                     WHERE id IN ({})",
+                    id_list(&ids)
+                ),
+                []
+            )?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(counted)
@@ -93,6 +98,10 @@ pub(crate) async fn record_profile_views(
     if views.is_empty() {
         return Ok(());
     }
+    // In key order, as for impressions above.
+    let mut views: Vec<&ProfileViewed> = views.iter().collect();
+    views.sort_by_key(|v| (v.member, v.day, v.viewer));
+    views.dedup_by_key(|v| (v.member, v.day, v.viewer));
     with_pool!(store, |p| {
         let mut tx = p.begin().await.map_err(db_err)?;
         for chunk in views.chunks(CHUNK) {
@@ -105,7 +114,7 @@ pub(crate) async fn record_profile_views(
                  SELECT v.column1, v.column2, v.column3, v.column4 \
                  FROM (VALUES {}) AS v \
                  JOIN members m ON m.id = v.column1 JOIN members w ON w.id = v.column3 \
-                 WHERE true ON CONFLICT DO NOTHING",
+                 WHERE true ORDER BY v.column1, v.column2, v.column3 ON CONFLICT DO NOTHING",
                 values.join(", ")
             );
             exec!(tx, &insert, [])?;

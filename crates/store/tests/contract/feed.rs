@@ -521,6 +521,70 @@ async fn impressions_count_once_per_viewer_per_post_per_day() {
     assert_eq!(s.impressions_since(100).await.unwrap().len(), 4);
 }
 
+/// Two nodes write batches that share posts, each listing them in its own order: every
+/// batch lands (none deadlocks with another) and each post counts each viewer once.
+#[tokio::test]
+async fn batches_of_impressions_from_two_nodes_at_once_all_land() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let other = SqlStore::connect(&app.database_url).await.unwrap();
+    let viewers = members(s, &["ann", "bob", "cyd", "dan", "eve", "fay"]).await;
+    let mut posts = Vec::new();
+    for k in 0..40 {
+        posts.push(
+            s.create_post(&new_post(viewers[0], T0 + k))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    // Each batch lists the posts in an order of its own, and posts differ in how many new
+    // viewers they get (so each post's count rises by its own step).
+    let mut batches = Vec::new();
+    for round in 0..64usize {
+        let mut order = posts.clone();
+        order.rotate_left(round % posts.len());
+        if round % 3 == 0 {
+            order.reverse();
+        }
+        let mut batch = Vec::new();
+        for (j, &post) in order.iter().enumerate() {
+            for k in 0..1 + (j + round) % 4 {
+                batch.push(Impression {
+                    post,
+                    viewer: viewers[(round * 7 + j + k) % viewers.len()],
+                    day: 9,
+                    at: T0,
+                });
+            }
+        }
+        batches.push(batch);
+    }
+    let mut want: std::collections::HashMap<i64, std::collections::HashSet<i64>> =
+        Default::default();
+    for i in batches.iter().flatten() {
+        want.entry(i.post).or_default().insert(i.viewer);
+    }
+    let mut tasks = Vec::new();
+    for (round, batch) in batches.into_iter().enumerate() {
+        let store = if round % 2 == 0 {
+            s.clone()
+        } else {
+            other.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            store.record_impressions(&batch).await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    for p in posts {
+        let n = s.post(p).await.unwrap().unwrap().counts.impressions;
+        assert_eq!(n, want[&p].len() as i64, "post {p}: each viewer once");
+    }
+}
+
 #[tokio::test]
 async fn a_batch_of_impressions_counts_each_viewer_once_and_skips_what_is_gone() {
     let app = TestApp::new().await;
