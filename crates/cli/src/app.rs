@@ -105,6 +105,10 @@ pub async fn run_server(
     // The change stream: what other nodes commit reaches this node's indexes and live streams.
     let follower = guild.clone();
     let stream_task = tokio::spawn(async move { follower.follow_changes().await });
+    // Impressions and profile views, written in batches off the requests' path.
+    let seen = guild.clone();
+    let seen_task = tokio::spawn(async move { seen.write_seen_continuously().await });
+    let last = guild.clone();
     // The background round (digests, message emails, away summaries, sweeps, pruning): every
     // few minutes, on the one node that holds its lease (`Guild::background_round`).
     let round = guild.clone();
@@ -121,6 +125,10 @@ pub async fn run_server(
     println!("listening on http://{addr}");
     after_listening(addr);
     let served = server.await.context("the server task failed")?;
+    seen_task.abort();
+    if let Err(e) = last.seen_written().await {
+        tracing::warn!("writing the last impressions and profile views: {e}");
+    }
     digest_task.abort();
     outbox_task.abort();
     stream_task.abort();

@@ -2,15 +2,17 @@
 //!
 //! Every feed page and every profile opened notes who saw what. Written one request at a
 //! time, those notes made most reads queue behind the database's writer. Here a request
-//! adds its notes to a pending list, and whoever finds no write in flight writes everything
-//! pending in one transaction, again and again until nothing is left; requests that arrive
-//! meanwhile return at once, their notes carried by that writer's next round (group commit).
-//! One request on its own writes its notes before it answers, exactly as before.
+//! adds its notes to a pending list and returns. A server runs one writer task
+//! ([`Guild::write_seen_continuously`]) that writes everything pending in one transaction,
+//! again and again until nothing is left, so no request waits for it (group commit). Without
+//! that task (a service used directly, as tests do), whoever finds no write in flight writes
+//! the pending notes before answering; alone, a request writes its own, exactly as before.
 //!
 //! The feed index counts an impression once the store says it was the first of that viewer,
 //! post and day. Reads of the counts ([`Guild::seen_written`]) first write what is pending. A
 //! crash loses at most the batch in flight — views, never anything a member wrote.
 
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 
 use crate::accounts::model::MemberId;
@@ -26,6 +28,9 @@ pub(crate) struct SeenLog {
     pending: Mutex<Pending>,
     /// Held by the one request writing a batch.
     writing: tokio::sync::Mutex<()>,
+    /// A writer task runs ([`Guild::write_seen_continuously`]): requests only wake it.
+    background: std::sync::atomic::AtomicBool,
+    wake: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -78,7 +83,7 @@ impl Guild {
                 at,
             }))
         });
-        self.write_seen(false).await
+        self.seen_noted().await
     }
 
     /// `viewer` opened `member`'s profile now (once a day counts).
@@ -96,11 +101,33 @@ impl Guild {
                 at,
             })
         });
-        self.write_seen(false).await
+        self.seen_noted().await
     }
 
-    /// Writes every pending note before counts are read, waiting for a batch in flight.
-    pub(crate) async fn seen_written(&self) -> CoreResult<()> {
+    async fn seen_noted(&self) -> CoreResult<()> {
+        if self.seen.background.load(Ordering::Acquire) {
+            self.seen.wake.notify_one();
+            Ok(())
+        } else {
+            self.write_seen(false).await
+        }
+    }
+
+    /// Writes impressions and profile views as they are noted, until the task is dropped
+    /// (`guild serve` runs it). A batch that fails is logged and dropped: views only.
+    pub async fn write_seen_continuously(&self) {
+        self.seen.background.store(true, Ordering::Release);
+        loop {
+            self.seen.wake.notified().await;
+            if let Err(e) = self.write_seen(true).await {
+                tracing::warn!("writing impressions and profile views: {e}");
+            }
+        }
+    }
+
+    /// Writes every pending note (before counts are read, and when the server stops),
+    /// waiting for a batch in flight.
+    pub async fn seen_written(&self) -> CoreResult<()> {
         self.write_seen(true).await
     }
 

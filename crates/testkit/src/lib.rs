@@ -163,6 +163,15 @@ impl TestApp {
         tokio::spawn(async move { guild.follow_changes().await });
     }
 
+    /// Writes impressions and profile views in the background until the test ends, as a
+    /// server does (requests then only note them; see `guild_core`'s `seen` module).
+    pub async fn write_seen_continuously(&self) {
+        let guild = self.guild.clone();
+        tokio::spawn(async move { guild.write_seen_continuously().await });
+        // Lets the task start (and take over the writing) before the test goes on.
+        tokio::task::yield_now().await;
+    }
+
     pub fn backend(&self) -> &'static str {
         self.store.backend_name()
     }

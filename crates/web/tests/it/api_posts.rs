@@ -550,3 +550,61 @@ pub(crate) fn has_dangerous_url(html: &str) -> bool {
             .any(|s| inside.contains(s))
     })
 }
+
+/// On a server, requests only note what was seen and a writer task writes it in batches:
+/// the counts the author reads include every view answered before.
+#[tokio::test]
+async fn views_noted_by_requests_reach_the_counts_through_the_background_writer() {
+    let app = TestApp::new().await;
+    app.write_seen_continuously().await;
+    let ann = app.member("ann").await;
+    let p = new_post(&app, &ann, "Read me", "anyone").await;
+    let mut readers = Vec::new();
+    for h in ["bob", "cyd", "dan"] {
+        readers.push(app.member(h).await);
+    }
+    for who in &readers {
+        get_post(&app, who, &id(&p)).await.assert_status(200);
+    }
+    // Twice the same day counts once.
+    get_post(&app, &readers[0], &id(&p))
+        .await
+        .assert_status(200);
+    // The writer task writes them without anyone asking for the counts.
+    let start = std::time::Instant::now();
+    loop {
+        let post = get_post(&app, &ann, &id(&p)).await.json();
+        let seen = &post["post"]["counts"]["impressions"];
+        if seen == 3 {
+            break;
+        }
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "impressions not written: {seen}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let s = app
+        .get(&format!("/api/v1/posts/{}/stats", id(&p)))
+        .token(&ann)
+        .send()
+        .await
+        .json();
+    assert_eq!(
+        (s["impressions"].as_i64(), s["unique_viewers"].as_i64()),
+        (Some(3), Some(3)),
+        "{s}"
+    );
+    for who in &readers {
+        app.get(&format!("/in/{}", ann.handle))
+            .session(who)
+            .send()
+            .await
+            .assert_status(200);
+    }
+    let home = app.get("/").session(&ann).send().await.text();
+    assert!(
+        home.contains(r#"<dd id="me-profile-views">3</dd>"#),
+        "three members opened ann's profile:\n{home}"
+    );
+}
