@@ -64,6 +64,28 @@ impl RateStore for SqlStore {
             return Ok(Err(now));
         }
         let max = i64::from(max);
+        if let Pool::Sqlite(_) = self.pool {
+            // One statement on the one writer connection: counted and kept at once, without
+            // a transaction's four round trips (PostgreSQL, with writers on every node, needs
+            // `attempt`'s lock).
+            let kept = self
+                .run(
+                    "INSERT INTO rate_events (key, at) SELECT $1, $2 \
+                     WHERE (SELECT COUNT(*) FROM rate_events WHERE key = $1 AND at > $3) < $4",
+                    &vals![key, now, since, max],
+                )
+                .await?;
+            if kept == 1 {
+                return Ok(Ok(()));
+            }
+            let oldest: Option<i64> = self
+                .scalar(
+                    "SELECT MIN(at) FROM rate_events WHERE key = $1 AND at > $2",
+                    &vals![key, since],
+                )
+                .await?;
+            return Ok(Err(oldest.unwrap_or(now)));
+        }
         let (count, oldest) = self.attempt(key, since, now, |n| n <= max).await?;
         Ok(if count <= max { Ok(()) } else { Err(oldest) })
     }

@@ -343,6 +343,41 @@ async fn sqlite_reads_cannot_write_and_concurrent_writes_all_land() {
     assert_eq!(s.profile_view_count(ann, 0).await.unwrap(), 40);
 }
 
+/// An hourly limit lets exactly `max` of many attempts made at once through, and a refusal
+/// says when the oldest counted attempt was.
+#[tokio::test]
+async fn a_rate_limit_lets_exactly_its_maximum_through_when_attempts_race() {
+    use guild_core::ratelimit::RateStore;
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let tries: Vec<_> = (0..20)
+        .map(|k| {
+            let s = s.clone();
+            tokio::spawn(async move { s.rate_hit("posts:7", 5, 1_000, 2_000 + k).await })
+        })
+        .collect();
+    let mut allowed = 0;
+    for t in tries {
+        match t.await.unwrap().unwrap() {
+            Ok(()) => allowed += 1,
+            Err(oldest) => assert!((2_000..2_020).contains(&oldest), "{oldest}"),
+        }
+    }
+    assert_eq!(allowed, 5);
+    assert_eq!(s.rate_count("posts:7", 1_000).await.unwrap(), 5);
+    // Older attempts fall out of the window; another key is counted apart.
+    assert_eq!(
+        s.rate_hit("posts:7", 5, 2_100, 2_200).await.unwrap(),
+        Ok(())
+    );
+    assert_eq!(s.rate_hit("posts:8", 1, 0, 2_200).await.unwrap(), Ok(()));
+    assert!(s.rate_hit("posts:8", 1, 0, 2_201).await.unwrap().is_err());
+    assert_eq!(
+        s.rate_hit("posts:9", 0, 0, 2_201).await.unwrap(),
+        Err(2_201)
+    );
+}
+
 #[tokio::test]
 async fn profile_views_count_each_viewer_once_a_day_in_a_batch() {
     let app = TestApp::new().await;
