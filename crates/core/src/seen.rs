@@ -10,7 +10,8 @@
 //!
 //! The feed index counts an impression once the store says it was the first of that viewer,
 //! post and day. Reads of the counts ([`Guild::seen_written`]) first write what is pending. A
-//! crash loses at most the batch in flight — views, never anything a member wrote.
+//! crash loses at most the notes not yet written (milliseconds' worth) — views, never
+//! anything a member wrote.
 
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
