@@ -15,6 +15,26 @@ use crate::{db_err, with_pool, SqlStore};
 /// Rows per statement: well under every limit of either backend.
 const CHUNK: usize = 400;
 
+/// `INSERT INTO {into}` the rows that `join` keeps (those whose post or members still exist),
+/// in key order, skipping rows already there. Only integers made by core are written into
+/// the statement, never text from input.
+fn insert_rows(
+    into: &str,
+    rows: impl Iterator<Item = [i64; 4]>,
+    join: &str,
+    returning: &str,
+) -> String {
+    let values: Vec<String> = rows
+        .map(|[a, b, c, d]| format!("({a}, {b}, {c}, {d})"))
+        .collect();
+    format!(
+        "INSERT INTO {into} SELECT v.column1, v.column2, v.column3, v.column4 \
+         FROM (VALUES {}) AS v {join} \
+         WHERE true ORDER BY v.column1, v.column2, v.column3 ON CONFLICT DO NOTHING{returning}",
+        values.join(", ")
+    )
+}
+
 /// Writes the impressions not yet counted (duplicates and posts or viewers gone are
 /// skipped) and returns them.
 pub(crate) async fn record_impressions(
@@ -36,20 +56,12 @@ pub(crate) async fn record_impressions(
         let mut tx = p.begin().await.map_err(db_err)?;
         let mut counted = Vec::new();
         for chunk in seen.chunks(CHUNK) {
-            // Only integers made by core are inlined, never text from input. The insert
-            // returns only the rows it wrote, and exactly those count.
-            let values: Vec<String> = chunk
-                .iter()
-                .map(|i| format!("({}, {}, {}, {})", i.post, i.viewer, i.day, i.at))
-                .collect();
-            let insert = format!(
-                "INSERT INTO post_impressions (post_id, viewer_id, day, first_at) \
-                 SELECT v.column1, v.column2, v.column3, v.column4 \
-                 FROM (VALUES {}) AS v \
-                 JOIN posts p ON p.id = v.column1 JOIN members m ON m.id = v.column2 \
-                 WHERE true ORDER BY v.column1, v.column2, v.column3 ON CONFLICT DO NOTHING \
-                 RETURNING post_id, viewer_id, day, first_at",
-                values.join(", ")
+            // The insert returns only the rows it wrote, and exactly those count.
+            let insert = insert_rows(
+                "post_impressions (post_id, viewer_id, day, first_at)",
+                chunk.iter().map(|i| [i.post, i.viewer, i.day, i.at]),
+                "JOIN posts p ON p.id = v.column1 JOIN members m ON m.id = v.column2",
+                " RETURNING post_id, viewer_id, day, first_at",
             );
             let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&insert)
                 .fetch_all(&mut *tx)
@@ -105,17 +117,11 @@ pub(crate) async fn record_profile_views(
     with_pool!(store, |p| {
         let mut tx = p.begin().await.map_err(db_err)?;
         for chunk in views.chunks(CHUNK) {
-            let values: Vec<String> = chunk
-                .iter()
-                .map(|v| format!("({}, {}, {}, {})", v.member, v.day, v.viewer, v.at))
-                .collect();
-            let insert = format!(
-                "INSERT INTO profile_views (member_id, day, viewer_id, viewed_at) \
-                 SELECT v.column1, v.column2, v.column3, v.column4 \
-                 FROM (VALUES {}) AS v \
-                 JOIN members m ON m.id = v.column1 JOIN members w ON w.id = v.column3 \
-                 WHERE true ORDER BY v.column1, v.column2, v.column3 ON CONFLICT DO NOTHING",
-                values.join(", ")
+            let insert = insert_rows(
+                "profile_views (member_id, day, viewer_id, viewed_at)",
+                chunk.iter().map(|v| [v.member, v.day, v.viewer, v.at]),
+                "JOIN members m ON m.id = v.column1 JOIN members w ON w.id = v.column3",
+                "",
             );
             exec!(tx, &insert, [])?;
         }
