@@ -106,22 +106,20 @@ pub(super) async fn add_message(store: &SqlStore, m: &NewMessage) -> StoreResult
                  WHERE id = $3",
                 [id, m.created_at, m.conversation_id]
             )?;
-            exec!(
-                tx,
-                "UPDATE conversation_members SET archived = FALSE \
-                 WHERE conversation_id = $1 AND state = 'active' AND archived = TRUE",
-                [m.conversation_id]
-            )?;
         }
-        // An automatic reply is not the away member reading anything.
-        if !m.automatic {
-            exec!(
-                tx,
-                "UPDATE conversation_members SET last_read = $1 \
-                 WHERE conversation_id = $2 AND member_id = $3 AND last_read < $1",
-                [id, m.conversation_id, m.sender_id]
-            )?;
-        }
+        // In one statement: a message shown brings the conversation back from the archive
+        // of every active member, and the sender has read up to it (an automatic reply is
+        // not the away member reading anything). `$4`/`$5` switch each part on.
+        exec!(
+            tx,
+            "UPDATE conversation_members SET \
+             archived = CASE WHEN $4 AND state = 'active' THEN FALSE ELSE archived END, \
+             last_read = CASE WHEN $5 AND member_id = $3 AND last_read < $1 THEN $1 \
+             ELSE last_read END \
+             WHERE conversation_id = $2 AND (($4 AND state = 'active' AND archived = TRUE) \
+             OR ($5 AND member_id = $3 AND last_read < $1))",
+            [id, m.conversation_id, m.sender_id, !m.held, !m.automatic]
+        )?;
         tx.commit().await.map_err(db_err)?;
         Ok::<i64, StoreError>(id)
     })?;

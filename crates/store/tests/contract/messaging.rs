@@ -582,3 +582,46 @@ async fn search_folds_letters_beyond_ascii() {
         assert_eq!(found.len(), 1, "{needle}");
     }
 }
+
+/// Writing a message: a message shown brings the conversation back from every active
+/// member's archive (a held one does not), and the sender has read up to their own message
+/// (an automatic reply reads nothing for the away member).
+#[tokio::test]
+async fn a_message_unarchives_the_conversation_and_marks_it_read_for_its_sender() {
+    let app = TestApp::new().await;
+    let s = &app.store;
+    let [ann, bob, cyd] = members(s, &["ann", "bob", "cyd"]).await[..] else {
+        panic!()
+    };
+    let c = start(
+        s,
+        ann,
+        &[
+            (bob, ParticipantState::Active),
+            (cyd, ParticipantState::Request),
+        ],
+        T0,
+    )
+    .await;
+    for who in [ann, bob, cyd] {
+        s.set_conversation_archived(c, who, true).await.unwrap();
+    }
+    let held = hold(s, c, bob, "held", T0 + 1).await;
+    assert!(
+        me(s, c, ann).await.archived,
+        "a held message brings nothing back"
+    );
+    assert_eq!(me(s, c, bob).await.last_read, held.id);
+    let shown = say(s, c, bob, "shown", T0 + 2).await;
+    assert!(!me(s, c, ann).await.archived && !me(s, c, bob).await.archived);
+    assert!(me(s, c, cyd).await.archived, "a request stays where it was");
+    assert_eq!(me(s, c, bob).await.last_read, shown.id);
+    assert!(me(s, c, ann).await.last_read < shown.id);
+    let mut auto = msg(c, ann, "I am away", T0 + 3);
+    auto.automatic = true;
+    let auto = s.add_message(&auto).await.unwrap();
+    assert!(
+        me(s, c, ann).await.last_read < auto.id,
+        "an automatic reply reads nothing"
+    );
+}
