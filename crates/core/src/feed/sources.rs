@@ -8,6 +8,7 @@
 //! forgets everything.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::accounts::model::MemberId;
@@ -33,27 +34,41 @@ pub(crate) struct FeedSources {
 #[derive(Default)]
 pub(crate) struct SourcesCache {
     map: RwLock<HashMap<MemberId, Arc<FeedSources>>>,
+    /// Moves on every forgetting. What was read from the store while it moved may predate
+    /// the change that made it move, so it is used but not kept.
+    generation: AtomicU64,
 }
 
 impl SourcesCache {
     pub(crate) fn forget(&self, member: MemberId) {
         if let Ok(mut m) = self.map.write() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
             m.remove(&member);
         }
     }
 
     pub(crate) fn forget_all(&self) {
         if let Ok(mut m) = self.map.write() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
             m.clear();
         }
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     fn get(&self, member: MemberId) -> Option<Arc<FeedSources>> {
         self.map.read().ok()?.get(&member).cloned()
     }
 
-    fn keep(&self, member: MemberId, sources: Arc<FeedSources>) {
+    /// Keeps `sources`, read when the generation was `read_at`, unless something was
+    /// forgotten since.
+    fn keep(&self, member: MemberId, sources: Arc<FeedSources>, read_at: u64) {
         if let Ok(mut m) = self.map.write() {
+            if self.generation() != read_at {
+                return;
+            }
             if m.len() >= KEPT {
                 m.clear();
             }
@@ -68,6 +83,7 @@ impl Guild {
         if let Some(s) = self.feed_sources.get(me) {
             return Ok(s);
         }
+        let read_at = self.feed_sources.generation();
         let mut following: Vec<u32> = self
             .store
             .following_ids(me)
@@ -83,7 +99,35 @@ impl Guild {
             following,
             hashtags,
         });
-        self.feed_sources.keep(me, Arc::clone(&sources));
+        self.feed_sources.keep(me, Arc::clone(&sources), read_at);
         Ok(sources)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> Arc<FeedSources> {
+        Arc::new(FeedSources {
+            sort: FeedSort::Recent,
+            following: vec![2],
+            hashtags: vec![],
+        })
+    }
+
+    #[test]
+    fn what_was_read_before_a_change_is_not_kept() {
+        let cache = SourcesCache::default();
+        let read_at = cache.generation();
+        // A follow is written and forgotten while the read was under way.
+        cache.forget(7);
+        cache.keep(7, sources(), read_at);
+        assert!(cache.get(7).is_none());
+        // Read again after it: kept.
+        cache.keep(7, sources(), cache.generation());
+        assert_eq!(cache.get(7).map(|s| s.following.clone()), Some(vec![2]));
+        cache.forget_all();
+        assert!(cache.get(7).is_none());
     }
 }
