@@ -35,42 +35,27 @@ pub(super) async fn connect(s: &SqlStore, a: i64, b: i64) {
 
 /// One viewer's impressions of `posts` on `day` (the store takes batches of many viewers):
 /// the posts counted.
-#[async_trait::async_trait]
-pub(super) trait Saw {
-    async fn saw(
-        &self,
-        viewer: i64,
-        posts: &[PostId],
-        day: i64,
-        at: i64,
-    ) -> Result<Vec<PostId>, StoreError>;
-}
-
-#[async_trait::async_trait]
-impl Saw for SqlStore {
-    async fn saw(
-        &self,
-        viewer: i64,
-        posts: &[PostId],
-        day: i64,
-        at: i64,
-    ) -> Result<Vec<PostId>, StoreError> {
-        let seen: Vec<Impression> = posts
-            .iter()
-            .map(|&post| Impression {
-                post,
-                viewer,
-                day,
-                at,
-            })
-            .collect();
-        Ok(self
-            .record_impressions(&seen)
-            .await?
-            .into_iter()
-            .map(|i| i.post)
-            .collect())
-    }
+pub(super) async fn seen_by(
+    s: &SqlStore,
+    viewer: i64,
+    posts: &[PostId],
+    day: i64,
+    at: i64,
+) -> Result<Vec<PostId>, StoreError> {
+    let seen: Vec<Impression> = posts
+        .iter()
+        .map(|&post| Impression {
+            post,
+            viewer,
+            day,
+            at,
+        })
+        .collect();
+    Ok(s.record_impressions(&seen)
+        .await?
+        .into_iter()
+        .map(|i| i.post)
+        .collect())
 }
 
 /// One number from a statement run directly against the tables.
@@ -251,7 +236,7 @@ async fn posts_are_written_edited_and_deleted_only_by_their_author() {
     s.set_reaction(p.id, bob, ReactionKind::Like, T0 + 32)
         .await
         .unwrap();
-    s.saw(bob, &[p.id], 1, T0 + 33).await.unwrap();
+    seen_by(s, bob, &[p.id], 1, T0 + 33).await.unwrap();
     let key = format!("reaction:{}", p.id);
     s.notify(&[note(
         ann,
@@ -483,33 +468,41 @@ async fn reactions_count_new_ones_and_return_the_previous_kind() {
     ));
 }
 
+/// Ann's two posts, and bob and cyd to see them: (bob, cyd, post 1, post 2).
+async fn two_posts_three_members(s: &SqlStore) -> (i64, i64, PostId, PostId) {
+    let m = members(s, &["ann", "bob", "cyd"]).await;
+    let p1 = s.create_post(&new_post(m[0], T0)).await.unwrap().id;
+    let p2 = s.create_post(&new_post(m[0], T0 + 1)).await.unwrap().id;
+    (m[1], m[2], p1, p2)
+}
+
 #[tokio::test]
 async fn impressions_count_once_per_viewer_per_post_per_day() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let m = members(s, &["ann", "bob", "cyd"]).await;
-    let (ann, bob, cyd) = (m[0], m[1], m[2]);
-    let p1 = s.create_post(&new_post(ann, T0)).await.unwrap().id;
-    let p2 = s.create_post(&new_post(ann, T0 + 1)).await.unwrap().id;
+    let (bob, cyd, p1, p2) = two_posts_three_members(s).await;
     let impressions = |id| async move { s.post(id).await.unwrap().unwrap().counts.impressions };
-    let mut first = s.saw(bob, &[p1, p2], 100, T0 + 10).await.unwrap();
+    let mut first = seen_by(s, bob, &[p1, p2], 100, T0 + 10).await.unwrap();
     first.sort_unstable();
     assert_eq!(first, vec![p1, p2]);
-    assert!(s.saw(bob, &[p1], 100, T0 + 11).await.unwrap().is_empty());
+    assert!(seen_by(s, bob, &[p1], 100, T0 + 11)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(impressions(p1).await, 1);
     assert_eq!(
-        s.saw(bob, &[p1], 101, T0 + DAY).await.unwrap(),
+        seen_by(s, bob, &[p1], 101, T0 + DAY).await.unwrap(),
         vec![p1],
         "the next day counts again"
     );
     assert_eq!(
-        s.saw(cyd, &[p1, p1 + 1_000], 101, T0 + DAY + 1)
+        seen_by(s, cyd, &[p1, p1 + 1_000], 101, T0 + DAY + 1)
             .await
             .unwrap(),
         vec![p1],
         "a missing post is skipped"
     );
-    assert!(s.saw(cyd, &[], 101, T0).await.unwrap().is_empty());
+    assert!(seen_by(s, cyd, &[], 101, T0).await.unwrap().is_empty());
     assert_eq!((impressions(p1).await, impressions(p2).await), (3, 1));
     assert_eq!(s.unique_viewers(p1).await.unwrap(), 2);
     assert_eq!(s.unique_viewers(p2).await.unwrap(), 1);
@@ -589,10 +582,7 @@ async fn batches_of_impressions_from_two_nodes_at_once_all_land() {
 async fn a_batch_of_impressions_counts_each_viewer_once_and_skips_what_is_gone() {
     let app = TestApp::new().await;
     let s = &app.store;
-    let m = members(s, &["ann", "bob", "cyd"]).await;
-    let (ann, bob, cyd) = (m[0], m[1], m[2]);
-    let p1 = s.create_post(&new_post(ann, T0)).await.unwrap().id;
-    let p2 = s.create_post(&new_post(ann, T0 + 1)).await.unwrap().id;
+    let (bob, cyd, p1, p2) = two_posts_three_members(s).await;
     let saw = |post, viewer, at| Impression {
         post,
         viewer,
@@ -657,7 +647,7 @@ async fn counters_stay_exact_under_concurrent_writes() {
             s.set_reaction(p, who, ReactionKind::Support, T0 + 2)
                 .await
                 .unwrap();
-            s.saw(who, &[p], 7, T0 + 3).await.unwrap();
+            seen_by(&s, who, &[p], 7, T0 + 3).await.unwrap();
             s.create_comment(&new_comment(p, None, who, T0 + 4))
                 .await
                 .unwrap();

@@ -571,19 +571,10 @@ async fn views_noted_by_requests_reach_the_counts_through_the_background_writer(
         .await
         .assert_status(200);
     // The writer task writes them without anyone asking for the counts.
-    let start = std::time::Instant::now();
-    loop {
-        let post = get_post(&app, &ann, &id(&p)).await.json();
-        let seen = &post["post"]["counts"]["impressions"];
-        if seen == 3 {
-            break;
-        }
-        assert!(
-            start.elapsed().as_secs() < 5,
-            "impressions not written: {seen}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    crate::nodes::soon("the three impressions written", || async {
+        get_post(&app, &ann, &id(&p)).await.json()["post"]["counts"]["impressions"] == 3
+    })
+    .await;
     let s = app
         .get(&format!("/api/v1/posts/{}/stats", id(&p)))
         .token(&ann)

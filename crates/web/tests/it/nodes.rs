@@ -52,6 +52,11 @@ pub(crate) async fn json_of(node: &TestApp, who: &TestMember, path: &str) -> (u1
     (status, if status == 200 { r.json() } else { Value::Null })
 }
 
+/// Sends a request that answers 204 No Content.
+async fn done(r: guild_testkit::Req<'_>) {
+    r.send().await.assert_status(204);
+}
+
 async fn degree(node: &TestApp, who: &TestMember, of: &str) -> Option<u64> {
     profile(node, who, of).await.json()["degree"].as_u64()
 }
@@ -161,29 +166,17 @@ async fn a_follow_made_through_one_node_feeds_the_feed_read_through_the_other() 
     assert!(!before.contains("Bob, followed later"), "{before}");
     assert!(!before.contains("Cyd on #rustlang"), "{before}");
 
-    one.put("/api/v1/follows/bob")
-        .token(ann)
-        .send()
-        .await
-        .assert_status(204);
+    done(one.put("/api/v1/follows/bob").token(ann)).await;
     soon("bob's post in ann's feed on node two", || async {
         feed(two).await.contains("Bob, followed later")
     })
     .await;
-    one.put("/api/v1/hashtags/rustlang/follow")
-        .token(ann)
-        .send()
-        .await
-        .assert_status(204);
+    done(one.put("/api/v1/hashtags/rustlang/follow").token(ann)).await;
     soon("the #rustlang post in ann's feed on node two", || async {
         feed(two).await.contains("Cyd on #rustlang")
     })
     .await;
-    one.delete("/api/v1/follows/bob")
-        .token(ann)
-        .send()
-        .await
-        .assert_status(204);
+    done(one.delete("/api/v1/follows/bob").token(ann)).await;
     soon("bob's post gone from ann's feed on node two", || async {
         !feed(two).await.contains("Bob, followed later")
     })
